@@ -1,0 +1,1 @@
+"""Social-domain programme warehouse: Dagster code location."""

@@ -1,0 +1,1 @@
+"""Set-based file ingestion: read, validate against a contract, load or quarantine."""

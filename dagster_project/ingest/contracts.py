@@ -1,0 +1,92 @@
+"""Source contracts: which columns a delivery has and how each value is parsed.
+
+A contract is declarative. `validation.py` turns it into SQL that parses and
+checks every row of a file in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of value is parsed from the trimmed text `{v}` (a DuckDB
+    expression that yields NULL for an invalid value), what a valid value looks
+    like, and optionally a more specific reason for an invalid one."""
+
+    sql_type: str
+    parse: str
+    expected: str
+    reason: str | None = None
+
+
+KINDS: dict[str, Kind] = {
+    "text": Kind("VARCHAR", "{v}", "a non-empty text"),
+    "gemeente_code": Kind(
+        "VARCHAR",
+        "CASE WHEN regexp_full_match(upper({v}), 'GM[0-9]{{4}}') THEN upper({v}) END",
+        "a CBS gemeentecode such as GM0637",
+    ),
+    "jaar": Kind(
+        "INTEGER",
+        "CASE WHEN regexp_full_match({v}, '(19|20|21)[0-9]{{2}}') THEN CAST({v} AS INTEGER) END",
+        "a year of 4 digits such as 2021",
+    ),
+    "fase": Kind(
+        "VARCHAR",
+        "CASE WHEN lower(regexp_replace({v}, '\\s+', ' ', 'g'))"
+        " IN ('begroting primitief', 'begroting na wijziging', 'rekening')"
+        " THEN lower(regexp_replace({v}, '\\s+', ' ', 'g')) END",
+        "one of: begroting primitief, begroting na wijziging, rekening",
+    ),
+    "soort": Kind(
+        "VARCHAR",
+        "CASE WHEN lower({v}) IN ('baten', 'lasten') THEN lower({v}) END",
+        "baten or lasten",
+    ),
+    "ja_nee": Kind(
+        "BOOLEAN",
+        "CASE WHEN lower({v}) IN ('ja', 'j', '1', 'true', 'waar') THEN true"
+        " WHEN lower({v}) IN ('nee', 'n', '0', 'false', 'onwaar') THEN false END",
+        "ja or nee",
+    ),
+    "bedrag": Kind(
+        "DECIMAL(18,2)",
+        "nl_bedrag({v})",
+        "an amount in euros with decimal comma and optional thousands dots, such as -65.776.123,45",
+        reason="CASE WHEN regexp_matches({v}, '[0-9][eE][+-]?[0-9]')"
+        " THEN 'scientific notation is not accepted (a spreadsheet export artefact)'"
+        " WHEN contains({v}, '%') THEN 'a percentage is not an amount'"
+        " WHEN regexp_matches(nl_bedrag_text({v}), ',[0-9]{{3,}}$') THEN 'more than 2 decimals'"
+        " ELSE 'not a valid amount' END",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    description: str
+
+    @property
+    def spec(self) -> Kind:
+        return KINDS[self.kind]
+
+
+@dataclass(frozen=True)
+class Contract:
+    """One source entity: a folder of files that land in one raw table."""
+
+    source: str  # e.g. finance_ledger
+    folder: str  # relative to the landing directory
+    raw_table: str  # schema-qualified
+    columns: tuple[Column, ...]
+    # Extra row rules: SQL selecting (source_row, column_name, value, reason, expected)
+    # from the temp table `parsed`; reference tables are available as ref_<name>.
+    row_rules: tuple[str, ...] = field(default=())
+    file_types: tuple[str, ...] = (".csv", ".xlsx")
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)

@@ -1,0 +1,64 @@
+"""Parse and check every row of a file in SQL, in one pass.
+
+The landed file is the DuckDB relation `landed` (text columns plus
+`source_row`). `parse_sql` turns it into typed columns; `problems_sql`
+lists one row per problem: (source_row, column_name, value, reason, expected).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from .contracts import Contract
+
+MACROS = r"""
+-- Dutch amount: '-65.776.123,45', '364.210', '€ -110.262', '0,5'. NULL when invalid.
+CREATE OR REPLACE TEMP MACRO nl_bedrag_text(s) AS regexp_replace(s, '[€\s\x{00A0}]', '', 'g');
+CREATE OR REPLACE TEMP MACRO nl_bedrag(s) AS (
+    CASE WHEN regexp_full_match(nl_bedrag_text(s), '-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]{1,2})?')
+         THEN TRY_CAST(replace(replace(nl_bedrag_text(s), '.', ''), ',', '.') AS DECIMAL(18,2))
+    END
+);
+-- Goal and other names are compared ignoring case and repeated spaces.
+CREATE OR REPLACE TEMP MACRO name_key(s) AS lower(regexp_replace(trim(s), '\s+', ' ', 'g'));
+"""
+
+
+def register_macros(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(MACROS)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def parse_sql(contract: Contract) -> str:
+    """Typed columns next to the delivered text (`<column>__text`)."""
+    parsed = []
+    for column in contract.columns:
+        kind = column.spec
+        value = f"nullif({_quote(column.name)}, '')"
+        parsed.append(f"CAST({kind.parse.format(v=value)} AS {kind.sql_type}) AS {_quote(column.name)}")
+        parsed.append(f"{value} AS {_quote(column.name + '__text')}")
+    return "SELECT source_row,\n    " + ",\n    ".join(parsed) + "\nFROM landed"
+
+
+def problems_sql(contract: Contract) -> str:
+    """One row per problem, from the temp table `parsed`."""
+    checks = []
+    for column in contract.columns:
+        kind = column.spec
+        text = _quote(column.name + "__text")
+        invalid = kind.reason.format(v=text) if kind.reason else _literal(f"not a valid {column.kind}")
+        checks.append(
+            f"SELECT source_row, {_literal(column.name)} AS column_name, {text} AS value,\n"
+            f"    CASE WHEN {text} IS NULL THEN 'missing value' ELSE {invalid} END AS reason,\n"
+            f"    {_literal(kind.expected)} AS expected\n"
+            f"FROM parsed WHERE {_quote(column.name)} IS NULL"
+        )
+    checks.extend(contract.row_rules)
+    return "\nUNION ALL\n".join(f"({c})" for c in checks)

@@ -1,0 +1,52 @@
+"""Paths and settings, read from the environment with repo-relative defaults.
+
+Every path can be overridden with an environment variable so that a
+deployment keeps its data outside the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt"
+REFERENCE_DIR = REPO_ROOT / "seeds" / "reference"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+SAMPLE_LANDING_DIR = REPO_ROOT / "seeds" / "sample_landing"
+
+
+def _path(variable: str, default: Path) -> Path:
+    value = os.environ.get(variable)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class WarehousePaths:
+    """Where the warehouse reads and writes."""
+
+    landing_dir: Path
+    warehouse_dir: Path
+
+    @property
+    def build_db(self) -> Path:
+        """The working file: raw, quarantine, staging and marts. Never read by analysts."""
+        return self.warehouse_dir / "build.duckdb"
+
+    @property
+    def published_db(self) -> Path:
+        return _path("WAREHOUSE_PUBLISHED_DB", self.warehouse_dir / "marts.duckdb")
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.warehouse_dir / "quarantine"
+
+    @property
+    def validation_dir(self) -> Path:
+        return self.warehouse_dir / "validation"
+
+    @classmethod
+    def from_env(cls, landing_dir: str | None = None) -> "WarehousePaths":
+        landing = Path(landing_dir).resolve() if landing_dir else _path("WAREHOUSE_LANDING_DIR", SAMPLE_LANDING_DIR)
+        return cls(landing_dir=landing, warehouse_dir=_path("WAREHOUSE_DIR", REPO_ROOT / "warehouse"))

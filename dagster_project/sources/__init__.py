@@ -1,0 +1,1 @@
+"""Source contracts, one module per source system."""
