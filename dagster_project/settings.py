@@ -24,19 +24,16 @@ def _path(variable: str, default: Path) -> Path:
 
 @dataclass(frozen=True)
 class WarehousePaths:
-    """Where the warehouse reads and writes."""
+    """Where the warehouse reads deliveries and writes its files."""
 
     landing_dir: Path
     warehouse_dir: Path
+    published_db: Path
 
     @property
     def build_db(self) -> Path:
         """The working file: raw, quarantine, staging and marts. Never read by analysts."""
         return self.warehouse_dir / "build.duckdb"
-
-    @property
-    def published_db(self) -> Path:
-        return _path("WAREHOUSE_PUBLISHED_DB", self.warehouse_dir / "marts.duckdb")
 
     @property
     def quarantine_dir(self) -> Path:
@@ -47,6 +44,10 @@ class WarehousePaths:
         return self.warehouse_dir / "validation"
 
     @classmethod
-    def from_env(cls, landing_dir: str | None = None) -> "WarehousePaths":
-        landing = Path(landing_dir).resolve() if landing_dir else _path("WAREHOUSE_LANDING_DIR", SAMPLE_LANDING_DIR)
-        return cls(landing_dir=landing, warehouse_dir=_path("WAREHOUSE_DIR", REPO_ROOT / "warehouse"))
+    def from_env(cls) -> "WarehousePaths":
+        warehouse_dir = _path("WAREHOUSE_DIR", REPO_ROOT / "warehouse")
+        return cls(
+            landing_dir=_path("WAREHOUSE_LANDING_DIR", SAMPLE_LANDING_DIR),
+            warehouse_dir=warehouse_dir,
+            published_db=_path("WAREHOUSE_PUBLISHED_DB", warehouse_dir / "marts.duckdb"),
+        )

@@ -1,6 +1,6 @@
 """Source contracts: which columns a delivery has and how each value is parsed.
 
-A contract is declarative. `validation.py` turns it into SQL that parses and
+A contract is declarative. `parsing.py` turns it into SQL that parses and
 checks every row of a file in one pass.
 """
 

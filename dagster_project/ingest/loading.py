@@ -17,7 +17,7 @@ import pyarrow as pa
 from ..settings import REFERENCE_DIR, WarehousePaths
 from .contracts import Contract
 from .reading import Problem, ReadResult, read_file, sha256_of
-from .validation import parse_sql, problems_sql, register_macros
+from .parsing import parse_sql, problems_sql, register_macros
 
 MAX_LISTED_STRUCTURAL_PROBLEMS = 1000
 

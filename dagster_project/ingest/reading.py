@@ -1,7 +1,7 @@
 """Read a delivered file into an Arrow table of text columns.
 
 Everything is read as text: parsing and checking values is done afterwards,
-in SQL, for all rows at once (see validation.py). This module only finds
+in SQL, for all rows at once (see parsing.py). This module only finds
 problems with the file as a whole: encoding, separator, header, structure.
 """
 

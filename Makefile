@@ -1,0 +1,54 @@
+# The two commands a new user needs: `make run` and `make test`.
+# Everything is installed into .venv from pyproject.toml, pinned by constraints.txt.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MANIFEST := dbt/target/manifest.json
+DBT_SOURCES := $(shell find dbt/models dbt/macros seeds/reference -type f) dbt/dbt_project.yml dbt/profiles.yml
+
+export PATH := $(BIN):$(PATH)
+export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DAGSTER_DISABLE_TELEMETRY := true
+
+.PHONY: help setup run test dev bench clean
+
+help:
+	@echo "make run    set up and run the nightly job once on the sample sources"
+	@echo "make test   set up and run the tests"
+	@echo "make dev    start the Dagster UI on http://127.0.0.1:3000"
+	@echo "make bench  run the benchmarks (speed and memory)"
+	@echo "make clean  remove the venv and everything the warehouse wrote"
+
+$(INSTALLED): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+$(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
+	cd dbt && $(BIN)/dbt parse --profiles-dir . --quiet
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: dagster_project/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp $< $@
+
+setup: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+
+run: setup
+	$(BIN)/python -m dagster_project.run
+
+test: setup
+	$(BIN)/python -m pytest
+
+dev: setup
+	$(BIN)/dagster dev -m dagster_project.definitions
+
+bench: setup
+	$(BIN)/python -m benchmarks.ledger
+
+clean:
+	rm -rf $(VENV) warehouse dbt/target dbt/logs *.egg-info

@@ -1,0 +1,1 @@
+"""Dagster definitions, one module per concept; assembled in dagster_project.definitions."""

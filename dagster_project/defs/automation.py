@@ -1,0 +1,60 @@
+"""The nightly job, its schedule, and a sensor that starts it when new files land."""
+
+
+import hashlib
+
+from dagster import (
+    AssetSelection,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    RunRequest,
+    ScheduleDefinition,
+    SensorEvaluationContext,
+    SkipReason,
+    define_asset_job,
+    sensor,
+)
+
+from ..sources.finance import CONTRACTS
+from .resources import WarehouseResource
+
+nightly_job = define_asset_job(
+    "nightly",
+    selection=AssetSelection.all(),
+    description="Load new deliveries, build and test the marts, validate them and publish them.",
+)
+
+nightly_schedule = ScheduleDefinition(
+    job=nightly_job,
+    cron_schedule="0 2 * * *",
+    execution_timezone="Europe/Amsterdam",
+    default_status=DefaultScheduleStatus.RUNNING,
+)
+
+
+def landing_fingerprint(warehouse: WarehouseResource) -> tuple[str, int]:
+    """A hash over name, size and modification time of every delivery file."""
+    landing = warehouse.paths().landing_dir
+    entries = sorted(
+        f"{path.relative_to(landing)}|{stat.st_size}|{stat.st_mtime_ns}"
+        for contract in CONTRACTS
+        if (landing / contract.folder).is_dir()
+        for path in (landing / contract.folder).iterdir()
+        if path.suffix.lower() in contract.file_types and (stat := path.stat())
+    )
+    return hashlib.sha256("\n".join(entries).encode()).hexdigest(), len(entries)
+
+
+@sensor(job=nightly_job, minimum_interval_seconds=300, default_status=DefaultSensorStatus.RUNNING)
+def new_deliveries(context: SensorEvaluationContext, warehouse: WarehouseResource):
+    """Starts the nightly job when files in the landing directory were added or changed."""
+    fingerprint, files = landing_fingerprint(warehouse)
+    if fingerprint == context.cursor:
+        return SkipReason(f"no new or changed files among {files} in the landing directory")
+    context.update_cursor(fingerprint)
+    return RunRequest(run_key=fingerprint, tags={"trigger": "new_deliveries"})
+
+
+JOBS = [nightly_job]
+SCHEDULES = [nightly_schedule]
+SENSORS = [new_deliveries]

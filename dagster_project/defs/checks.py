@@ -1,0 +1,48 @@
+"""Great Expectations suites (expectations/*.json) as Dagster asset checks on the marts.
+
+A blocking suite that fails stops the publish step of the same run, so the
+last good published marts stay in place.
+"""
+
+
+from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
+from dagster_dbt import get_asset_key_for_model
+
+from ..settings import EXPECTATIONS_DIR
+from ..validation import Suite, load_suites, run_suite
+from .dbt import warehouse_dbt_assets
+from .resources import WarehouseResource
+
+
+def suite_check(suite: Suite):
+    @asset_check(
+        asset=get_asset_key_for_model([warehouse_dbt_assets], suite.asset),
+        name=f"gx_{suite.name}",
+        description=f"Great Expectations suite {suite.name}: {suite.description}",
+        blocking=suite.blocking,
+    )
+    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
+        paths = warehouse.paths()
+        outcome = run_suite(suite, paths.build_db, paths.validation_dir / context.run.run_id)
+        failures = outcome.failed_errors + outcome.failed_warnings
+        for failure in failures:
+            context.log.warning(f"{suite.name}: {failure}")
+        return AssetCheckResult(
+            passed=outcome.passed,
+            severity=AssetCheckSeverity.ERROR if outcome.failed_errors else AssetCheckSeverity.WARN,
+            metadata={
+                "rows_validated": outcome.rows,
+                "expectations": outcome.evaluated,
+                "failed_errors": len(outcome.failed_errors),
+                "failed_warnings": len(outcome.failed_warnings),
+                "unexpected_counts": MetadataValue.json(
+                    {f"{f['expectation']}({f['column']})": f["unexpected_count"] for f in failures}
+                ),
+                "result_file": MetadataValue.path(str(outcome.result_file)),
+            },
+        )
+
+    return _check
+
+
+CHECKS = [suite_check(suite) for suite in load_suites(EXPECTATIONS_DIR)]

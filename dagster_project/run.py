@@ -1,0 +1,73 @@
+"""Run the nightly job once, in this process, and print a summary.
+
+    python -m dagster_project.run
+
+Used by `make run`. The run is recorded in $DAGSTER_HOME, so it also shows in
+the Dagster UI (`make dev`). Exits non-zero when the marts were not published.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
+
+
+def _events(result: ExecuteInProcessResult, event_type: DagsterEventType):
+    return [e for e in result.all_events if e.event_type == event_type]
+
+
+def summarise(result: ExecuteInProcessResult, published_db: str) -> tuple[str, bool]:
+    lines = [f"Nightly run {result.run_id}: {'succeeded' if result.success else 'FAILED'}", "", "Sources"]
+    materialized = {}
+    for event in _events(result, DagsterEventType.ASSET_MATERIALIZATION):
+        materialization = event.event_specific_data.materialization
+        materialized[materialization.asset_key.to_user_string()] = {
+            k: v.value for k, v in materialization.metadata.items()
+        }
+    for source in ("finance_ledger", "finance_municipal_totals"):
+        meta = materialized.get(source)
+        if meta is None:
+            lines.append(f"  {source:<26} not run")
+            continue
+        lines.append(
+            f"  {source:<26} loaded {meta['files_loaded']}, quarantined {meta['files_quarantined']}, "
+            f"unchanged {meta['files_unchanged']}, rows loaded {meta['rows_loaded']}"
+        )
+        if meta.get("files_quarantined"):
+            lines.append("    " + str(meta["quarantined"]).replace("\n", "\n    "))
+        if meta.get("source_problem"):
+            lines.append(f"    {meta['source_problem']}")
+
+    evaluations = [e.event_specific_data for e in _events(result, DagsterEventType.ASSET_CHECK_EVALUATION)]
+    failed = [c for c in evaluations if not c.passed]
+    lines += ["", f"Checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed"]
+    for check in failed:
+        lines.append(f"  {check.severity.value:<5} {check.asset_key.to_user_string()}: {check.check_name}")
+
+    published = materialized.get("published_marts")
+    lines.append("")
+    if published:
+        lines.append(f"Published: {published_db}")
+        lines.append(f"  Parquet:  {published['parquet']}")
+        for table, rows in published["row_counts"].items():
+            lines.append(f"  {table:<28} {rows:>8} rows")
+    else:
+        lines.append(f"NOT published: the last good marts (if any) stay in place at {published_db}")
+    return "\n".join(lines), bool(published) and result.success
+
+
+def main() -> int:
+    from .definitions import defs
+    from .defs.resources import RESOURCES
+
+    result = defs.resolve_job_def("nightly").execute_in_process(
+        instance=DagsterInstance.get(), raise_on_error=False,
+    )
+    text, ok = summarise(result, RESOURCES["warehouse"].published_db)
+    print(text)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

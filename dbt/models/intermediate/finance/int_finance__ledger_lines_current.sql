@@ -1,0 +1,70 @@
+{#- The ledger lines of the current delivery of each partition, with the
+    programme, goal and taakveld versions valid in the line's year resolved. -#}
+with
+
+lines as (
+
+    select * from {{ ref('stg_finance__ledger_lines') }}
+
+),
+
+current_deliveries as (
+
+    select gemeente_code, jaar, fase, load_id
+    from {{ ref('int_finance__ledger_deliveries') }}
+    where is_current
+
+),
+
+doelstellingen as (
+
+    select * from {{ ref('doelstellingen') }}
+
+),
+
+taakvelden as (
+
+    select * from {{ ref('taakvelden') }}
+
+),
+
+programmas as (
+
+    select * from {{ ref('programmas') }}
+
+),
+
+current_lines as (
+
+    select lines.*
+    from lines
+    inner join current_deliveries using (gemeente_code, jaar, fase, load_id)
+
+),
+
+final as (
+
+    select
+        current_lines.*,
+        programmas.geldig_van_jaar as programma_geldig_van_jaar,
+        doelstellingen.doelstelling_versie,
+        taakvelden.geldig_van_jaar as taakveld_geldig_van_jaar
+
+    from current_lines
+    left join programmas
+        on programmas.gemeente_code = current_lines.gemeente_code
+        and programmas.programma_code = current_lines.programma_code
+        and current_lines.jaar between programmas.geldig_van_jaar and coalesce(programmas.geldig_tot_jaar, 9999)
+    left join doelstellingen
+        on doelstellingen.gemeente_code = current_lines.gemeente_code
+        and doelstellingen.programma_code = current_lines.programma_code
+        and doelstellingen.doelstelling_code = current_lines.doelstelling_code
+        and {{ name_key('doelstellingen.doelstelling_naam') }} = {{ name_key('current_lines.doelstelling_naam') }}
+        and current_lines.jaar between doelstellingen.geldig_van_jaar and coalesce(doelstellingen.geldig_tot_jaar, 9999)
+    left join taakvelden
+        on lower(taakvelden.taakveld_code) = current_lines.taakveld_code
+        and current_lines.jaar between taakvelden.geldig_van_jaar and coalesce(taakvelden.geldig_tot_jaar, 9999)
+
+)
+
+select * from final

@@ -1,0 +1,37 @@
+with
+
+doelstellingen as (
+
+    select * from {{ ref('doelstellingen') }}
+
+),
+
+programmas as (
+
+    select * from {{ ref('dim_programma') }}
+
+),
+
+final as (
+
+    select
+        {{ surrogate_key(['doelstellingen.gemeente_code', 'doelstellingen.doelstelling_versie']) }} as doelstelling_key,
+        doelstellingen.gemeente_code,
+        programmas.programma_key,
+        doelstellingen.programma_code,
+        doelstellingen.doelstelling_versie,
+        doelstellingen.doelstelling_code,
+        doelstellingen.doelstelling_naam,
+        doelstellingen.doelstelling_code || ' ' || doelstellingen.doelstelling_naam as doelstelling_label,
+        doelstellingen.geldig_van_jaar,
+        doelstellingen.geldig_tot_jaar
+
+    from doelstellingen
+    left join programmas
+        on programmas.gemeente_code = doelstellingen.gemeente_code
+        and programmas.programma_code = doelstellingen.programma_code
+        and doelstellingen.geldig_van_jaar between programmas.geldig_van_jaar and coalesce(programmas.geldig_tot_jaar, 9999)
+
+)
+
+select * from final

@@ -1,0 +1,41 @@
+{#- Every year from the first year in use to four years ahead of today,
+    so that multi-year budgets (meerjarenraming) always have their years. -#}
+with
+
+years_in_use as (
+
+    select jaar from {{ ref('int_finance__ledger_lines_current') }}
+    union all
+    select geldig_van_jaar from {{ ref('doelstellingen') }}
+    union all
+    select year(current_date) + 4
+
+),
+
+bounds as (
+
+    select min(jaar) as first_year, max(jaar) as last_year
+    from years_in_use
+
+),
+
+years as (
+
+    select unnest(range(first_year, last_year + 1)) as jaar
+    from bounds
+
+),
+
+final as (
+
+    select
+        cast(jaar as integer) as jaar,
+        cast(jaar as varchar) as jaar_label,
+        jaar < year(current_date) as is_verstreken,
+        jaar = year(current_date) as is_lopend_jaar
+
+    from years
+
+)
+
+select * from final
