@@ -177,13 +177,23 @@ def _read_xlsx(path: Path, expected_columns: tuple[str, ...]) -> ReadResult:
     frame = frame.iloc[:, : len(header)].set_axis(header, axis=1)
     columns = {}
     for name in header:
-        values = frame[name]
-        text = values.astype("string").fillna("")
-        # Numeric cells are numbers, not Dutch text: write them with a decimal comma.
-        is_number = values.map(type).isin((int, float))
-        columns[name] = text.mask(is_number, text.str.replace(".", ",", regex=False))
+        columns[name] = _xlsx_text(frame[name])
     table = pa.Table.from_pandas(pd.DataFrame(columns), preserve_index=False)
     return _finish(table, first_data_row=2, encoding="xlsx")
+
+
+def _xlsx_text(values) -> "pd.Series":
+    """Cell values as text. Numeric cells are numbers, not Dutch text: whole numbers
+    are written as integers, others with a decimal comma (scientific notation stays
+    visible, so that it is rejected like in a CSV)."""
+    import pandas as pd
+
+    text = values.astype("string").fillna("")
+    is_number = values.map(type).isin((int, float))
+    numbers = pd.to_numeric(values.where(is_number), errors="coerce")
+    whole = is_number & (numbers % 1 == 0) & (numbers.abs() < 1e15)
+    decimal_comma = numbers.astype("string").str.replace(".", ",", regex=False)
+    return text.mask(is_number, decimal_comma).mask(whole, numbers.where(whole).astype("Int64").astype("string"))
 
 
 def _finish(table: pa.Table, first_data_row: int, encoding: str) -> ReadResult:

@@ -40,20 +40,20 @@ final as (
         programma.fase,
         programma.programma_code,
         programma.programma_key,
-        goals_summed.doelstellingen_baten,
-        goals_summed.doelstellingen_lasten,
-        goals_summed.doelstellingen_saldo,
+        {{ euro('goals_summed.doelstellingen_baten') }} as doelstellingen_baten,
+        {{ euro('goals_summed.doelstellingen_lasten') }} as doelstellingen_lasten,
+        {{ euro('goals_summed.doelstellingen_saldo') }} as doelstellingen_saldo,
         programma.reservemutaties_baten,
         programma.reservemutaties_lasten,
         programma.inkomsten as programma_inkomsten,
         programma.uitgaven as programma_uitgaven,
         programma.saldo as programma_saldo,
-        goals_summed.doelstellingen_baten - programma.reservemutaties_baten - programma.inkomsten
+        {{ euro('goals_summed.doelstellingen_baten - programma.reservemutaties_baten - programma.inkomsten') }}
             as onverklaard_baten,
-        goals_summed.doelstellingen_lasten - programma.reservemutaties_lasten - programma.uitgaven
+        {{ euro('goals_summed.doelstellingen_lasten - programma.reservemutaties_lasten - programma.uitgaven') }}
             as onverklaard_lasten,
-        goals_summed.doelstellingen_saldo - (programma.reservemutaties_baten + programma.reservemutaties_lasten)
-            - programma.saldo as onverklaard_saldo,
+        {{ euro('goals_summed.doelstellingen_saldo - (programma.reservemutaties_baten + programma.reservemutaties_lasten) - programma.saldo') }}
+            as onverklaard_saldo,
         case
             when programma.reservemutaties_baten = 0 and programma.reservemutaties_lasten = 0
                 then 'Geen reservemutaties: de doelstellingen tellen op tot de programmakop.'

@@ -64,9 +64,9 @@ final as (
         programmas.programma_code,
         programmas.programma_naam,
         shares.programma_key,
-        shares.uitgaven,
-        shares.inkomsten,
-        shares.saldo,
+        {{ euro('shares.uitgaven') }} as uitgaven,
+        {{ euro('shares.inkomsten') }} as inkomsten,
+        {{ euro('shares.saldo') }} as saldo,
         {{ x1000('shares.uitgaven') }} as uitgaven_x1000,
         {{ x1000('shares.inkomsten') }} as inkomsten_x1000,
         {{ x1000('shares.saldo') }} as saldo_x1000,
@@ -80,11 +80,11 @@ final as (
                 then 'programmasaldo is geen deel van het gemeentelijk saldo (verhouding '
                     || round(shares.saldo_ratio_pct, 1) || '%)'
         end as aandeel_saldo_toelichting,
-        shares.gemeente_uitgaven,
-        shares.gemeente_inkomsten,
-        shares.gemeente_saldo,
-        shares.reservemutaties_baten,
-        shares.reservemutaties_lasten
+        {{ euro('shares.gemeente_uitgaven') }} as gemeente_uitgaven,
+        {{ euro('shares.gemeente_inkomsten') }} as gemeente_inkomsten,
+        {{ euro('shares.gemeente_saldo') }} as gemeente_saldo,
+        {{ euro('shares.reservemutaties_baten') }} as reservemutaties_baten,
+        {{ euro('shares.reservemutaties_lasten') }} as reservemutaties_lasten
 
     from shares
     inner join programmas using (programma_key)

@@ -1,0 +1,74 @@
+"""Shared fixtures: temporary landing and warehouse folders, delivery writers,
+and one nightly run on the sample sources for the end-to-end tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.settings import SAMPLE_LANDING_DIR, WarehousePaths
+
+LEDGER_HEADER = ("gemeente_code", "jaar", "fase", "programma_code", "doelstelling_code", "doelstelling_naam",
+                 "taakveld_code", "kostenplaats", "soort", "reservemutatie", "bedrag")
+JEUGDHULP = "Bevorderen vroegtijdige, toegankelijke, passende en effectieve jeugdhulp"
+
+
+def ledger_line(**overrides) -> dict:
+    """A valid 2021 rekening line; override any column."""
+    line = dict(gemeente_code="GM0637", jaar="2021", fase="rekening", programma_code="2", doelstelling_code="2.1",
+                doelstelling_naam=JEUGDHULP, taakveld_code="6.72", kostenplaats="Jeugdhulp Zorg in Natura",
+                soort="lasten", reservemutatie="nee", bedrag="-65.776.123,45")
+    line.update(overrides)
+    return line
+
+
+def write_csv(path: Path, lines: list[dict], header=LEDGER_HEADER, encoding="utf-8", separator=";") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [separator.join(header)] + [separator.join(str(line[c.lower()]) for c in header) for line in lines]
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode(encoding))
+    return path
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> WarehousePaths:
+    landing = tmp_path / "landing"
+    (landing / "finance" / "ledger").mkdir(parents=True)
+    return WarehousePaths(landing, tmp_path / "warehouse", tmp_path / "warehouse" / "marts.duckdb")
+
+
+@pytest.fixture
+def ledger_dir(paths: WarehousePaths) -> Path:
+    return paths.landing_dir / "finance" / "ledger"
+
+
+def query(database: Path, sql: str, params=None) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def run_nightly(paths: WarehousePaths):
+    """Run the nightly job in this process against the given folders."""
+    from dagster import DagsterInstance
+
+    from dagster_project.definitions import defs
+
+    config = {"resources": {"warehouse": {"config": {
+        "landing_dir": str(paths.landing_dir),
+        "warehouse_dir": str(paths.warehouse_dir),
+        "published_db": str(paths.published_db),
+    }}}, "loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    return defs.resolve_job_def("nightly").execute_in_process(
+        run_config=config, instance=DagsterInstance.ephemeral(), raise_on_error=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    """The nightly job once on a copy of the embedded sample sources."""
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(SAMPLE_LANDING_DIR, root / "landing")
+    paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
+    return paths, run_nightly(paths)
