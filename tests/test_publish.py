@@ -1,0 +1,95 @@
+"""Publishing: only the marts, atomically, readable by DuckDB 1.5 clients, and
+never blocked by (nor disturbing) an analyst's open read-only connection."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.publish import publish
+
+from .conftest import query
+
+DUCKDB_CLI = Path(sys.executable).parent / "duckdb"
+
+
+def build_file(path: Path, rows: int) -> Path:
+    """A build file with raw, staging and marts schemas, like the real one."""
+    with duckdb.connect(str(path)) as con:
+        for schema in ("raw", "staging", "marts"):
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        con.execute("CREATE OR REPLACE TABLE raw.quarantine AS SELECT 1 AS x")
+        con.execute("CREATE OR REPLACE VIEW staging.stg_x AS SELECT 1 AS x")
+        con.execute(f"CREATE OR REPLACE TABLE marts.fct_x AS SELECT range AS n FROM range({rows})")
+        con.execute("CREATE OR REPLACE TABLE marts.dim_y AS SELECT 'GM0637' AS gemeente_code")
+    return path
+
+
+@pytest.fixture
+def build(tmp_path):
+    return build_file(tmp_path / "build.duckdb", rows=3)
+
+
+def test_only_the_marts_are_published(tmp_path, build):
+    published = tmp_path / "out" / "marts.duckdb"
+    assert publish(build, published, run_id="r1") == {"dim_y": 1, "fct_x": 3}
+    assert query(published, "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 2") == [
+        ("main", "dim_y"), ("main", "fct_x"), ("main", "publicatie")]
+    assert query(published, "SELECT run_id, tabellen FROM publicatie") == [("r1", '{"dim_y": 1, "fct_x": 3}')]
+    assert sorted(p.name for p in (tmp_path / "out" / "parquet").iterdir()) == ["dim_y.parquet", "fct_x.parquet"]
+    assert [p.name for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_published_file_opens_read_only_in_duckdb_cli_1_5(tmp_path, build):
+    published = tmp_path / "marts.duckdb"
+    publish(build, published, run_id="r1")
+    version = subprocess.run([DUCKDB_CLI, "--version"], capture_output=True, text=True, check=True).stdout
+    assert version.startswith("v1.5.")
+    result = subprocess.run([DUCKDB_CLI, "-readonly", "-csv", str(published), "-c", "SELECT count(*) FROM fct_x"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["count_star()", "3"]
+
+
+def test_a_reader_never_blocks_a_publish_and_never_sees_a_mix(tmp_path, build):
+    published = tmp_path / "marts.duckdb"
+    publish(build, published, run_id="r1")
+    # An analyst opens the published file read-only and keeps the connection open.
+    reader = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import duckdb, sys
+            con = duckdb.connect({str(published)!r}, read_only=True)
+            print(con.execute("SELECT count(*) FROM fct_x").fetchone()[0], flush=True)
+            sys.stdin.readline()
+            print(con.execute("SELECT count(*) FROM fct_x").fetchone()[0], flush=True)
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "3"
+        build_file(build, rows=5)  # the nightly build changes
+        assert publish(build, published, run_id="r2") == {"dim_y": 1, "fct_x": 5}
+        # The open connection still sees the old version, whole; a new one sees the new version.
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == "3"
+        assert query(published, "SELECT count(*), (SELECT run_id FROM publicatie) FROM fct_x") == [(5, "r2")]
+    finally:
+        reader.kill()
+        reader.wait()
+
+
+def test_a_failed_publish_leaves_the_published_file_as_it_was(tmp_path, build):
+    published = tmp_path / "marts.duckdb"
+    publish(build, published, run_id="good")
+    with duckdb.connect(str(build)) as con:
+        con.execute("DROP SCHEMA marts CASCADE")
+    with pytest.raises(RuntimeError, match="nothing to publish"):
+        publish(build, published, run_id="bad")
+    assert query(published, "SELECT run_id FROM publicatie") == [("good",)]
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
