@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): speed and memory targets, kept out of the tests."""
