@@ -52,7 +52,7 @@ def source_asset(contract: Contract, description: str):
                                     description="Warns when this run quarantined a file of this source.")],
     )
     def _load(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-        report = load_source(contract, warehouse.paths(), context.run_id)
+        report = load_source(contract, warehouse.paths(), context.run.run_id)
         for outcome in report.files:
             if outcome.status == "quarantined":
                 context.log.warning(
