@@ -54,16 +54,16 @@ final as (
     left join programmas
         on programmas.gemeente_code = current_lines.gemeente_code
         and programmas.programma_code = current_lines.programma_code
-        and current_lines.jaar between programmas.geldig_van_jaar and coalesce(programmas.geldig_tot_jaar, 9999)
+        and {{ valid_in_year('current_lines.jaar', 'programmas') }}
     left join doelstellingen
         on doelstellingen.gemeente_code = current_lines.gemeente_code
         and doelstellingen.programma_code = current_lines.programma_code
         and doelstellingen.doelstelling_code = current_lines.doelstelling_code
         and {{ name_key('doelstellingen.doelstelling_naam') }} = {{ name_key('current_lines.doelstelling_naam') }}
-        and current_lines.jaar between doelstellingen.geldig_van_jaar and coalesce(doelstellingen.geldig_tot_jaar, 9999)
+        and {{ valid_in_year('current_lines.jaar', 'doelstellingen') }}
     left join taakvelden
         on lower(taakvelden.taakveld_code) = current_lines.taakveld_code
-        and current_lines.jaar between taakvelden.geldig_van_jaar and coalesce(taakvelden.geldig_tot_jaar, 9999)
+        and {{ valid_in_year('current_lines.jaar', 'taakvelden') }}
 
 )
 

@@ -30,7 +30,7 @@ final as (
     left join programmas
         on programmas.gemeente_code = doelstellingen.gemeente_code
         and programmas.programma_code = doelstellingen.programma_code
-        and doelstellingen.geldig_van_jaar between programmas.geldig_van_jaar and coalesce(programmas.geldig_tot_jaar, 9999)
+        and {{ valid_in_year('doelstellingen.geldig_van_jaar', 'programmas') }}
 
 )
 

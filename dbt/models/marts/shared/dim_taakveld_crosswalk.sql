@@ -27,10 +27,10 @@ final as (
     from crosswalk
     left join taakvelden as oud
         on oud.taakveld_code = lower(crosswalk.oud_taakveld_code)
-        and crosswalk.wijzigingsjaar - 1 between oud.geldig_van_jaar and coalesce(oud.geldig_tot_jaar, 9999)
+        and {{ valid_in_year('crosswalk.wijzigingsjaar - 1', 'oud') }}
     left join taakvelden as nieuw
         on nieuw.taakveld_code = lower(crosswalk.nieuw_taakveld_code)
-        and crosswalk.wijzigingsjaar between nieuw.geldig_van_jaar and coalesce(nieuw.geldig_tot_jaar, 9999)
+        and {{ valid_in_year('crosswalk.wijzigingsjaar', 'nieuw') }}
 
 )
 
