@@ -21,7 +21,7 @@ def header(**overrides) -> pd.DataFrame:
     return pd.DataFrame([row])
 
 
-def test_every_suite_validates_a_mart_that_exists():
+def test_every_suite_validates_a_mart_that_exists(tmp_path):
     manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
     marts = {n["name"] for n in manifest["nodes"].values()
              if n["resource_type"] == "model" and n["config"].get("schema") == "marts"}
@@ -30,51 +30,53 @@ def test_every_suite_validates_a_mart_that_exists():
     assert all(suite.blocking for suite in SUITES.values())
 
 
-def test_a_correct_header_passes():
-    outcome = validate(SUITES["programma_totalen"], header())
+def test_a_correct_header_passes(tmp_path):
+    outcome = validate(SUITES["programma_totalen"], header(), tmp_path)
     assert outcome.passed and outcome.failed_errors == []
 
 
 def test_the_published_saldo_percentage_is_caught(tmp_path):
-    outcome = validate(SUITES["programma_totalen"], header(aandeel_saldo_pct=1.80535713509409e17), tmp_path)
+    outcome = validate(SUITES["programma_totalen"], header(aandeel_saldo_pct=1.80535713509409e17), tmp_path, "run1")
     assert [(f["column"], f["unexpected_count"]) for f in outcome.failed_errors] == [("aandeel_saldo_pct", 1)]
+    assert outcome.result_file == tmp_path / "run1" / "programma_totalen.json"
     assert json.loads(outcome.result_file.read_text())["success"] is False
+    assert "programma_totalen" in outcome.data_docs.read_text()
 
 
 @pytest.mark.parametrize("column", ["aandeel_uitgaven_pct", "aandeel_inkomsten_pct"])
-def test_a_share_above_100_is_an_error(column):
-    outcome = validate(SUITES["programma_totalen"], header(**{column: 221.5}))
+def test_a_share_above_100_is_an_error(tmp_path, column):
+    outcome = validate(SUITES["programma_totalen"], header(**{column: 221.5}), tmp_path)
     assert [f["column"] for f in outcome.failed_errors] == [column]
 
 
-def test_missing_municipal_totals_only_warn():
-    outcome = validate(SUITES["programma_totalen"], header(aandeel_uitgaven_pct=None, aandeel_inkomsten_pct=None))
+def test_missing_municipal_totals_only_warn(tmp_path):
+    outcome = validate(SUITES["programma_totalen"], header(aandeel_uitgaven_pct=None, aandeel_inkomsten_pct=None), tmp_path)
     assert outcome.failed_errors == []
     assert [f["column"] for f in outcome.failed_warnings] == ["aandeel_uitgaven_pct"]
     assert not outcome.passed
 
 
-def test_saldo_must_equal_baten_plus_lasten():
+def test_saldo_must_equal_baten_plus_lasten(tmp_path):
     rows = pd.DataFrame([
         dict(gemeente_code="GM0637", jaar=2021, fase="rekening", doelstelling_key="k1", doelstelling_code="2.1",
              doelstelling_naam="x", saldo_verschil=0.0, saldo_x1000_afrondingsverschil=0),
         dict(gemeente_code="GM0637", jaar=2021, fase="rekening", doelstelling_key="k2", doelstelling_code="2.2",
              doelstelling_naam="y", saldo_verschil=0.01, saldo_x1000_afrondingsverschil=0),
     ])
-    outcome = validate(SUITES["financien_doelstelling"], rows)
+    outcome = validate(SUITES["financien_doelstelling"], rows, tmp_path)
     assert [(f["column"], f["unexpected_count"]) for f in outcome.failed_errors] == [("saldo_verschil", 1)]
 
 
-def test_an_unexplained_difference_between_goals_and_header_is_an_error():
+def test_an_unexplained_difference_between_goals_and_header_is_an_error(tmp_path):
     rows = pd.DataFrame([dict(doelstellingen_saldo=-107608353.47, onverklaard_baten=0.0, onverklaard_lasten=-69000.0,
                               onverklaard_saldo=0.0, toelichting="...")])
-    outcome = validate(SUITES["financien_aansluiting"], rows)
+    outcome = validate(SUITES["financien_aansluiting"], rows, tmp_path)
     assert [f["column"] for f in outcome.failed_errors] == ["onverklaard_lasten"]
 
 
-def test_a_goal_outside_its_years_is_an_error():
+def test_a_goal_outside_its_years_is_an_error(tmp_path):
     line = dict(financien_regel_key="a", gemeente_code="GM0637", jaar=2025, fase="rekening", programma_key="p",
                 doelstelling_key="d", taakveld_key="t", bedrag=1.0, soort="lasten",
                 is_doelstelling_geldig_in_jaar=False, is_taakveld_geldig_in_jaar=True)
-    outcome = validate(SUITES["financien_regels"], pd.DataFrame([line]))
+    outcome = validate(SUITES["financien_regels"], pd.DataFrame([line]), tmp_path)
     assert [f["column"] for f in outcome.failed_errors] == ["is_doelstelling_geldig_in_jaar"]

@@ -23,7 +23,7 @@ def suite_check(suite: Suite):
     )
     def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
         paths = warehouse.paths()
-        outcome = run_suite(suite, paths.build_db, paths.validation_dir / context.run.run_id)
+        outcome = run_suite(suite, paths.build_db, paths.validation_dir, context.run.run_id)
         failures = outcome.failed_errors + outcome.failed_warnings
         for failure in failures:
             context.log.warning(f"{suite.name}: {failure}")
@@ -39,6 +39,7 @@ def suite_check(suite: Suite):
                     {f"{f['expectation']}({f['column']})": f["unexpected_count"] for f in failures}
                 ),
                 "result_file": MetadataValue.path(str(outcome.result_file)),
+                "data_docs": MetadataValue.path(str(outcome.data_docs)),
             },
         )
 
