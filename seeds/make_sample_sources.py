@@ -235,7 +235,9 @@ def trend(line: BaseLine, year: int) -> Decimal:
     value = Decimal(line.bedrag_2021)
     step = 1 if year > BASE_YEAR else -1
     for y in range(BASE_YEAR + step, year + step, step):
-        g = 1 + factor(f"growth|{line.kostenplaats}|{line.soort}|{max(y, y - step)}", low, high)
+        # growth into year t (from t-1) is keyed on t, so both directions use the same rates
+        t = max(y, y - step)
+        g = 1 + factor(f"growth|{line.kostenplaats}|{line.soort}|{t}", low, high)
         value = value * g if step > 0 else value / g
     return value
 
@@ -473,7 +475,7 @@ def check_all_files(written) -> None:
     """Contract rules for every written file: header, goal and taakveld validity, signs, sizes."""
     totals = {(int(r["jaar"]), r["fase"]): r for r in read_back(TOTALS_DIR / f"gemeentetotalen_{GEMEENTE}.csv")}
     assert set(totals) == set(written)
-    for (year, fase), _ in written.items():
+    for year, fase in written:
         path = ledger_path(year, fase)
         lines = read_back(path)
         assert list(lines[0]) == COLUMNS, path
@@ -484,7 +486,8 @@ def check_all_files(written) -> None:
             goal = next(v for v, g in GOALS.items() if g[:2] == (r["doelstelling_code"], r["doelstelling_naam"]))
             check_valid(LedgerLine(goal, r["taakveld_code"], "", "", False, Decimal(0)), year)
             bedrag = amount(r["bedrag"])
-            assert bedrag != 0 and (bedrag < 0) == (r["soort"] == "lasten") or "correctie" in r["kostenplaats"], r
+            correction = "correctie" in r["kostenplaats"]   # may carry the opposite sign
+            assert bedrag != 0 and ((bedrag < 0) == (r["soort"] == "lasten") or correction), r
             if r["soort"] == "lasten" and r["reservemutatie"] == "nee":
                 lasten += bedrag
         share = lasten / amount(totals[(year, fase)]["uitgaven"])
