@@ -208,3 +208,13 @@ def test_municipal_totals_reject_a_second_line_for_the_same_year_and_phase(paths
     assert quarantine(paths, "t.csv") == [(3, "fase", "GM0637 2021 rekening",
                                            "a second line for this municipality, year and phase (first on line 2)",
                                            "one line per gemeente_code, jaar and fase")]
+
+
+def test_a_file_of_another_type_is_quarantined_and_hidden_files_are_ignored(paths, ledger_dir):
+    (ledger_dir / "financien_2021.xls").write_bytes(b"\xd0\xcf\x11\xe0 old excel")
+    (ledger_dir / ".DS_Store").write_bytes(b"\x00")
+    (ledger_dir / "~$financien_2021.xlsx").write_bytes(b"lock")
+    report = load_source(LEDGER, paths)
+    assert [(f.file_name, f.status) for f in report.files] == [("financien_2021.xls", "quarantined")]
+    assert quarantine(paths, "financien_2021.xls") == [
+        (None, None, None, "file type '.xls' is not accepted", "a .csv or .xlsx file")]

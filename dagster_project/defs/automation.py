@@ -15,6 +15,7 @@ from dagster import (
     sensor,
 )
 
+from ..ingest.loading import delivery_files
 from ..sources.finance import CONTRACTS
 from .resources import WarehouseResource
 
@@ -39,8 +40,8 @@ def landing_fingerprint(warehouse: WarehouseResource) -> tuple[str, int]:
         f"{path.relative_to(landing)}|{stat.st_size}|{stat.st_mtime_ns}"
         for contract in CONTRACTS
         if (landing / contract.folder).is_dir()
-        for path in (landing / contract.folder).iterdir()
-        if path.suffix.lower() in contract.file_types and (stat := path.stat())
+        for path in delivery_files(landing / contract.folder)
+        if (stat := path.stat())
     )
     return hashlib.sha256("\n".join(entries).encode()).hexdigest(), len(entries)
 

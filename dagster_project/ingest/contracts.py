@@ -85,7 +85,6 @@ class Contract:
     # Extra row rules: SQL selecting (source_row, column_name, value, reason, expected)
     # from the temp table `parsed`; reference tables are available as ref_<name>.
     row_rules: tuple[str, ...] = field(default=())
-    file_types: tuple[str, ...] = (".csv", ".xlsx")
 
     @property
     def column_names(self) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ documented in docs/sources.md.
 
 from __future__ import annotations
 
-import shutil
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from ..settings import REFERENCE_DIR, WarehousePaths
 from .contracts import Contract
-from .reading import Problem, ReadResult, read_file, sha256_of
+from .reading import Problem, ReadResult, read_file
 from .parsing import parse_sql, problems_sql, register_macros
 
 MAX_LISTED_STRUCTURAL_PROBLEMS = 1000
@@ -105,6 +105,15 @@ def register_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REF
         )
 
 
+def delivery_files(folder: Path) -> list[Path]:
+    """Every file in a source folder, in name order, except hidden and Office lock files.
+    A file of a type the contract does not accept is quarantined, not ignored."""
+    return sorted(
+        (p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))),
+        key=lambda p: p.name,
+    )
+
+
 def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = None) -> SourceReport:
     """Load every new file of one source. Never raises for bad input."""
     folder = paths.landing_dir / contract.folder
@@ -117,14 +126,11 @@ def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = 
             report.source_problem = f"folder {folder} does not exist: nothing delivered"
             return report
         try:
-            files = sorted(
-                (p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in contract.file_types),
-                key=lambda p: p.name,
-            )
+            files = delivery_files(folder)
         except OSError as error:
             report.source_problem = f"folder {folder} cannot be read: {error}"
             _set_problems(con, [Problem(report.source_problem, "a readable folder")])
-            _quarantine(con, contract, None, run_id, None, None, 1)
+            _quarantine(con, contract, None, None, run_id, None, None, 1)
             return report
         for path in files:
             report.files.append(_load_file(con, contract, path, paths, run_id))
@@ -134,16 +140,16 @@ def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = 
 def _load_file(
     con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, paths: WarehousePaths, run_id: str | None,
 ) -> FileOutcome:
-    digest = sha256_of(path)
+    data = path.read_bytes()  # read once: what is hashed is what is loaded
+    digest = hashlib.sha256(data).hexdigest()
     seen = con.execute(
-        "SELECT file_name FROM raw.load_log WHERE source = ? AND content_sha256 = ? LIMIT 1",
-        [contract.source, digest],
+        "SELECT 1 FROM raw.load_log WHERE source = ? AND content_sha256 = ? LIMIT 1", [contract.source, digest],
     ).fetchone()
     if seen:
         return FileOutcome(path.name, "unchanged")
 
     try:
-        result = read_file(path, contract.column_names)
+        result = read_file(path.name, data, contract.column_names)
     except Exception as error:  # a corrupt file must not stop the other files
         result = ReadResult(None, problems=[Problem(
             f"the file cannot be read: {type(error).__name__}: {error}", "a valid CSV or XLSX file",
@@ -156,14 +162,14 @@ def _load_file(
         con.execute(f"CREATE OR REPLACE TEMP TABLE problems AS {problems_sql(contract)}")
         problem_count = con.execute("SELECT count(*) FROM problems").fetchone()[0]
         if problem_count == 0:
-            return _append(con, contract, path, digest, result, run_id)
+            return _append(con, contract, path, len(data), digest, result, run_id)
     else:
         problem_count = len(result.problems)
         _set_problems(con, result.problems)
 
-    load_id = _quarantine(con, contract, path, run_id, digest, result.encoding, problem_count)
+    load_id = _quarantine(con, contract, path, len(data), run_id, digest, result.encoding, problem_count)
     paths.quarantine_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(path, paths.quarantine_dir / f"{load_id}__{path.name}")
+    (paths.quarantine_dir / f"{load_id}__{path.name}").write_bytes(data)
     first = con.execute(
         f"SELECT reason FROM raw.quarantine WHERE load_id = {load_id} ORDER BY source_row NULLS FIRST LIMIT 1"
     ).fetchone()[0]
@@ -195,15 +201,15 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def _log(con, load_id, run_id, contract, path, digest, encoding, status, rows, problems) -> None:
+def _log(con, load_id, run_id, contract, path, size, digest, encoding, status, rows, problems) -> None:
     con.execute(
         "INSERT INTO raw.load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [load_id, run_id, contract.source, path.name if path else None, str(path) if path else None, digest,
-         path.stat().st_size if path else None, encoding, status, rows, problems, _now()],
+         size, encoding, status, rows, problems, _now()],
     )
 
 
-def _append(con, contract: Contract, path: Path, digest: str, result: ReadResult, run_id) -> FileOutcome:
+def _append(con, contract: Contract, path: Path, size: int, digest: str, result: ReadResult, run_id) -> FileOutcome:
     columns = ", ".join(f'"{c}"' for c in contract.column_names)
     con.begin()
     try:
@@ -213,7 +219,7 @@ def _append(con, contract: Contract, path: Path, digest: str, result: ReadResult
             [load_id, path.name, _now()],
         )
         rows = result.table.num_rows
-        _log(con, load_id, run_id, contract, path, digest, result.encoding, "loaded", rows, 0)
+        _log(con, load_id, run_id, contract, path, size, digest, result.encoding, "loaded", rows, 0)
         con.commit()
     except Exception:
         con.rollback()
@@ -221,8 +227,8 @@ def _append(con, contract: Contract, path: Path, digest: str, result: ReadResult
     return FileOutcome(path.name, "loaded", load_id, rows=rows)
 
 
-def _quarantine(con, contract: Contract, path: Path | None, run_id, digest: str | None, encoding: str | None,
-                problem_count: int) -> int:
+def _quarantine(con, contract: Contract, path: Path | None, size: int | None, run_id, digest: str | None,
+                encoding: str | None, problem_count: int) -> int:
     """Record a failed load with the problems in the temp table `problems`."""
     con.begin()
     try:
@@ -232,7 +238,7 @@ def _quarantine(con, contract: Contract, path: Path | None, run_id, digest: str 
             "FROM problems ORDER BY source_row NULLS FIRST, column_name",
             [load_id, contract.source, path.name if path else None, _now()],
         )
-        _log(con, load_id, run_id, contract, path, digest, encoding, "quarantined", 0, problem_count)
+        _log(con, load_id, run_id, contract, path, size, digest, encoding, "quarantined", 0, problem_count)
         con.commit()
     except Exception:
         con.rollback()

@@ -8,7 +8,6 @@ problems with the file as a whole: encoding, separator, header, structure.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -42,23 +41,22 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def normalise_header(name: object) -> str:
     """`' Doelstelling Code '` -> `doelstelling_code`."""
     return re.sub(r"\s+", "_", str(name if name is not None else "").strip().lower())
 
 
-def read_file(path: Path, expected_columns: tuple[str, ...]) -> ReadResult:
-    if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(path, expected_columns)
-    return _read_csv(path, expected_columns)
+ACCEPTED_TYPES = (".csv", ".xlsx")
+
+
+def read_file(name: str, data: bytes, expected_columns: tuple[str, ...]) -> ReadResult:
+    """Read a delivered file's content (read once by the caller, who also hashed it)."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(data, expected_columns)
+    if suffix == ".xlsx":
+        return _read_xlsx(data, expected_columns)
+    return ReadResult(None, problems=[Problem(f"file type '{suffix}' is not accepted", "a .csv or .xlsx file")])
 
 
 def decode(data: bytes) -> tuple[bytes, str] | Problem:
@@ -103,8 +101,7 @@ def _check_header(header: list[str], expected_columns: tuple[str, ...]) -> list[
     return problems
 
 
-def _read_csv(path: Path, expected_columns: tuple[str, ...]) -> ReadResult:
-    data = path.read_bytes()
+def _read_csv(data: bytes, expected_columns: tuple[str, ...]) -> ReadResult:
     if not data.strip():
         return ReadResult(None, problems=[Problem("the file is empty", "a header line and at least one data line")])
     decoded = decode(data)
@@ -156,11 +153,11 @@ def _read_csv(path: Path, expected_columns: tuple[str, ...]) -> ReadResult:
     return _finish(table, first_data_row=2, encoding=encoding)
 
 
-def _read_xlsx(path: Path, expected_columns: tuple[str, ...]) -> ReadResult:
+def _read_xlsx(data: bytes, expected_columns: tuple[str, ...]) -> ReadResult:
     import pandas as pd
     from python_calamine import CalamineWorkbook
 
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python(skip_empty_area=False)
     if not rows or not any(str(v).strip() for v in rows[0]):
         return ReadResult(None, "xlsx", [Problem("the first sheet is empty", "a header row and at least one data row")])
     header = [normalise_header(n) for n in rows[0]]
