@@ -49,6 +49,7 @@ dev: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks.ledger
+	$(BIN)/python -m benchmarks.nightly
 
 clean:
 	rm -rf $(VENV) warehouse dbt/target dbt/logs *.egg-info

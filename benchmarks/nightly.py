@@ -1,0 +1,60 @@
+"""Benchmark: the whole nightly job on a one-million-line ledger.
+
+    python -m benchmarks.nightly [lines]
+
+Loads the ledger, builds and tests the marts with dbt, runs the Great
+Expectations suites and publishes, in this process. Target on the reference
+machine (2 cores, 24 GB): under 10 minutes with a peak resident memory under
+8 GB. Prints the measurements and exits non-zero when a target is missed.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from dagster import DagsterInstance
+
+from dagster_project.definitions import defs
+from dagster_project.settings import WarehousePaths
+
+from .ledger import write_ledger
+
+TARGET_SECONDS = 600
+TARGET_PEAK_MB = 8192
+
+
+def main() -> int:
+    lines = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
+        (paths.landing_dir / "finance" / "ledger").mkdir(parents=True)
+        write_ledger(paths.landing_dir / "finance" / "ledger" / "ledger.csv", lines)
+        config = {"resources": {"warehouse": {"config": {
+            "landing_dir": str(paths.landing_dir), "warehouse_dir": str(paths.warehouse_dir),
+            "published_db": str(paths.published_db),
+        }}}, "loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+        started = time.perf_counter()
+        result = defs.resolve_job_def("nightly").execute_in_process(
+            run_config=config, instance=DagsterInstance.ephemeral(), raise_on_error=False)
+        seconds = time.perf_counter() - started
+        steps = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.all_events
+                 if e.event_type_value == "STEP_SUCCESS"}
+        published = paths.published_db.exists()
+    peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+               + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    for step, duration in sorted(steps.items(), key=lambda s: -s[1])[:6]:
+        print(f"  {step:<60} {duration:6.1f} s")
+    print(f"nightly job on {lines:,} ledger lines: {seconds:.0f} s, published: {published}, "
+          f"peak resident memory (this process + largest child): {peak_mb:,.0f} MB")
+    ok = result.success and published and seconds < TARGET_SECONDS and peak_mb < TARGET_PEAK_MB
+    print(f"targets (< {TARGET_SECONDS} s, < {TARGET_PEAK_MB} MB): {'met' if ok else 'MISSED'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
