@@ -19,6 +19,7 @@ from pathlib import Path
 from dagster import DagsterInstance
 
 from dagster_project.definitions import defs
+from dagster_project.run import run_config
 from dagster_project.settings import WarehousePaths
 
 from .ledger import write_ledger
@@ -34,13 +35,9 @@ def main() -> int:
         paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
         (paths.landing_dir / "finance" / "ledger").mkdir(parents=True)
         write_ledger(paths.landing_dir / "finance" / "ledger" / "ledger.csv", lines)
-        config = {"resources": {"warehouse": {"config": {
-            "landing_dir": str(paths.landing_dir), "warehouse_dir": str(paths.warehouse_dir),
-            "published_db": str(paths.published_db),
-        }}}, "loggers": {"console": {"config": {"log_level": "ERROR"}}}}
         started = time.perf_counter()
         result = defs.resolve_job_def("nightly").execute_in_process(
-            run_config=config, instance=DagsterInstance.ephemeral(), raise_on_error=False)
+            run_config=run_config(paths, log_level="ERROR"), instance=DagsterInstance.ephemeral(), raise_on_error=False)
         seconds = time.perf_counter() - started
         steps = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.all_events
                  if e.event_type_value == "STEP_SUCCESS"}

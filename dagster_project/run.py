@@ -12,6 +12,20 @@ import sys
 
 from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
 
+from .settings import WarehousePaths
+
+
+def run_config(paths: WarehousePaths | None = None, log_level: str = "WARNING") -> dict:
+    """Run config for the nightly job: console log level and, optionally, other folders."""
+    config: dict = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    if paths is not None:
+        config["resources"] = {"warehouse": {"config": {
+            "landing_dir": str(paths.landing_dir),
+            "warehouse_dir": str(paths.warehouse_dir),
+            "published_db": str(paths.published_db),
+        }}}
+    return config
+
 
 def _events(result: ExecuteInProcessResult, event_type: DagsterEventType):
     return [e for e in result.all_events if e.event_type == event_type]
@@ -64,7 +78,7 @@ def main() -> int:
     result = defs.resolve_job_def("nightly").execute_in_process(
         instance=DagsterInstance.get(),
         # Warnings (quarantined files, failed checks) and errors; the summary follows.
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        run_config=run_config(),
         raise_on_error=False,
     )
     text, ok = summarise(result, RESOURCES["warehouse"].published_db)

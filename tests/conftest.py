@@ -54,14 +54,10 @@ def run_nightly(paths: WarehousePaths):
     from dagster import DagsterInstance
 
     from dagster_project.definitions import defs
+    from dagster_project.run import run_config
 
-    config = {"resources": {"warehouse": {"config": {
-        "landing_dir": str(paths.landing_dir),
-        "warehouse_dir": str(paths.warehouse_dir),
-        "published_db": str(paths.published_db),
-    }}}, "loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     return defs.resolve_job_def("nightly").execute_in_process(
-        run_config=config, instance=DagsterInstance.ephemeral(), raise_on_error=False,
+        run_config=run_config(paths), instance=DagsterInstance.ephemeral(), raise_on_error=False,
     )
 
 
