@@ -1,6 +1,5 @@
 """The nightly job, its schedule, and a sensor that starts it when new files land."""
 
-
 import hashlib
 
 from dagster import (

@@ -4,7 +4,6 @@ A blocking suite that fails stops the publish step of the same run, so the
 last good published marts stay in place.
 """
 
-
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 from dagster_dbt import get_asset_key_for_model
 

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate and marts, with dbt tests as checks."""
 
-
 import json
 import os
 from collections.abc import Mapping

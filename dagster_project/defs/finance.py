@@ -1,6 +1,5 @@
 """Finance source assets: the ledger and the municipal totals."""
 
-
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,

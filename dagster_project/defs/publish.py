@@ -1,6 +1,5 @@
 """Publish the marts to the analyst-facing file once the build and its blocking checks passed."""
 
-
 from dagster import AssetExecutionContext, Backoff, MaterializeResult, MetadataValue, RetryPolicy, asset
 
 from ..publish import publish

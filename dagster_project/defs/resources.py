@@ -1,6 +1,5 @@
 """Resources: where the warehouse reads and writes, and the dbt project."""
 
-
 import sys
 from pathlib import Path
 

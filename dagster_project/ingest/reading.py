@@ -46,9 +46,6 @@ def normalise_header(name: object) -> str:
     return re.sub(r"\s+", "_", str(name if name is not None else "").strip().lower())
 
 
-ACCEPTED_TYPES = (".csv", ".xlsx")
-
-
 def read_file(name: str, data: bytes, expected_columns: tuple[str, ...]) -> ReadResult:
     """Read a delivered file's content (read once by the caller, who also hashed it)."""
     suffix = Path(name).suffix.lower()
