@@ -25,6 +25,8 @@ class WarehouseResource(ConfigurableResource):
 
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# Under `dagster dev`, re-parse so that edited models show without `make setup`.
+dbt_project.prepare_if_dev()
 
 # The dbt next to this Python, so that it is found without the venv on PATH.
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
