@@ -121,3 +121,15 @@ def test_the_published_file_holds_only_marts(published):
                       "rpt_financien_aansluiting", "rpt_financien_doelstelling", "rpt_programma_totalen",
                       "publicatie"}
     assert query(published, "SELECT DISTINCT schema_name FROM duckdb_tables()") == [("main",)]
+
+
+def test_the_run_summary_names_files_checks_and_published_marts(sample_run):
+    from dagster_project.run import summarise
+
+    paths, result = sample_run
+    text, ok = summarise(result, str(paths.published_db))
+    assert ok
+    assert "finance_ledger             loaded 24, quarantined 0, unchanged 0" in text
+    assert "Checks: " in text and ", 0 failed" in text
+    assert f"Published: {paths.published_db}" in text
+    assert "rpt_financien_doelstelling" in text
