@@ -77,6 +77,8 @@ def _comment(con: duckdb.DuckDBPyConnection, table: str, node: dict | None) -> N
 def publish(build_db: Path, published_db: Path, run_id: str, manifest_path: Path | None = None) -> dict[str, int]:
     """Copy every table of the build file's marts schema to `published_db`. Returns row counts."""
     published_db.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in published_db.parent.glob(f".{published_db.name}.*.tmp*"):  # from an interrupted publish
+        leftover.unlink()
     staging_file = published_db.with_name(f".{published_db.name}.{uuid.uuid4().hex}.tmp")
     parquet_dir = published_db.parent / f".parquet.{uuid.uuid4().hex}"
     descriptions = _descriptions(manifest_path)

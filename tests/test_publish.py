@@ -37,6 +37,8 @@ def build(tmp_path):
 
 def test_only_the_marts_are_published(tmp_path, build):
     published = tmp_path / "out" / "marts.duckdb"
+    published.parent.mkdir()
+    (published.parent / ".marts.duckdb.0123.tmp").write_bytes(b"left by an interrupted publish")
     assert publish(build, published, run_id="r1") == {"dim_y": 1, "fct_x": 3}
     assert query(published, "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 2") == [
         ("main", "dim_y"), ("main", "fct_x"), ("main", "publicatie")]
