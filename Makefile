@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
+# A DuckDB 1.4 CLI beside the 1.5 one in the venv: the tests open the published file with both.
+DUCKDB_14 := $(VENV)/duckdb-1.4/bin/duckdb
 DBT_SOURCES := $(shell find dbt/models dbt/macros seeds/reference -type f) dbt/dbt_project.yml dbt/profiles.yml
 
 export PATH := $(BIN):$(PATH)
@@ -32,11 +34,15 @@ $(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
 	cd dbt && $(BIN)/dbt parse --profiles-dir . --quiet
 	touch $@
 
+$(DUCKDB_14): $(INSTALLED)
+	$(BIN)/python -m pip install --quiet --target $(VENV)/duckdb-1.4 duckdb-cli==1.4.4
+	chmod +x $@
+
 $(DAGSTER_HOME)/dagster.yaml: dagster_project/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
 	cp $< $@
 
-setup: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+setup: $(INSTALLED) $(MANIFEST) $(DUCKDB_14) $(DAGSTER_HOME)/dagster.yaml
 
 run: setup
 	$(BIN)/python -m dagster_project.run
