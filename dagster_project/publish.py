@@ -9,7 +9,8 @@ writer because the writer never opens the published file.
 The file is written in the DuckDB 1.4 storage format so that the DuckDB 1.4
 and 1.5 readers of BI tools (Metabase's driver, ODBC, the 1.5 CLI) can open it.
 A Parquet copy of each mart is published next to it, swapped in by renaming
-a symbolic link.
+a symbolic link. The load log and quarantine are published the same way to a
+file of their own after every load, for data stewards.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,6 +28,10 @@ import duckdb
 STORAGE_VERSION = "v1.4.0"
 MARTS_SCHEMA = "marts"
 PUBLICATION_TABLE = "publicatie"
+LOAD_TABLES = {
+    "load_log": "One row per load attempt of a delivered file: loaded or quarantined (see docs/sources.md).",
+    "quarantine": "One row per problem of a quarantined file: file, line, column, value, reason, expected.",
+}
 
 
 def _sql_string(text: str) -> str:
@@ -74,19 +80,35 @@ def _comment(con: duckdb.DuckDBPyConnection, table: str, node: dict | None) -> N
             )
 
 
-def publish(build_db: Path, published_db: Path, run_id: str, manifest_path: Path | None = None) -> dict[str, int]:
-    """Copy every table of the build file's marts schema to `published_db`. Returns row counts."""
-    published_db.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in published_db.parent.glob(f".{published_db.name}.*.tmp*"):  # from an interrupted publish
+@contextmanager
+def _atomic_file(target: Path, build_db: Path):
+    """A connection with the build file attached read-only as `build` and a new file as
+    `pub`; when the block succeeds, the new file replaces `target` with one rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in target.parent.glob(f".{target.name}.*.tmp*"):  # from an interrupted publish
         leftover.unlink()
-    staging_file = published_db.with_name(f".{published_db.name}.{uuid.uuid4().hex}.tmp")
-    parquet_dir = published_db.parent / f".parquet.{uuid.uuid4().hex}"
-    descriptions = _descriptions(manifest_path)
-    published_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    staging_file = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
         with duckdb.connect() as con:
             con.execute(f"ATTACH {_sql_string(str(build_db))} AS build (READ_ONLY)")
             con.execute(f"ATTACH {_sql_string(str(staging_file))} AS pub (STORAGE_VERSION '{STORAGE_VERSION}')")
+            yield con
+            con.execute("DETACH pub")
+        _fsync(staging_file)
+        os.replace(staging_file, target)
+        _fsync(target.parent)
+    finally:
+        staging_file.unlink(missing_ok=True)
+        Path(f"{staging_file}.wal").unlink(missing_ok=True)
+
+
+def publish(build_db: Path, published_db: Path, run_id: str, manifest_path: Path | None = None) -> dict[str, int]:
+    """Copy every table of the build file's marts schema to `published_db`. Returns row counts."""
+    parquet_dir = published_db.parent / f".parquet.{uuid.uuid4().hex}"
+    descriptions = _descriptions(manifest_path)
+    published_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    try:
+        with _atomic_file(published_db, build_db) as con:
             tables = _mart_tables(con)
             if not tables:
                 raise RuntimeError(f"no tables in schema {MARTS_SCHEMA} of {build_db}: nothing to publish")
@@ -105,17 +127,20 @@ def publish(build_db: Path, published_db: Path, run_id: str, manifest_path: Path
             )
             con.execute(f"COMMENT ON TABLE pub.main.{PUBLICATION_TABLE} IS "
                         "'When this file was published (UTC), by which run, with the row count of every mart.'")
-            con.execute("DETACH pub")
-        _fsync(staging_file)
-        os.replace(staging_file, published_db)
-        _fsync(published_db.parent)
         _swap_parquet(parquet_dir, published_db.parent / "parquet")
         return counts
     finally:
-        staging_file.unlink(missing_ok=True)
-        Path(f"{staging_file}.wal").unlink(missing_ok=True)
         if parquet_dir.exists() and not (published_db.parent / "parquet").resolve() == parquet_dir.resolve():
             shutil.rmtree(parquet_dir, ignore_errors=True)
+
+
+def publish_loads(build_db: Path, loads_db: Path) -> None:
+    """Copy the load log and the quarantine to `loads_db`, so that data stewards can see
+    what was loaded and quarantined without opening (and locking) the build file."""
+    with _atomic_file(loads_db, build_db) as con:
+        for table, description in LOAD_TABLES.items():
+            con.execute(f"CREATE TABLE pub.main.{table} AS SELECT * FROM build.raw.{table} ORDER BY ALL")
+            con.execute(f"COMMENT ON TABLE pub.main.{table} IS {_sql_string(description)}")
 
 
 def _swap_parquet(new_dir: Path, link: Path) -> None:

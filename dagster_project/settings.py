@@ -36,6 +36,11 @@ class WarehousePaths:
         return self.warehouse_dir / "build.duckdb"
 
     @property
+    def loads_db(self) -> Path:
+        """Published copy of raw.load_log and raw.quarantine, safe to open while a run builds."""
+        return self.warehouse_dir / "loads.duckdb"
+
+    @property
     def quarantine_dir(self) -> Path:
         return self.warehouse_dir / "quarantine"
 

@@ -55,7 +55,7 @@ def test_all_sample_files_load_and_every_check_passes(sample_run):
     evaluations = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     assert len(evaluations) > 50
     assert [(c.asset_key.to_user_string(), c.check_name) for c in evaluations if not c.passed] == []
-    statuses = query(paths.build_db, "SELECT source, status, count(*) FROM raw.load_log GROUP BY ALL ORDER BY 1, 2")
+    statuses = query(paths.loads_db, "SELECT source, status, count(*) FROM load_log GROUP BY ALL ORDER BY 1, 2")
     assert statuses == [("finance_ledger", "loaded", 24), ("finance_municipal_totals", "loaded", 1)]
 
 

@@ -98,3 +98,26 @@ def test_a_failed_publish_leaves_the_published_file_as_it_was(tmp_path, build):
         publish(build, published, run_id="bad")
     assert query(published, "SELECT run_id FROM publicatie") == [("good",)]
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_load_log_and_quarantine_are_published_for_data_stewards(paths, ledger_dir):
+    from dagster_project.ingest.loading import load_source
+    from dagster_project.publish import publish_loads
+    from dagster_project.sources.finance import LEDGER
+
+    from .conftest import ledger_line, write_csv
+
+    write_csv(ledger_dir / "a_good.csv", [ledger_line()])
+    write_csv(ledger_dir / "b_bad.csv", [ledger_line(bedrag="1,80535713509409E+17%")])
+    load_source(LEDGER, paths)
+    publish_loads(paths.build_db, paths.loads_db)
+    assert query(paths.loads_db, "SELECT file_name, status FROM load_log") == [
+        ("a_good.csv", "loaded"), ("b_bad.csv", "quarantined")]
+    assert query(paths.loads_db, "SELECT file_name, source_row, column_name, reason FROM quarantine") == [
+        ("b_bad.csv", 2, "bedrag", "scientific notation is not accepted (a spreadsheet export artefact)")]
+    # A steward reading it does not block the next load and publish.
+    with duckdb.connect(str(paths.loads_db), read_only=True):
+        write_csv(ledger_dir / "c_good.csv", [ledger_line(jaar="2020")])
+        load_source(LEDGER, paths)
+        publish_loads(paths.build_db, paths.loads_db)
+    assert query(paths.loads_db, "SELECT count(*) FROM load_log") == [(3,)]

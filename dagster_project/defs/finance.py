@@ -14,6 +14,7 @@ from dagster import (
 
 from ..ingest.contracts import Contract
 from ..ingest.loading import SourceReport, load_source
+from ..publish import publish_loads
 from ..sources.finance import LEDGER, MUNICIPAL_TOTALS
 from .resources import WarehouseResource
 
@@ -51,12 +52,15 @@ def source_asset(contract: Contract, description: str):
                                     description="Warns when this run quarantined a file of this source.")],
     )
     def _load(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-        report = load_source(contract, warehouse.paths(), context.run.run_id)
+        paths = warehouse.paths()
+        report = load_source(contract, paths, context.run.run_id)
+        publish_loads(paths.build_db, paths.loads_db)
         for outcome in report.files:
             if outcome.status == "quarantined":
                 context.log.warning(
                     f"{contract.source}: {outcome.file_name} quarantined (load {outcome.load_id}): "
-                    f"{outcome.problems} problem(s), first: {outcome.first_problem}. See raw.quarantine."
+                    f"{outcome.problems} problem(s), first: {outcome.first_problem}. "
+                    f"All problems: table quarantine in {paths.loads_db}."
                 )
         if report.source_problem:
             context.log.warning(f"{contract.source}: {report.source_problem}")
