@@ -31,7 +31,7 @@ def _events(result: ExecuteInProcessResult, event_type: DagsterEventType):
     return [e for e in result.all_events if e.event_type == event_type]
 
 
-def summarise(result: ExecuteInProcessResult, published_db: str) -> tuple[str, bool]:
+def summarise(result: ExecuteInProcessResult, paths: WarehousePaths) -> tuple[str, bool]:
     lines = [f"Nightly run {result.run_id}: {'succeeded' if result.success else 'FAILED'}", "", "Sources"]
     materialized = {}
     for event in _events(result, DagsterEventType.ASSET_MATERIALIZATION):
@@ -52,6 +52,7 @@ def summarise(result: ExecuteInProcessResult, published_db: str) -> tuple[str, b
             lines.append("    " + str(meta["quarantined"]).replace("\n", "\n    "))
         if meta.get("source_problem"):
             lines.append(f"    {meta['source_problem']}")
+    lines.append(f"  load log and quarantine: {paths.loads_db}")
 
     evaluations = [e.event_specific_data for e in _events(result, DagsterEventType.ASSET_CHECK_EVALUATION)]
     failed = [c for c in evaluations if not c.passed]
@@ -62,12 +63,12 @@ def summarise(result: ExecuteInProcessResult, published_db: str) -> tuple[str, b
     published = materialized.get("published_marts")
     lines.append("")
     if published:
-        lines.append(f"Published: {published_db}")
+        lines.append(f"Published: {paths.published_db}")
         lines.append(f"  Parquet:  {published['parquet']}")
         for table, rows in published["row_counts"].items():
             lines.append(f"  {table:<28} {rows:>8} rows")
     else:
-        lines.append(f"NOT published: the last good marts (if any) stay in place at {published_db}")
+        lines.append(f"NOT published: the last good marts (if any) stay in place at {paths.published_db}")
     return "\n".join(lines), bool(published) and result.success
 
 
@@ -81,7 +82,7 @@ def main() -> int:
         run_config=run_config(),
         raise_on_error=False,
     )
-    text, ok = summarise(result, RESOURCES["warehouse"].published_db)
+    text, ok = summarise(result, RESOURCES["warehouse"].paths())
     print(text)
     return 0 if ok else 1
 

@@ -127,9 +127,9 @@ def test_the_run_summary_names_files_checks_and_published_marts(sample_run):
     from dagster_project.run import summarise
 
     paths, result = sample_run
-    text, ok = summarise(result, str(paths.published_db))
+    text, ok = summarise(result, paths)
     assert ok
     assert "finance_ledger             loaded 24, quarantined 0, unchanged 0" in text
     assert "Checks: " in text and ", 0 failed" in text
     assert f"Published: {paths.published_db}" in text
-    assert "rpt_financien_doelstelling" in text
+    assert "rpt_financien_doelstelling" in text and f"load log and quarantine: {paths.loads_db}" in text
