@@ -218,3 +218,23 @@ def test_a_file_of_another_type_is_quarantined_and_hidden_files_are_ignored(path
     assert [(f.file_name, f.status) for f in report.files] == [("financien_2021.xls", "quarantined")]
     assert quarantine(paths, "financien_2021.xls") == [
         (None, None, None, "file type '.xls' is not accepted", "a .csv or .xlsx file")]
+
+
+def test_an_unforeseen_error_while_checking_quarantines_the_file_and_the_rest_loads(paths, ledger_dir, monkeypatch):
+    import duckdb
+
+    from dagster_project.ingest import loading
+
+    real_check = loading._check_rows
+
+    def failing_for_a(con, contract, result):
+        if result.table.num_rows == 2:
+            raise duckdb.ConversionException("Could not convert string 'x' to INT32")
+        return real_check(con, contract, result)
+
+    monkeypatch.setattr(loading, "_check_rows", failing_for_a)
+    write_csv(ledger_dir / "a.csv", [ledger_line(), ledger_line()])
+    write_csv(ledger_dir / "b.csv", [ledger_line()])
+    report = load_source(LEDGER, paths)
+    assert [(f.file_name, f.status) for f in report.files] == [("a.csv", "quarantined"), ("b.csv", "loaded")]
+    assert quarantine(paths, "a.csv")[0][3] == "the file cannot be checked: Could not convert string 'x' to INT32"

@@ -155,15 +155,16 @@ def _load_file(
             f"the file cannot be read: {type(error).__name__}: {error}", "a valid CSV or XLSX file",
         )])
 
+    problem_count = 0
     if result.table is not None:
-        con.register("landed", result.table)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE parsed AS {parse_sql(contract)}")
-        con.unregister("landed")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE problems AS {problems_sql(contract)}")
-        problem_count = con.execute("SELECT count(*) FROM problems").fetchone()[0]
-        if problem_count == 0:
-            return _append(con, contract, path, len(data), digest, result, run_id)
-    else:
+        try:
+            problem_count = _check_rows(con, contract, result)
+        except duckdb.Error as error:  # a value the checks did not foresee: quarantine, don't stop
+            result = ReadResult(None, result.encoding, [Problem(
+                f"the file cannot be checked: {error}", "a file that meets the contract")])
+    if result.table is not None and problem_count == 0:
+        return _append(con, contract, path, len(data), digest, result, run_id)
+    if result.table is None:
         problem_count = len(result.problems)
         _set_problems(con, result.problems)
 
@@ -174,6 +175,17 @@ def _load_file(
         f"SELECT reason FROM raw.quarantine WHERE load_id = {load_id} ORDER BY source_row NULLS FIRST LIMIT 1"
     ).fetchone()[0]
     return FileOutcome(path.name, "quarantined", load_id, problems=problem_count, first_problem=first)
+
+
+def _check_rows(con: duckdb.DuckDBPyConnection, contract: Contract, result: ReadResult) -> int:
+    """Parse and check all rows in SQL: temp tables `parsed` and `problems`; returns the problem count."""
+    con.register("landed", result.table)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE parsed AS {parse_sql(contract)}")
+    finally:
+        con.unregister("landed")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE problems AS {problems_sql(contract)}")
+    return con.execute("SELECT count(*) FROM problems").fetchone()[0]
 
 
 def _set_problems(con: duckdb.DuckDBPyConnection, problems: list[Problem]) -> None:
