@@ -20,7 +20,7 @@ import os
 import shutil
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from pathlib import Path
 
 import duckdb
@@ -106,7 +106,7 @@ def publish(build_db: Path, published_db: Path, run_id: str, manifest_path: Path
     """Copy every table of the build file's marts schema to `published_db`. Returns row counts."""
     parquet_dir = published_db.parent / f".parquet.{uuid.uuid4().hex}"
     descriptions = _descriptions(manifest_path)
-    published_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    published_at = datetime.now(UTC).replace(tzinfo=None)
     try:
         with _atomic_file(published_db, build_db) as con:
             tables = _mart_tables(con)
@@ -130,7 +130,7 @@ def publish(build_db: Path, published_db: Path, run_id: str, manifest_path: Path
         _swap_parquet(parquet_dir, published_db.parent / "parquet")
         return counts
     finally:
-        if parquet_dir.exists() and not (published_db.parent / "parquet").resolve() == parquet_dir.resolve():
+        if parquet_dir.exists() and (published_db.parent / "parquet").resolve() != parquet_dir.resolve():
             shutil.rmtree(parquet_dir, ignore_errors=True)
 
 

@@ -49,7 +49,7 @@ class WarehousePaths:
         return self.warehouse_dir / "validation"
 
     @classmethod
-    def from_env(cls) -> "WarehousePaths":
+    def from_env(cls) -> WarehousePaths:
         warehouse_dir = _path("WAREHOUSE_DIR", REPO_ROOT / "warehouse")
         return cls(
             landing_dir=_path("WAREHOUSE_LANDING_DIR", SAMPLE_LANDING_DIR),

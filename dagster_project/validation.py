@@ -28,7 +28,7 @@ class Suite:
     definition: dict
 
     @classmethod
-    def from_file(cls, path: Path) -> "Suite":
+    def from_file(cls, path: Path) -> Suite:
         definition = json.loads(path.read_text())
         meta = definition.get("meta", {})
         return cls(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from pathlib import Path
 
 import duckdb
@@ -210,7 +210,7 @@ def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _log(con, load_id, run_id, contract, path, size, digest, encoding, status, rows, problems) -> None:

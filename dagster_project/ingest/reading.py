@@ -176,7 +176,7 @@ def _read_xlsx(data: bytes, expected_columns: tuple[str, ...]) -> ReadResult:
     return _finish(table, first_data_row=2, encoding="xlsx")
 
 
-def _xlsx_text(values) -> "pd.Series":
+def _xlsx_text(values):
     """Cell values as text. Numeric cells are numbers, not Dutch text: whole numbers
     are written as integers, others with a decimal comma (scientific notation stays
     visible, so that it is rejected like in a CSV)."""
