@@ -20,7 +20,7 @@ import os
 import shutil
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone, UTC
+from datetime import datetime, UTC
 from pathlib import Path
 
 import duckdb
