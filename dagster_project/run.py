@@ -13,6 +13,7 @@ import sys
 from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
 
 from .settings import WarehousePaths
+from .sources import CONTRACTS
 
 
 def run_config(paths: WarehousePaths | None = None, log_level: str = "WARNING") -> dict:
@@ -39,7 +40,7 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths) -> tuple[st
         materialized[materialization.asset_key.to_user_string()] = {
             k: v.value for k, v in materialization.metadata.items()
         }
-    for source in ("finance_ledger", "finance_municipal_totals"):
+    for source in (contract.source for contract in CONTRACTS):
         meta = materialized.get(source)
         if meta is None:
             lines.append(f"  {source:<26} not run")

@@ -15,7 +15,7 @@ from dagster import (
 )
 
 from ..ingest.loading import delivery_files
-from ..sources.finance import CONTRACTS
+from ..sources import CONTRACTS
 from .resources import WarehouseResource
 
 nightly_job = define_asset_job(

@@ -60,7 +60,29 @@ KINDS: dict[str, Kind] = {
         " WHEN regexp_matches(nl_bedrag_text({v}), ',[0-9]{{3,}}$') THEN 'more than 2 decimals'"
         " ELSE 'not a valid amount' END",
     ),
+    "getal": Kind(
+        "DECIMAL(18,4)",
+        "nl_getal({v})",
+        "a Dutch number such as 4.923, 45,9%, € 1.234 or 7,5; or -, n.b. or empty for no value",
+        reason="CASE WHEN regexp_matches({v}, '[0-9][eE][+-]?[0-9]')"
+        " THEN 'scientific notation is not accepted (a spreadsheet export artefact)'"
+        " ELSE 'not a valid number' END",
+    ),
+    "datum": Kind(
+        "DATE",
+        "coalesce(try_strptime({v}, '%d-%m-%Y'), try_strptime({v}, '%Y-%m-%d'))",
+        "a date such as 27-01-2022 or 2022-01-27",
+    ),
+    "waardetype": Kind(
+        "VARCHAR",
+        "CASE WHEN lower({v}) IN ('realisatie', 'begroting', 'prognose') THEN lower({v}) END",
+        "realisatie, begroting or prognose",
+    ),
+    "code": Kind("VARCHAR", "upper({v})", "a code"),
 }
+
+# In an optional column these mean "no value": not zero and not an error.
+NO_VALUE = ("", "-", "n.b.", "nb")
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,7 @@ class Column:
     name: str
     kind: str
     description: str
+    required: bool = True
 
     @property
     def spec(self) -> Kind:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from .contracts import Contract
+from .contracts import NO_VALUE, Column, Contract
 
 MACROS = r"""
 -- Dutch amount: '-65.776.123,45', '364.210', '€ -110.262', '0,5'. NULL when invalid.
@@ -17,6 +17,13 @@ CREATE OR REPLACE TEMP MACRO nl_bedrag_text(s) AS regexp_replace(s, '[€\s\x{00
 CREATE OR REPLACE TEMP MACRO nl_bedrag(s) AS (
     CASE WHEN regexp_full_match(nl_bedrag_text(s), '-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]{1,2})?')
          THEN TRY_CAST(replace(replace(nl_bedrag_text(s), '.', ''), ',', '.') AS DECIMAL(18,2))
+    END
+);
+-- Dutch number as people type it: '4.923', '45,9%', '€ 1.234', '7,5'. NULL when invalid.
+CREATE OR REPLACE TEMP MACRO nl_getal_text(s) AS regexp_replace(s, '[€%\s\x{00A0}]', '', 'g');
+CREATE OR REPLACE TEMP MACRO nl_getal(s) AS (
+    CASE WHEN regexp_full_match(nl_getal_text(s), '-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?')
+         THEN TRY_CAST(replace(replace(nl_getal_text(s), '.', ''), ',', '.') AS DECIMAL(18,4))
     END
 );
 -- Goal and other names are compared ignoring case and repeated spaces.
@@ -36,12 +43,19 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _text(column: Column) -> str:
+    """The delivered text, NULL when empty (or, in an optional column, a no-value mark)."""
+    empty = NO_VALUE if not column.required else ("",)
+    marks = ", ".join(_literal(m) for m in empty)
+    return f"CASE WHEN lower({_quote(column.name)}) IN ({marks}) THEN NULL ELSE {_quote(column.name)} END"
+
+
 def parse_sql(contract: Contract) -> str:
     """Typed columns next to the delivered text (`<column>__text`)."""
     parsed = []
     for column in contract.columns:
         kind = column.spec
-        value = f"nullif({_quote(column.name)}, '')"
+        value = _text(column)
         parsed.append(f"CAST({kind.parse.format(v=value)} AS {kind.sql_type}) AS {_quote(column.name)}")
         parsed.append(f"{value} AS {_quote(column.name + '__text')}")
     return "SELECT source_row,\n    " + ",\n    ".join(parsed) + "\nFROM landed"
@@ -54,11 +68,12 @@ def problems_sql(contract: Contract) -> str:
         kind = column.spec
         text = _quote(column.name + "__text")
         invalid = kind.reason.format(v=text) if kind.reason else _literal(f"not a valid {column.kind}")
+        missing_is_ok = "" if column.required else f" AND {text} IS NOT NULL"
         checks.append(
             f"SELECT source_row, {_literal(column.name)} AS column_name, {text} AS value,\n"
             f"    CASE WHEN {text} IS NULL THEN 'missing value' ELSE {invalid} END AS reason,\n"
             f"    {_literal(kind.expected)} AS expected\n"
-            f"FROM parsed WHERE {_quote(column.name)} IS NULL"
+            f"FROM parsed WHERE {_quote(column.name)} IS NULL{missing_is_ok}"
         )
     checks.extend(contract.row_rules)
     return "\nUNION ALL\n".join(f"({c})" for c in checks)
