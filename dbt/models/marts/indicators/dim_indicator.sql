@@ -1,0 +1,37 @@
+with
+
+indicatoren as (
+
+    select * from {{ ref('indicatoren') }}
+
+),
+
+eenheden as (
+
+    select * from {{ ref('eenheden') }}
+
+),
+
+final as (
+
+    select
+        indicatoren.indicator_code,
+        indicatoren.indicator_naam,
+        indicatoren.eenheid,
+        eenheden.omschrijving as eenheid_omschrijving,
+        eenheden.minimum as eenheid_minimum,
+        eenheden.maximum as eenheid_maximum,
+        eenheden.is_geheel_getal,
+        indicatoren.richting,
+        indicatoren.bron_code,
+        indicatoren.definitie,
+        indicatoren.pb_2025 as is_pb_2025,
+        indicatoren.geldig_van_jaar,
+        indicatoren.geldig_tot_jaar
+
+    from indicatoren
+    left join eenheden using (eenheid)
+
+)
+
+select * from final
