@@ -25,7 +25,8 @@ def test_every_suite_validates_a_mart_that_exists(tmp_path):
     manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
     marts = {n["name"] for n in manifest["nodes"].values()
              if n["resource_type"] == "model" and n["config"].get("schema") == "marts"}
-    assert set(SUITES) == {"financien_regels", "financien_doelstelling", "programma_totalen", "financien_aansluiting"}
+    assert set(SUITES) == {"financien_regels", "financien_doelstelling", "programma_totalen", "financien_aansluiting",
+                           "indicatorwaarden", "indicator_scorecard"}
     assert {suite.asset for suite in SUITES.values()} <= marts
     assert all(suite.blocking for suite in SUITES.values())
 

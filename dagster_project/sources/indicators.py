@@ -3,9 +3,6 @@ and year, delivered by the P&C team and external parties. Documented in docs/sou
 
 from ..ingest.contracts import Column, Contract
 
-# The value a row stands for: the number delivered, or the share derived from teller/noemer.
-_VALUE = "coalesce(p.waarde, CASE WHEN p.noemer > 0 THEN 100 * p.teller / p.noemer END)"
-
 _CATALOGUE = """
     (SELECT i.*, CAST(e.minimum AS DOUBLE) AS minimum, CAST(e.maximum AS DOUBLE) AS maximum,
             e.is_geheel_getal = 'true' AS is_geheel_getal
@@ -25,18 +22,18 @@ WHERE p.indicator_code IS NOT NULL AND p.jaar IS NOT NULL
        OR p.jaar NOT BETWEEN CAST(i.geldig_van_jaar AS INTEGER) AND coalesce(TRY_CAST(i.geldig_tot_jaar AS INTEGER), 9999))
 """
 
+# A share derived from teller/noemer is checked by SHARE_PARTS (0 <= teller <= noemer).
 OUT_OF_RANGE = f"""
-SELECT p.source_row, CASE WHEN p.waarde IS NULL THEN 'teller' ELSE 'waarde' END AS column_name,
-    coalesce(p.waarde__text, p.teller__text || ' / ' || p.noemer__text) AS value,
-    CASE WHEN i.is_geheel_getal AND {_VALUE} <> round({_VALUE}) THEN 'a ' || i.eenheid || ' is a whole number'
-         ELSE 'value ' || {_VALUE} || ' is outside the range of the unit ' || i.eenheid END AS reason,
+SELECT p.source_row, 'waarde' AS column_name, p.waarde__text AS value,
+    CASE WHEN i.is_geheel_getal AND p.waarde <> round(p.waarde) THEN 'a ' || i.eenheid || ' is a whole number'
+         ELSE 'outside the range of the unit ' || i.eenheid END AS reason,
     i.eenheid || ' from ' || coalesce(CAST(i.minimum AS VARCHAR), '-') || ' to '
         || coalesce(CAST(i.maximum AS VARCHAR), 'any') || CASE WHEN i.is_geheel_getal THEN ', whole' ELSE '' END
         AS expected
 FROM parsed p
 JOIN {_CATALOGUE} i ON i.indicator_code = p.indicator_code
-WHERE {_VALUE} < coalesce(i.minimum, {_VALUE}) OR {_VALUE} > coalesce(i.maximum, {_VALUE})
-   OR (i.is_geheel_getal AND {_VALUE} <> round({_VALUE}))
+WHERE p.waarde < coalesce(i.minimum, p.waarde) OR p.waarde > coalesce(i.maximum, p.waarde)
+   OR (i.is_geheel_getal AND p.waarde <> round(p.waarde))
 """
 
 UNIT_MISMATCH = """
@@ -50,7 +47,7 @@ WHERE (contains(p.waarde__text, '%') AND i.eenheid <> 'percentage')
    OR (contains(p.waarde__text, '€') AND i.eenheid <> 'euro')
 """
 
-SHARE_PARTS = f"""
+SHARE_PARTS = """
 SELECT p.source_row, 'noemer' AS column_name, p.teller__text || ' / ' || p.noemer__text AS value,
     CASE WHEN i.eenheid <> 'percentage' THEN 'teller and noemer only make a percentage'
          WHEN p.teller IS NULL OR p.noemer IS NULL THEN 'teller and noemer come together'
