@@ -15,13 +15,14 @@ export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
 
-.PHONY: help setup run test dev bench clean
+.PHONY: help setup run test dev bench docs clean
 
 help:
 	@echo "make run    set up and run the nightly job once on the sample sources"
 	@echo "make test   set up and run the tests"
 	@echo "make dev    start the Dagster UI on http://127.0.0.1:3000"
 	@echo "make bench  run the benchmarks (speed and memory)"
+	@echo "make docs   regenerate docs/indicators.md from the indicator catalogue"
 	@echo "make clean  remove the venv and everything the warehouse wrote"
 
 $(INSTALLED): pyproject.toml constraints.txt
@@ -56,6 +57,9 @@ dev: setup
 bench: setup
 	$(BIN)/python -m benchmarks.ledger
 	$(BIN)/python -m benchmarks.nightly
+
+docs: setup
+	$(BIN)/python -m dagster_project.indicator_docs
 
 clean:
 	rm -rf $(VENV) warehouse dbt/target dbt/logs *.egg-info

@@ -219,3 +219,9 @@ def test_doel_gehaald_2021_reproduces_the_jaarstukken(published):
             assert keyword in toelichting, (code, toelichting)
             card = scorecard(published, code, 2021)
             assert (code, card["doelstelling_code"], card["doel_gehaald"]) == (code, goal, outcome == "Ja")
+
+
+def test_the_indicator_page_is_generated_from_the_catalogue():
+    from dagster_project.indicator_docs import PAGE, render
+
+    assert PAGE.read_text(encoding="utf-8") == render(), "run `make docs` after changing the catalogue"

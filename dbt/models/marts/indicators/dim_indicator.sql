@@ -17,6 +17,7 @@ final as (
     select
         indicatoren.indicator_code,
         indicatoren.indicator_naam,
+        indicatoren.naam_herkomst,
         indicatoren.eenheid,
         eenheden.omschrijving as eenheid_omschrijving,
         eenheden.minimum as eenheid_minimum,
