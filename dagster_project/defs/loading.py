@@ -31,6 +31,7 @@ def report_metadata(report: SourceReport) -> dict:
         "files_unchanged": report.count("unchanged"),
         "rows_loaded": report.rows_loaded,
         "source_problem": report.source_problem or "",
+        "note": report.note or "",
         "quarantined": MetadataValue.md(
             "\n".join(f"- `{f.file_name}` (load {f.load_id}): {f.problems} problem(s), first: {f.first_problem}"
                       for f in quarantined) or "none"
@@ -63,6 +64,8 @@ def source_asset(contract: Contract, description: str):
                 )
         if report.source_problem:
             context.log.warning(f"{contract.source}: {report.source_problem}")
+        if report.note:
+            context.log.info(f"{contract.source}: {report.note}")
         quarantined = report.count("quarantined")
         return MaterializeResult(
             metadata=report_metadata(report),

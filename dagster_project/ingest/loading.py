@@ -66,7 +66,8 @@ class SourceReport:
     source: str
     folder: Path
     files: list[FileOutcome] = field(default_factory=list)
-    source_problem: str | None = None
+    source_problem: str | None = None  # the source as a whole could not be read
+    note: str | None = None  # e.g. nothing delivered yet
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -123,7 +124,7 @@ def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = 
         register_macros(con)
         register_reference(con)
         if not folder.exists():
-            report.source_problem = f"folder {folder} does not exist: nothing delivered"
+            report.note = f"folder {folder} does not exist: nothing delivered"
             return report
         try:
             files = delivery_files(folder)
