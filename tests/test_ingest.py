@@ -207,7 +207,7 @@ def test_municipal_totals_reject_a_second_line_for_the_same_year_and_phase(paths
     load_source(MUNICIPAL_TOTALS, paths)
     assert quarantine(paths, "t.csv") == [(3, "fase", "GM0637 2021 rekening",
                                            "a second line for this municipality, year and phase (first on line 2)",
-                                           "one line per gemeente_code, jaar and fase")]
+                                           "one line per gemeente_code, jaar, fase")]
 
 
 def test_a_file_of_another_type_is_quarantined_and_hidden_files_are_ignored(paths, ledger_dir):

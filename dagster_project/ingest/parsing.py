@@ -77,3 +77,20 @@ def problems_sql(contract: Contract) -> str:
         )
     checks.extend(contract.row_rules)
     return "\nUNION ALL\n".join(f"({c})" for c in checks)
+
+
+def duplicate_rows_sql(key: tuple[str, ...], column_name: str, what: str, label: tuple[str, ...]) -> str:
+    """A row rule: every line after the first with the same `key` is a problem."""
+    partition = ", ".join(_quote(c) for c in key)
+    not_null = " AND ".join(f"{_quote(c)} IS NOT NULL" for c in key)
+    value = " || ' ' || ".join(_quote(c) for c in label)
+    return f"""
+SELECT source_row, {_literal(column_name)} AS column_name, {value} AS value,
+    'a second ' || {_literal(what)} || ' (first on line ' || first_row || ')' AS reason,
+    {_literal("one line per " + ", ".join(key))} AS expected
+FROM (
+    SELECT *, min(source_row) OVER (PARTITION BY {partition}) AS first_row
+    FROM parsed WHERE {not_null}
+)
+WHERE source_row > first_row
+"""

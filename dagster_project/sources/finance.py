@@ -4,6 +4,7 @@ municipality-wide totals. Documented in docs/sources.md."""
 from __future__ import annotations
 
 from ..ingest.contracts import Column, Contract
+from ..ingest.parsing import duplicate_rows_sql
 
 _KEY_COLUMNS = (
     Column("gemeente_code", "gemeente_code", "CBS gemeentecode, e.g. GM0637"),
@@ -49,16 +50,10 @@ WHERE p.jaar IS NOT NULL AND p.taakveld_code IS NOT NULL
   )
 """
 
-DUPLICATE_TOTAL = """
-SELECT source_row, 'fase' AS column_name, gemeente_code || ' ' || jaar || ' ' || fase AS value,
-    'a second line for this municipality, year and phase (first on line ' || first_row || ')' AS reason,
-    'one line per gemeente_code, jaar and fase' AS expected
-FROM (
-    SELECT *, min(source_row) OVER (PARTITION BY gemeente_code, jaar, fase) AS first_row
-    FROM parsed WHERE gemeente_code IS NOT NULL AND jaar IS NOT NULL AND fase IS NOT NULL
+DUPLICATE_TOTAL = duplicate_rows_sql(
+    ("gemeente_code", "jaar", "fase"), "fase", "line for this municipality, year and phase",
+    ("gemeente_code", "jaar", "fase"),
 )
-WHERE source_row > first_row
-"""
 
 LEDGER = Contract(
     source="finance_ledger",

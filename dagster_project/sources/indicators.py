@@ -2,6 +2,7 @@
 and year, delivered by the P&C team and external parties. Documented in docs/sources.md."""
 
 from ..ingest.contracts import Column, Contract
+from ..ingest.parsing import duplicate_rows_sql
 
 _CATALOGUE = """
     (SELECT i.*, CAST(e.minimum AS DOUBLE) AS minimum, CAST(e.maximum AS DOUBLE) AS maximum,
@@ -65,20 +66,10 @@ WHERE (p.teller IS NOT NULL OR p.noemer IS NOT NULL)
        OR abs(p.waarde - 100 * p.teller / p.noemer) > 0.1)
 """
 
-DUPLICATE_VALUE = """
-SELECT source_row, 'peildatum' AS column_name,
-    indicator_code || ' ' || jaar || ' ' || waardetype || ' ' || peildatum AS value,
-    'a second value for this indicator, year, type and peildatum (first on line ' || first_row || ')' AS reason,
-    'one value per gemeente_code, indicator_code, jaar, waardetype and peildatum' AS expected
-FROM (
-    SELECT *, min(source_row) OVER (PARTITION BY gemeente_code, indicator_code, jaar, waardetype, peildatum)
-        AS first_row
-    FROM parsed
-    WHERE gemeente_code IS NOT NULL AND indicator_code IS NOT NULL AND jaar IS NOT NULL
-      AND waardetype IS NOT NULL AND peildatum IS NOT NULL
+DUPLICATE_VALUE = duplicate_rows_sql(
+    ("gemeente_code", "indicator_code", "jaar", "waardetype", "peildatum"), "peildatum",
+    "value for this indicator, year, type and peildatum", ("indicator_code", "jaar", "waardetype", "peildatum"),
 )
-WHERE source_row > first_row
-"""
 
 VALUES = Contract(
     source="indicator_values",
