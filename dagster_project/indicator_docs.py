@@ -6,7 +6,6 @@ A test fails when the committed page differs from what this writes.
 """
 
 import csv
-from pathlib import Path
 
 from .settings import REFERENCE_DIR, REPO_ROOT
 
