@@ -79,6 +79,11 @@ KINDS: dict[str, Kind] = {
         "realisatie, begroting or prognose",
     ),
     "code": Kind("VARCHAR", "upper({v})", "a code"),
+    "onderzoek": Kind(
+        "VARCHAR",
+        "CASE WHEN lower({v}) IN ('inzet', 'mto') THEN lower({v}) END",
+        "inzet or mto",
+    ),
 }
 
 # In an optional column these mean "no value": not zero and not an error.

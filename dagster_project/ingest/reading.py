@@ -53,7 +53,9 @@ def read_file(name: str, data: bytes, expected_columns: tuple[str, ...]) -> Read
         return _read_csv(data, expected_columns)
     if suffix == ".xlsx":
         return _read_xlsx(data, expected_columns)
-    return ReadResult(None, problems=[Problem(f"file type '{suffix}' is not accepted", "a .csv or .xlsx file")])
+    if suffix == ".sav":
+        return _read_sav(data, expected_columns)
+    return ReadResult(None, problems=[Problem(f"file type '{suffix}' is not accepted", "a .csv, .xlsx or .sav file")])
 
 
 def decode(data: bytes) -> tuple[bytes, str] | Problem:
@@ -171,19 +173,44 @@ def _read_xlsx(data: bytes, expected_columns: tuple[str, ...]) -> ReadResult:
     frame = frame.iloc[:, : len(header)].set_axis(header, axis=1)
     columns = {}
     for name in header:
-        columns[name] = _xlsx_text(frame[name])
+        columns[name] = _cells_as_text(frame[name])
     table = pa.Table.from_pandas(pd.DataFrame(columns), preserve_index=False)
     return _finish(table, first_data_row=2, encoding="xlsx")
 
 
-def _xlsx_text(values):
+def _read_sav(data: bytes, expected_columns: tuple[str, ...]) -> ReadResult:
+    """An SPSS file, with value labels applied; `source_row` is the case number."""
+    import tempfile
+
+    import pandas as pd
+    import pyreadstat
+
+    with tempfile.NamedTemporaryFile(suffix=".sav") as handle:
+        handle.write(data)
+        handle.flush()
+        frame, _ = pyreadstat.read_sav(handle.name, apply_value_formats=True)
+    frame = frame.rename(columns=normalise_header)
+    problems = _check_header(list(frame.columns), expected_columns)
+    if problems:
+        return ReadResult(None, "sav", problems)
+    columns = {name: _cells_as_text(frame[name]) for name in frame.columns}
+    table = pa.Table.from_pandas(pd.DataFrame(columns), preserve_index=False)
+    return _finish(table, first_data_row=1, encoding="sav")
+
+
+def _cells_as_text(values):
     """Cell values as text. Numeric cells are numbers, not Dutch text: whole numbers
     are written as integers, others with a decimal comma (scientific notation stays
     visible, so that it is rejected like in a CSV)."""
     import pandas as pd
 
+    if isinstance(values.dtype, pd.CategoricalDtype):  # SPSS value labels
+        values = values.astype(object)
     text = values.astype("string").fillna("")
-    is_number = values.map(type).isin((int, float))
+    if pd.api.types.is_numeric_dtype(values):
+        is_number = values.notna()
+    else:
+        is_number = values.map(type).isin((int, float))
     numbers = pd.to_numeric(values.where(is_number), errors="coerce")
     whole = is_number & (numbers % 1 == 0) & (numbers.abs() < 1e15)
     decimal_comma = numbers.astype("string").str.replace(".", ",", regex=False)

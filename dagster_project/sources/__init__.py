@@ -1,5 +1,5 @@
 """Source contracts, one module per source system."""
 
-from . import finance, indicators
+from . import finance, indicators, surveys
 
-CONTRACTS = (*finance.CONTRACTS, *indicators.CONTRACTS)
+CONTRACTS = (*finance.CONTRACTS, *indicators.CONTRACTS, *surveys.CONTRACTS)

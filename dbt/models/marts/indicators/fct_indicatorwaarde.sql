@@ -1,8 +1,9 @@
 {#- Grain: one row per gemeente, indicator, jaar, waardetype and peildatum as
     delivered (a corrected delivery with the same peildatum is another row), plus
-    the values computed by a rekenregel. The current value of each gemeente,
-    indicator, jaar and waardetype is the one with the latest peildatum (then the
-    latest load): is_actueel. -#}
+    the values computed by a rekenregel and from survey microdata. The current
+    value of each gemeente, indicator, jaar and waardetype (is_actueel) is the one
+    computed from microdata if there is one, else the one with the latest
+    peildatum (then the latest load). -#}
 with
 
 delivered as (
@@ -17,6 +18,23 @@ derived as (
 
 ),
 
+indicatoren as (
+
+    select * from {{ ref('dim_indicator') }}
+
+),
+
+surveys as (
+
+    -- Survey figures become indicator values for the years the indicator exists.
+    select results.*
+    from {{ ref('int_surveys__satisfaction_results') }} as results
+    inner join indicatoren
+        on indicatoren.indicator_code = results.indicator_code
+        and {{ valid_in_year('results.jaar', 'indicatoren') }}
+
+),
+
 links as (
 
     select * from {{ ref('dim_indicator_doelstelling') }}
@@ -27,15 +45,24 @@ all_values as (
 
     select
         gemeente_code, indicator_code, jaar, waardetype, waarde, teller, noemer, peildatum, bron_document,
-        is_afgeleid_uit_teller_noemer, false as is_rekenregel, load_id, file_name, source_row
+        is_afgeleid_uit_teller_noemer, false as is_rekenregel, false as is_microdata,
+        null as n_respondenten, null as ci_ondergrens, null as ci_bovengrens, load_id, file_name, source_row
     from delivered
 
     union all
 
     select
         gemeente_code, indicator_code, jaar, waardetype, waarde, null, null, peildatum, bron_document,
-        false, true, null, null, null
+        false, true, false, null, null, null, null, null, null
     from derived
+
+    union all
+
+    select
+        gemeente_code, indicator_code, jaar, 'realisatie', waarde, n_tevreden, n_respondenten, peildatum,
+        'Microdata ' || onderzoek || ' ' || jaar, false, false, true,
+        n_respondenten, ci_ondergrens, ci_bovengrens, null, null, null
+    from surveys
 
 ),
 
@@ -55,11 +82,16 @@ final as (
         all_values.noemer,
         all_values.is_afgeleid_uit_teller_noemer,
         all_values.is_rekenregel,
+        all_values.is_microdata,
+        cast(all_values.n_respondenten as integer) as n_respondenten,
+        cast(round(all_values.ci_ondergrens, 4) as decimal(18, 4)) as ci_ondergrens,
+        cast(round(all_values.ci_bovengrens, 4) as decimal(18, 4)) as ci_bovengrens,
         all_values.peildatum,
         all_values.bron_document,
         row_number() over (
             partition by all_values.gemeente_code, all_values.indicator_code, all_values.jaar, all_values.waardetype
-            order by all_values.peildatum desc, all_values.load_id desc nulls last, all_values.source_row desc
+            order by all_values.is_microdata desc, all_values.peildatum desc, all_values.load_id desc nulls last,
+                all_values.source_row desc
         ) = 1 as is_actueel,
         all_values.load_id as bron_load_id,
         all_values.file_name as bron_bestand,

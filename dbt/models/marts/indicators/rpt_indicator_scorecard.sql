@@ -37,6 +37,9 @@ per_year as (
         jaar,
         max(waarde) filter (where waardetype = 'realisatie') as realisatie,
         max(peildatum) filter (where waardetype = 'realisatie') as peildatum_realisatie,
+        max(n_respondenten) filter (where waardetype = 'realisatie') as n_respondenten,
+        max(ci_ondergrens) filter (where waardetype = 'realisatie') as ci_ondergrens,
+        max(ci_bovengrens) filter (where waardetype = 'realisatie') as ci_bovengrens,
         max(waarde) filter (where waardetype = 'begroting') as begroting,
         max(waarde) filter (where waardetype = 'prognose') as prognose
 
@@ -91,8 +94,10 @@ final as (
         indicatoren.bron_code,
         bronnen.bron_naam as bron,
         with_previous.peildatum_realisatie,
-        -- Respondents behind a survey figure: filled in from the survey microdata.
-        cast(null as integer) as n_respondenten
+        with_previous.n_respondenten,
+        with_previous.ci_ondergrens,
+        with_previous.ci_bovengrens,
+        with_previous.n_respondenten < {{ var('min_respondenten_representatief') }} as niet_representatief
 
     from with_previous
     inner join indicatoren using (indicator_code)

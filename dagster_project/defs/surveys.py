@@ -1,0 +1,12 @@
+"""Survey source assets: microdata per survey and year."""
+
+from ..sources.surveys import SATISFACTION
+from .loading import source_asset
+
+survey_satisfaction = source_asset(
+    SATISFACTION,
+    "Loads new inZet and MTO satisfaction microdata (CSV/XLSX/SAV) into raw.survey_satisfaction; "
+    "bad files go to raw.quarantine.",
+)
+
+ASSETS = [survey_satisfaction]
