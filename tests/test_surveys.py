@@ -1,0 +1,127 @@
+"""Satisfaction surveys (inZet, MTO): the 7.5 rule, n and the Wilson interval,
+the SPSS and CSV routes, bad input, and the figures in the scorecard."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import pandas as pd
+import pyreadstat
+import pytest
+from scipy.stats import norm
+
+from dagster_project.ingest.loading import load_source
+from dagster_project.sources.surveys import SATISFACTION
+
+from .conftest import query, write_csv
+
+HEADER = ("gemeente_code", "onderzoek", "jaar", "respondent_id", "cijfer")
+
+
+def respondent(respondent_id="R1", cijfer="7,5", **overrides) -> dict:
+    line = dict(gemeente_code="GM0637", onderzoek="inzet", jaar="2023", respondent_id=respondent_id, cijfer=cijfer)
+    line.update(overrides)
+    return line
+
+
+def survey_dir(paths):
+    return paths.landing_dir / "surveys" / "satisfaction"
+
+
+def quarantine(paths):
+    return query(paths.build_db, "SELECT source_row, column_name, value, reason FROM raw.quarantine "
+                                 "ORDER BY source_row, column_name")
+
+
+def wilson(successes: int, n: int) -> tuple[float, float]:
+    """The 95% Wilson score interval, textbook formula, as proportions."""
+    z = norm.ppf(0.975)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def test_the_reference_formula_gives_newcombes_example():
+    # Newcombe (1998), Statistics in Medicine 17:857-872, example: 81 of 263 gives 0.2553 to 0.3662.
+    lower, upper = wilson(81, 263)
+    assert (round(lower, 4), round(upper, 4)) == (0.2553, 0.3662)
+
+
+@pytest.mark.parametrize("line, problem", [
+    (respondent(cijfer="11"), (2, "cijfer", "11", "a grade lies between 1 and 10")),
+    (respondent(cijfer="0,5"), (2, "cijfer", "0,5", "a grade lies between 1 and 10")),
+    (respondent(respondent_id=""), (2, "respondent_id", None, "missing value")),
+    (respondent(onderzoek="ceo"), (2, "onderzoek", "ceo", "not a valid onderzoek")),
+    (respondent(cijfer="goed"), (2, "cijfer", "goed", "not a valid number")),
+])
+def test_bad_survey_input_is_quarantined(paths, line, problem):
+    write_csv(survey_dir(paths) / "inzet.csv", [line], header=HEADER)
+    load_source(SATISFACTION, paths)
+    assert quarantine(paths) == [problem]
+
+
+def test_a_duplicate_respondent_is_quarantined(paths):
+    write_csv(survey_dir(paths) / "inzet.csv", [respondent(), respondent(cijfer="8")], header=HEADER)
+    load_source(SATISFACTION, paths)
+    assert quarantine(paths) == [
+        (3, "respondent_id", "R1", "a second line for this respondent in this survey and year (first on line 2)")]
+
+
+def test_spss_and_csv_give_the_same_respondents(paths, tmp_path):
+    grades = [7.5, 7.4, 8.0, None, 10.0, 1.0, 6.25]
+    ids = [f"R{i}" for i in range(len(grades))]
+    write_csv(survey_dir(paths) / "inzet_2023.csv",
+              [respondent(i, "" if g is None else str(g).replace(".", ",")) for i, g in zip(ids, grades, strict=True)],
+              header=HEADER)
+    frame = pd.DataFrame({"gemeente_code": "GM0637", "onderzoek": 1.0, "jaar": 2024.0, "respondent_id": ids,
+                          "cijfer": grades})
+    pyreadstat.write_sav(frame, survey_dir(paths) / "inzet_2024.sav",
+                         variable_value_labels={"onderzoek": {1.0: "inzet", 2.0: "mto"}})
+    report = load_source(SATISFACTION, paths)
+    assert [(f.status, f.rows) for f in report.files] == [("loaded", 7), ("loaded", 7)]
+    by_route = query(paths.build_db, "SELECT jaar, list((respondent_id, cijfer) ORDER BY respondent_id) "
+                                     "FROM raw.survey_satisfaction GROUP BY jaar ORDER BY jaar")
+    assert by_route[0][1] == by_route[1][1]
+    assert query(paths.build_db, "SELECT DISTINCT onderzoek FROM raw.survey_satisfaction") == [("inzet",)]
+
+
+@pytest.fixture(scope="module")
+def published(sample_run):
+    paths, result = sample_run
+    assert result.success
+    return paths.published_db
+
+
+def test_satisfied_is_exactly_7_5_or_more(published):
+    assert query(published, "SELECT cijfer, bool_and(is_tevreden), bool_or(is_tevreden) FROM fct_enquete_respondent "
+                            "WHERE cijfer IN (7.4, 7.5) GROUP BY cijfer ORDER BY cijfer") == [
+        (Decimal("7.4000"), False, False), (Decimal("7.5000"), True, True)]
+
+
+def test_figures_carry_n_and_the_wilson_interval(published):
+    rows = query(published, "SELECT onderzoek, jaar, n_tevreden, n_respondenten, n_zonder_antwoord, waarde, "
+                            "ci_ondergrens, ci_bovengrens FROM rpt_enquete_resultaat ORDER BY ALL")
+    assert len(rows) == 6
+    for survey, year, satisfied, n, missing, value, lower, upper in rows:
+        expected_lower, expected_upper = wilson(satisfied, n)
+        assert float(value) == pytest.approx(100 * satisfied / n, abs=1e-4), (survey, year)
+        assert float(lower) == pytest.approx(100 * expected_lower, abs=1e-3)
+        assert float(upper) == pytest.approx(100 * expected_upper, abs=1e-3)
+        assert missing > 0  # respondents without a grade are not in n
+
+
+def test_microdata_figures_reach_the_scorecard_and_win_over_copied_figures(published):
+    assert query(published, """
+        SELECT realisatie, n_respondenten, ci_ondergrens < realisatie AND realisatie < ci_bovengrens,
+               niet_representatief, doel_gehaald
+        FROM rpt_indicator_scorecard WHERE indicator_code = 'INZET_TEVREDEN' AND jaar = 2022""") == [
+        (Decimal("78.0000"), 300, True, False, False)]
+    assert query(published, """
+        SELECT is_microdata, is_actueel FROM fct_indicatorwaarde
+        WHERE indicator_code = 'INZET_TEVREDEN' AND jaar = 2022 AND waardetype = 'realisatie'
+        ORDER BY is_microdata""") == [(False, False), (True, True)]
+    # MTO microdata exist from 2022, the MTO indicator only from 2025: the figures stay in rpt_enquete_resultaat.
+    assert query(published, "SELECT count(*) FROM fct_indicatorwaarde WHERE indicator_code = 'MTO_TEVREDEN' "
+                            "AND waardetype = 'realisatie'") == [(0,)]
