@@ -217,7 +217,7 @@ def test_a_file_of_another_type_is_quarantined_and_hidden_files_are_ignored(path
     report = load_source(LEDGER, paths)
     assert [(f.file_name, f.status) for f in report.files] == [("financien_2021.xls", "quarantined")]
     assert quarantine(paths, "financien_2021.xls") == [
-        (None, None, None, "file type '.xls' is not accepted", "a .csv or .xlsx file")]
+        (None, None, None, "file type '.xls' is not accepted", "a .csv, .xlsx or .sav file")]
 
 
 def test_an_unforeseen_error_while_checking_quarantines_the_file_and_the_rest_loads(paths, ledger_dir, monkeypatch):
