@@ -14,7 +14,7 @@ from .conftest import ledger_line, write_csv
 def test_the_whole_graph_is_one_job():
     job = defs.resolve_job_def("nightly")
     keys = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
-    assert {"finance_ledger", "finance_municipal_totals", "indicator_values", "survey_satisfaction",
+    assert {"finance_ledger", "finance_municipal_totals", "indicator_values", "survey_satisfaction", "survey_ceo",
             "reference/doelstellingen",
             "staging/stg_finance__ledger_lines", "marts/fct_financien", "marts/rpt_financien_doelstelling",
             "published_marts"} <= keys
@@ -23,14 +23,14 @@ def test_the_whole_graph_is_one_job():
 def test_publish_depends_on_every_mart():
     graph = defs.resolve_asset_graph()
     marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
-    assert len(marts) == 19
+    assert len(marts) == 20
     assert graph.get(AssetKey("published_marts")).parent_keys == marts
 
 
 def test_mart_checks_are_blocking():
     graph = defs.resolve_asset_graph()
     gx_checks = [k for k in graph.asset_check_keys if k.name.startswith("gx_")]
-    assert len(gx_checks) == 8
+    assert len(gx_checks) == 9
     assert all(graph.get_check_spec(k).blocking for k in gx_checks)
 
 

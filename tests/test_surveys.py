@@ -101,9 +101,9 @@ def test_satisfied_is_exactly_7_5_or_more(published):
 
 
 def test_figures_carry_n_and_the_wilson_interval(published):
-    rows = query(published, "SELECT onderzoek, jaar, n_tevreden, n_respondenten, n_zonder_antwoord, waarde, "
+    rows = query(published, "SELECT onderzoek, jaar, n_positief, n_respondenten, n_zonder_antwoord, waarde, "
                             "ci_ondergrens, ci_bovengrens FROM rpt_enquete_resultaat ORDER BY ALL")
-    assert len(rows) == 6
+    assert len(rows) == 6 + 6 * 9  # inZet and MTO 3 years each; CEO 6 years × 9 statements
     for survey, year, satisfied, n, missing, value, lower, upper in rows:
         expected_lower, expected_upper = wilson(satisfied, n)
         assert float(value) == pytest.approx(100 * satisfied / n, abs=1e-4), (survey, year)

@@ -1,6 +1,6 @@
 """Survey source assets: microdata per survey and year."""
 
-from ..sources.surveys import SATISFACTION
+from ..sources.surveys import CEO, SATISFACTION
 from .loading import source_asset
 
 survey_satisfaction = source_asset(
@@ -9,4 +9,9 @@ survey_satisfaction = source_asset(
     "bad files go to raw.quarantine.",
 )
 
-ASSETS = [survey_satisfaction]
+survey_ceo = source_asset(
+    CEO, "Loads new Wmo client experience survey (CEO) microdata (CSV/XLSX/SAV) into raw.survey_ceo; "
+    "bad files go to raw.quarantine.",
+)
+
+ASSETS = [survey_satisfaction, survey_ceo]

@@ -79,6 +79,12 @@ KINDS: dict[str, Kind] = {
         "realisatie, begroting or prognose",
     ),
     "code": Kind("VARCHAR", "upper({v})", "a code"),
+    "ceo_antwoord": Kind(
+        "INTEGER",
+        "(SELECT CAST(l.antwoord_code AS INTEGER) FROM ref_ceo_antwoord_labels l WHERE l.label = lower({v}))",
+        "a CEO answer: a code 1-6 or its label (helemaal mee eens ... weet niet/n.v.t.); empty = no answer",
+        reason="'not a known answer (seeds/reference/ceo_antwoord_labels.csv)'",
+    ),
     "onderzoek": Kind(
         "VARCHAR",
         "CASE WHEN lower({v}) IN ('inzet', 'mto') THEN lower({v}) END",

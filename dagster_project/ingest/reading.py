@@ -210,11 +210,12 @@ def _cells_as_text(values):
     if pd.api.types.is_numeric_dtype(values):
         is_number = values.notna()
     else:
-        is_number = values.map(type).isin((int, float))
+        is_number = values.map(type).isin((int, float)) & values.notna()
     numbers = pd.to_numeric(values.where(is_number), errors="coerce")
     whole = is_number & (numbers % 1 == 0) & (numbers.abs() < 1e15)
     decimal_comma = numbers.astype("string").str.replace(".", ",", regex=False)
-    return text.mask(is_number, decimal_comma).mask(whole, numbers.where(whole).astype("Int64").astype("string"))
+    text = text.mask(is_number, decimal_comma).mask(whole, numbers.where(whole).astype("Int64").astype("string"))
+    return text.fillna("")
 
 
 def _finish(table: pa.Table, first_data_row: int, encoding: str) -> ReadResult:
@@ -223,7 +224,7 @@ def _finish(table: pa.Table, first_data_row: int, encoding: str) -> ReadResult:
 
     rows = pa.array(np.arange(first_data_row, first_data_row + table.num_rows, dtype=np.int64))
     table = table.append_column("source_row", rows)
-    trimmed = [pc.utf8_trim_whitespace(table[name]) for name in table.column_names[:-1]]
+    trimmed = [pc.utf8_trim_whitespace(pc.fill_null(table[name], "")) for name in table.column_names[:-1]]
     table = pa.Table.from_arrays([*trimmed, table["source_row"]], names=table.column_names)
     non_empty = None
     for column in trimmed:

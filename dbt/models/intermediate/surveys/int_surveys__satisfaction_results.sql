@@ -22,7 +22,7 @@ counted as (
         jaar,
         count(cijfer) as n_respondenten,
         count(*) - count(cijfer) as n_zonder_antwoord,
-        count(*) filter (where is_tevreden) as n_tevreden,
+        count(*) filter (where is_tevreden) as n_positief,
         cast(max(loaded_at) as date) as peildatum
 
     from respondents
@@ -35,14 +35,15 @@ final as (
     select
         counted.gemeente_code,
         counted.onderzoek,
+        'cijfer' as vraag,
         indicators.indicator_code,
         counted.jaar,
         counted.n_respondenten,
         counted.n_zonder_antwoord,
-        counted.n_tevreden,
-        100.0 * counted.n_tevreden / nullif(counted.n_respondenten, 0) as waarde,
-        {{ wilson_bound('counted.n_tevreden', 'counted.n_respondenten', -1) }} as ci_ondergrens,
-        {{ wilson_bound('counted.n_tevreden', 'counted.n_respondenten', 1) }} as ci_bovengrens,
+        counted.n_positief,
+        100.0 * counted.n_positief / nullif(counted.n_respondenten, 0) as waarde,
+        {{ wilson_bound('counted.n_positief', 'counted.n_respondenten', -1) }} as ci_ondergrens,
+        {{ wilson_bound('counted.n_positief', 'counted.n_respondenten', 1) }} as ci_bovengrens,
         counted.n_respondenten < {{ var('min_respondenten_representatief') }} as is_niet_representatief,
         counted.peildatum
 

@@ -28,7 +28,7 @@ surveys as (
 
     -- Survey figures become indicator values for the years the indicator exists.
     select results.*
-    from {{ ref('int_surveys__satisfaction_results') }} as results
+    from {{ ref('int_surveys__results') }} as results
     inner join indicatoren
         on indicatoren.indicator_code = results.indicator_code
         and {{ valid_in_year('results.jaar', 'indicatoren') }}
@@ -59,8 +59,8 @@ all_values as (
     union all
 
     select
-        gemeente_code, indicator_code, jaar, 'realisatie', waarde, n_tevreden, n_respondenten, peildatum,
-        'Microdata ' || onderzoek || ' ' || jaar, false, false, true,
+        gemeente_code, indicator_code, jaar, 'realisatie', waarde, n_positief, n_respondenten, peildatum,
+        'Microdata ' || onderzoek || ' ' || jaar || ' (' || vraag || ')', false, false, true,
         n_respondenten, ci_ondergrens, ci_bovengrens, null, null, null
     from surveys
 

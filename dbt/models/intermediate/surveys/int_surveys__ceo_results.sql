@@ -1,0 +1,62 @@
+{#- Per statement and year: % (helemaal) mee eens among the valid answers.
+    "Weet niet/n.v.t." and blanks are left out of the denominator. -#}
+with
+
+answers as (
+
+    select * from {{ ref('stg_surveys__ceo') }}
+
+),
+
+scale as (
+
+    select * from {{ ref('ceo_antwoorden') }}
+
+),
+
+statements as (
+
+    select * from {{ ref('ceo_stellingen') }}
+
+),
+
+counted as (
+
+    select
+        answers.gemeente_code,
+        answers.jaar,
+        answers.vraag,
+        count(*) filter (where scale.is_geldig) as n_respondenten,
+        count(*) filter (where not coalesce(scale.is_geldig, false)) as n_zonder_antwoord,
+        count(*) filter (where scale.is_eens) as n_positief,
+        cast(max(answers.loaded_at) as date) as peildatum
+
+    from answers
+    left join scale using (antwoord_code)
+    group by all
+
+),
+
+final as (
+
+    select
+        counted.gemeente_code,
+        'ceo' as onderzoek,
+        counted.vraag,
+        statements.indicator_code,
+        counted.jaar,
+        counted.n_respondenten,
+        counted.n_zonder_antwoord,
+        counted.n_positief,
+        100.0 * counted.n_positief / nullif(counted.n_respondenten, 0) as waarde,
+        {{ wilson_bound('counted.n_positief', 'counted.n_respondenten', -1) }} as ci_ondergrens,
+        {{ wilson_bound('counted.n_positief', 'counted.n_respondenten', 1) }} as ci_bovengrens,
+        counted.n_respondenten < {{ var('min_respondenten_representatief') }} as is_niet_representatief,
+        counted.peildatum
+
+    from counted
+    inner join statements using (vraag)
+
+)
+
+select * from final
