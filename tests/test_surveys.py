@@ -125,3 +125,64 @@ def test_microdata_figures_reach_the_scorecard_and_win_over_copied_figures(publi
     # MTO microdata exist from 2022, the MTO indicator only from 2025: the figures stay in rpt_enquete_resultaat.
     assert query(published, "SELECT count(*) FROM fct_indicatorwaarde WHERE indicator_code = 'MTO_TEVREDEN' "
                             "AND waardetype = 'realisatie'") == [(0,)]
+
+
+# --- Wmo CEO ---------------------------------------------------------------------------------
+
+CEO_HEADER = ("gemeente_code", "jaar", "respondent_id", "wist_waar", "snel_geholpen", "serieus_genomen",
+              "samen_oplossingen", "kwaliteit_goed", "past_bij_hulpvraag", "beter_dingen_doen", "beter_redden",
+              "betere_kwaliteit_van_leven")
+
+
+def ceo_line(respondent_id="C1", answer="mee eens", **overrides) -> dict:
+    line = {c: answer for c in CEO_HEADER[3:]}
+    line.update(gemeente_code="GM0637", jaar="2023", respondent_id=respondent_id, **overrides)
+    return line
+
+
+def test_ceo_answers_as_codes_labels_and_blanks(paths):
+    from dagster_project.sources.surveys import CEO
+
+    write_csv(paths.landing_dir / "surveys" / "ceo" / "ceo.csv", [
+        ceo_line("C1", "Helemaal mee eens"), ceo_line("C2", "2"), ceo_line("C3", "weet niet / n.v.t."),
+        ceo_line("C4", "n.v.t."), ceo_line("C5", ""), ceo_line("C6", "-"),
+    ], header=CEO_HEADER)
+    assert [f.status for f in load_source(CEO, paths).files] == ["loaded"]
+    assert query(paths.build_db, "SELECT respondent_id, past_bij_hulpvraag FROM raw.survey_ceo ORDER BY 1") == [
+        ("C1", 1), ("C2", 2), ("C3", 6), ("C4", 6), ("C5", None), ("C6", None)]
+
+
+def test_an_unknown_ceo_answer_is_quarantined(paths):
+    from dagster_project.sources.surveys import CEO
+
+    write_csv(paths.landing_dir / "surveys" / "ceo" / "ceo.csv", [ceo_line(past_bij_hulpvraag="misschien")],
+              header=CEO_HEADER)
+    load_source(CEO, paths)
+    assert quarantine(paths) == [
+        (2, "past_bij_hulpvraag", "misschien", "not a known answer (seeds/reference/ceo_antwoord_labels.csv)")]
+
+
+def test_ceo_2023_published_78_percent_comes_from_the_microdata(published):
+    assert query(published, """
+        SELECT realisatie, n_respondenten, niet_representatief FROM rpt_indicator_scorecard
+        WHERE indicator_code = 'CEO_PAST' AND jaar = 2023""") == [(Decimal("78.0000"), 300, False)]
+    assert query(published, "SELECT bron_document FROM fct_indicatorwaarde WHERE indicator_code = 'CEO_PAST' "
+                            "AND jaar = 2023 AND waardetype = 'realisatie' AND is_actueel") == [
+        ("Microdata ceo 2023 (past_bij_hulpvraag)",)]
+
+
+def test_weet_niet_and_blanks_are_out_of_the_ceo_denominator(published):
+    # 2023 came as an SPSS file with value labels: every respondent is there, also those with blanks.
+    [(respondents, valid, agree, weet_niet)] = query(published, """
+        SELECT count(*), count(*) FILTER (WHERE is_geldig), count(*) FILTER (WHERE is_eens),
+               count(*) FILTER (WHERE antwoord_code = 6)
+        FROM fct_ceo_antwoord WHERE jaar = 2023 AND vraag = 'past_bij_hulpvraag'""")
+    assert (respondents, valid, agree) == (320, 300, 234) and weet_niet > 0
+    assert query(published, "SELECT n_respondenten, n_zonder_antwoord, n_positief FROM rpt_enquete_resultaat "
+                            "WHERE onderzoek = 'ceo' AND jaar = 2023 AND vraag = 'past_bij_hulpvraag'") == [
+        (300, 20, 234)]
+
+
+def test_the_low_ceo_response_of_2021_is_flagged(published):
+    assert query(published, "SELECT n_respondenten, niet_representatief FROM rpt_indicator_scorecard "
+                            "WHERE indicator_code = 'CEO_PAST' AND jaar = 2021") == [(50, True)]

@@ -19,10 +19,15 @@ current_deliveries as (
 
 unpivoted as (
 
-    unpivot current_deliveries
-    on wist_waar, snel_geholpen, serieus_genomen, samen_oplossingen, kwaliteit_goed, past_bij_hulpvraag,
-        beter_dingen_doen, beter_redden, betere_kwaliteit_van_leven
-    into name vraag value antwoord_code
+    -- Blank answers are kept (include nulls): they count as "no answer".
+    select *
+    from current_deliveries
+    unpivot include nulls (
+        antwoord_code for vraag in (
+            wist_waar, snel_geholpen, serieus_genomen, samen_oplossingen, kwaliteit_goed, past_bij_hulpvraag,
+            beter_dingen_doen, beter_redden, betere_kwaliteit_van_leven
+        )
+    )
 
 ),
 
