@@ -1,4 +1,5 @@
-{#- Per statement and year: % (helemaal) mee eens among the valid answers.
+{#- Per statement and year: (helemaal) mee eens among the valid answers
+    (int_surveys__results turns the counts into a percentage with its interval).
     "Weet niet/n.v.t." and blanks are left out of the denominator. -#}
 with
 
@@ -48,10 +49,6 @@ final as (
         counted.n_respondenten,
         counted.n_zonder_antwoord,
         counted.n_positief,
-        100.0 * counted.n_positief / nullif(counted.n_respondenten, 0) as waarde,
-        {{ wilson_bound('counted.n_positief', 'counted.n_respondenten', -1) }} as ci_ondergrens,
-        {{ wilson_bound('counted.n_positief', 'counted.n_respondenten', 1) }} as ci_bovengrens,
-        counted.n_respondenten < {{ var('min_respondenten_representatief') }} as is_niet_representatief,
         counted.peildatum
 
     from counted

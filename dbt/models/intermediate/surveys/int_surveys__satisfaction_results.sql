@@ -1,5 +1,6 @@
-{#- Percentage satisfied per survey and year, with n and the 95% Wilson interval.
-    Respondents without a grade are not counted. -#}
+{#- Satisfied respondents per survey and year (int_surveys__results turns the
+    counts into a percentage with its interval). Respondents without a grade are
+    not counted. -#}
 with
 
 respondents as (
@@ -41,10 +42,6 @@ final as (
         counted.n_respondenten,
         counted.n_zonder_antwoord,
         counted.n_positief,
-        100.0 * counted.n_positief / nullif(counted.n_respondenten, 0) as waarde,
-        {{ wilson_bound('counted.n_positief', 'counted.n_respondenten', -1) }} as ci_ondergrens,
-        {{ wilson_bound('counted.n_positief', 'counted.n_respondenten', 1) }} as ci_bovengrens,
-        counted.n_respondenten < {{ var('min_respondenten_representatief') }} as is_niet_representatief,
         counted.peildatum
 
     from counted
