@@ -1,6 +1,6 @@
 """Survey source assets: microdata per survey and year."""
 
-from ..sources.surveys import CEO, SATISFACTION
+from ..sources.surveys import CEO, OMNIBUS, SATISFACTION
 from .loading import source_asset
 
 survey_satisfaction = source_asset(
@@ -14,4 +14,9 @@ survey_ceo = source_asset(
     "bad files go to raw.quarantine.",
 )
 
-ASSETS = [survey_satisfaction, survey_ceo]
+survey_omnibus = source_asset(
+    OMNIBUS, "Loads new omnibus survey microdata (CSV/XLSX/SAV: background, weight, health, loneliness items, "
+    "volunteering) into raw.survey_omnibus; bad files go to raw.quarantine.",
+)
+
+ASSETS = [survey_satisfaction, survey_ceo, survey_omnibus]

@@ -79,17 +79,39 @@ KINDS: dict[str, Kind] = {
         "realisatie, begroting or prognose",
     ),
     "code": Kind("VARCHAR", "upper({v})", "a code"),
-    "ceo_antwoord": Kind(
+    "leeftijd": Kind(
         "INTEGER",
-        "(SELECT CAST(l.antwoord_code AS INTEGER) FROM ref_ceo_antwoord_labels l WHERE l.label = lower({v}))",
-        "a CEO answer: a code 1-6 or its label (helemaal mee eens ... weet niet/n.v.t.); empty = no answer",
-        reason="'not a known answer (seeds/reference/ceo_antwoord_labels.csv)'",
+        "CASE WHEN regexp_full_match({v}, '[0-9]{{1,3}}') AND CAST({v} AS INTEGER) <= 120 THEN CAST({v} AS INTEGER) END",
+        "an age in whole years, 0 to 120",
     ),
     "onderzoek": Kind(
         "VARCHAR",
         "CASE WHEN lower({v}) IN ('inzet', 'mto') THEN lower({v}) END",
         "inzet or mto",
     ),
+}
+
+
+def _answer(scale: str, expected: str) -> Kind:
+    """A survey answer on one answer scale of the codebook: a code or one of its
+    labels (seeds/reference/enquete_antwoord_labels.csv), case-insensitive."""
+    return Kind(
+        "INTEGER",
+        "(SELECT CAST(l.antwoord_code AS INTEGER) FROM ref_enquete_antwoord_labels l"
+        f" WHERE l.antwoordschaal = '{scale}' AND l.label = lower({{v}}))",
+        expected + "; empty = no answer",
+        reason=f"'not a known answer on the scale {scale} (seeds/reference/enquete_antwoord_labels.csv)'",
+    )
+
+
+KINDS |= {
+    "antwoord_eens_oneens": _answer(
+        "eens_oneens", "a code 1-6 or its label: helemaal mee eens, mee eens, neutraal, niet mee eens, "
+        "helemaal niet mee eens, weet niet/n.v.t."),
+    "antwoord_gezondheid": _answer("gezondheid", "a code 1-5 or its label: zeer goed, goed, gaat wel, slecht, zeer slecht"),
+    "antwoord_djg": _answer("djg", "a code 1-5 or its label: ja!, ja, min of meer, nee, nee!"),
+    "antwoord_ja_nee": _answer("ja_nee", "1 (ja) or 2 (nee), or the label ja or nee"),
+    "antwoord_geslacht": _answer("geslacht", "1 (man), 2 (vrouw), 3 (anders) or the label"),
 }
 
 # In an optional column these mean "no value": not zero and not an error.

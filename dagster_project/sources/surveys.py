@@ -1,7 +1,9 @@
 """Survey microdata: the satisfaction surveys of inZet (client satisfaction,
 `inzet`, and carers' satisfaction, `mto`: one grade 1-10 per respondent) and the
-Wmo client experience survey (CEO: the nine standard statements). Documented in
-docs/sources.md."""
+Wmo client experience survey (CEO: the nine standard statements), and the
+omnibus survey (background, weight, self-rated health, the 11 De Jong Gierveld
+loneliness items, volunteering). Answers are checked against the codebook in
+seeds/reference/enquete_*.csv. Documented in docs/sources.md."""
 
 import csv
 
@@ -35,16 +37,21 @@ SATISFACTION = Contract(
     row_rules=(GRADE_OUT_OF_RANGE, DUPLICATE_RESPONDENT),
 )
 
-DUPLICATE_CEO_RESPONDENT = duplicate_rows_sql(
+DUPLICATE_RESPONDENT_IN_YEAR = duplicate_rows_sql(
     ("gemeente_code", "jaar", "respondent_id"), "respondent_id", "line for this respondent in this year",
     ("respondent_id",),
 )
 
 
-def _ceo_statements() -> tuple[Column, ...]:
-    with (REFERENCE_DIR / "ceo_stellingen.csv").open(encoding="utf-8", newline="") as handle:
-        statements = sorted(csv.DictReader(handle), key=lambda s: int(s["volgorde"]))
-    return tuple(Column(s["vraag"], "ceo_antwoord", s["stelling"], required=False) for s in statements)
+def _questions(onderzoek: str) -> tuple[Column, ...]:
+    """The answer columns of a survey, in questionnaire order, from the codebook
+    (seeds/reference/enquete_vragen.csv); each is parsed on its answer scale."""
+    with (REFERENCE_DIR / "enquete_vragen.csv").open(encoding="utf-8", newline="") as handle:
+        questions = [q for q in csv.DictReader(handle) if q["onderzoek"] == onderzoek]
+    return tuple(
+        Column(q["vraag"], "antwoord_" + q["antwoordschaal"], q["vraagtekst"], required=False)
+        for q in sorted(questions, key=lambda q: int(q["volgorde"]))
+    )
 
 
 CEO = Contract(
@@ -55,9 +62,45 @@ CEO = Contract(
         Column("gemeente_code", "gemeente_code", "CBS gemeentecode"),
         Column("jaar", "jaar", "the year of the survey"),
         Column("respondent_id", "text", "the survey bureau's respondent number (never a BSN)"),
-        *_ceo_statements(),
+        *_questions("ceo"),
     ),
-    row_rules=(DUPLICATE_CEO_RESPONDENT,),
+    row_rules=(DUPLICATE_RESPONDENT_IN_YEAR,),
 )
 
-CONTRACTS = (SATISFACTION, CEO)
+WEIGHT_NOT_POSITIVE = """
+SELECT source_row, 'weegfactor' AS column_name, weegfactor__text AS value,
+    'a weight factor is greater than 0' AS reason, 'a positive weight factor such as 1,0345' AS expected
+FROM parsed
+WHERE weegfactor <= 0
+"""
+
+UNKNOWN_WIJK = """
+SELECT source_row, 'wijk' AS column_name, wijk AS value,
+    'not a wijk of this gemeente (seeds/reference/wijken.csv)' AS reason,
+    'a wijk name or code from seeds/reference/wijken.csv; empty = unknown' AS expected
+FROM parsed p
+WHERE wijk IS NOT NULL AND gemeente_code IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM ref_wijken w
+    WHERE w.gemeente_code = p.gemeente_code
+      AND (name_key(w.wijk_naam) = name_key(p.wijk) OR upper(w.wijk_code) = upper(p.wijk))
+)
+"""
+
+OMNIBUS = Contract(
+    source="survey_omnibus",
+    folder="surveys/omnibus",
+    raw_table="raw.survey_omnibus",
+    columns=(
+        Column("gemeente_code", "gemeente_code", "CBS gemeentecode"),
+        Column("jaar", "jaar", "the year of the survey"),
+        Column("respondent_id", "text", "the survey bureau's respondent number (never a BSN)"),
+        Column("leeftijd", "leeftijd", "age in whole years (from the sample frame)"),
+        Column("wijk", "text", "the respondent's wijk, name or code (seeds/reference/wijken.csv); empty = unknown",
+               required=False),
+        Column("weegfactor", "getal", "weight factor for age, sex and wijk, greater than 0"),
+        *_questions("omnibus"),
+    ),
+    row_rules=(WEIGHT_NOT_POSITIVE, UNKNOWN_WIJK, DUPLICATE_RESPONDENT_IN_YEAR),
+)
+
+CONTRACTS = (SATISFACTION, CEO, OMNIBUS)

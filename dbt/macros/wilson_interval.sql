@@ -1,10 +1,11 @@
-{#- Bound of the 95% Wilson score interval for a proportion of `successes` out of `n`,
-    in percent. `side` is -1 for the lower and +1 for the upper bound. -#}
-{% macro wilson_bound(successes, n, side) -%}
+{#- One bound of the 95% Wilson score interval, in percent, for a proportion p
+    (0-1) from n observations; side -1 gives the lower bound, 1 the upper. With
+    survey weights, p is the weighted proportion and n the effective n (Kish). -#}
+{% macro wilson_bound(p, n, side) -%}
     case when {{ n }} > 0 then 100 * (
-        ({{ successes }} / {{ n }} + 1.959964 ^ 2 / (2 * {{ n }}))
+        ({{ p }} + 1.959964 ^ 2 / (2 * {{ n }}))
         {{ '-' if side < 0 else '+' }} 1.959964 * sqrt(
-            ({{ successes }} / {{ n }}) * (1 - {{ successes }} / {{ n }}) / {{ n }}
+            ({{ p }}) * (1 - {{ p }}) / {{ n }}
             + 1.959964 ^ 2 / (4 * {{ n }} ^ 2)
         )
     ) / (1 + 1.959964 ^ 2 / {{ n }}) end

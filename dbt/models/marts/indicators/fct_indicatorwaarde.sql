@@ -26,12 +26,15 @@ indicatoren as (
 
 surveys as (
 
-    -- Survey figures become indicator values for the years the indicator exists.
-    select results.*
+    -- Survey totals become indicator values for the years the indicator exists;
+    -- a suppressed total (fewer than 10 respondents) is not published.
+    select results.*, outcomes.indicator_code
     from {{ ref('int_surveys__results') }} as results
+    inner join {{ ref('enquete_uitkomsten') }} as outcomes using (onderzoek, uitkomst)
     inner join indicatoren
-        on indicatoren.indicator_code = results.indicator_code
+        on indicatoren.indicator_code = outcomes.indicator_code
         and {{ valid_in_year('results.jaar', 'indicatoren') }}
+    where results.indeling = 'totaal' and not results.is_onderdrukt
 
 ),
 
@@ -46,22 +49,26 @@ all_values as (
     select
         gemeente_code, indicator_code, jaar, waardetype, waarde, teller, noemer, peildatum, bron_document,
         is_afgeleid_uit_teller_noemer, false as is_rekenregel, false as is_microdata,
-        null as n_respondenten, null as ci_ondergrens, null as ci_bovengrens, load_id, file_name, source_row
+        null as n_respondenten, null as n_effectief, null as ci_ondergrens, null as ci_bovengrens,
+        load_id, file_name, source_row
     from delivered
 
     union all
 
     select
         gemeente_code, indicator_code, jaar, waardetype, waarde, null, null, peildatum, bron_document,
-        false, true, false, null, null, null, null, null, null
+        false, true, false, null, null, null, null, null, null, null
     from derived
 
     union all
 
     select
-        gemeente_code, indicator_code, jaar, 'realisatie', waarde, n_positief, n_respondenten, peildatum,
-        'Microdata ' || onderzoek || ' ' || jaar || ' (' || vraag || ')', false, false, true,
-        n_respondenten, ci_ondergrens, ci_bovengrens, null, null, null
+        gemeente_code, indicator_code, jaar, 'realisatie', waarde,
+        -- Teller and noemer only where they give the value: an unweighted percentage.
+        case when maat = 'percentage' and n_effectief = n_respondenten then n_positief end,
+        case when maat = 'percentage' and n_effectief = n_respondenten then n_respondenten end,
+        peildatum, 'Microdata ' || onderzoek || ' ' || jaar || ' (' || uitkomst || ')', false, false, true,
+        n_respondenten, n_effectief, ci_ondergrens, ci_bovengrens, null, null, null
     from surveys
 
 ),
@@ -84,6 +91,7 @@ final as (
         all_values.is_rekenregel,
         all_values.is_microdata,
         cast(all_values.n_respondenten as integer) as n_respondenten,
+        cast(round(all_values.n_effectief, 1) as decimal(18, 1)) as n_effectief,
         cast(round(all_values.ci_ondergrens, 4) as decimal(18, 4)) as ci_ondergrens,
         cast(round(all_values.ci_bovengrens, 4) as decimal(18, 4)) as ci_bovengrens,
         all_values.peildatum,

@@ -38,6 +38,7 @@ per_year as (
         max(waarde) filter (where waardetype = 'realisatie') as realisatie,
         max(peildatum) filter (where waardetype = 'realisatie') as peildatum_realisatie,
         max(n_respondenten) filter (where waardetype = 'realisatie') as n_respondenten,
+        max(n_effectief) filter (where waardetype = 'realisatie') as n_effectief,
         max(ci_ondergrens) filter (where waardetype = 'realisatie') as ci_ondergrens,
         max(ci_bovengrens) filter (where waardetype = 'realisatie') as ci_bovengrens,
         max(waarde) filter (where waardetype = 'begroting') as begroting,
@@ -95,6 +96,7 @@ final as (
         bronnen.bron_naam as bron,
         with_previous.peildatum_realisatie,
         with_previous.n_respondenten,
+        with_previous.n_effectief,
         with_previous.ci_ondergrens,
         with_previous.ci_bovengrens,
         with_previous.n_respondenten < {{ var('min_respondenten_representatief') }} as niet_representatief
