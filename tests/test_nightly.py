@@ -58,7 +58,7 @@ def test_all_sample_files_load_and_every_check_passes(sample_run):
     statuses = query(paths.loads_db, "SELECT source, status, count(*) FROM load_log GROUP BY ALL ORDER BY 1, 2")
     assert statuses == [("finance_ledger", "loaded", 24), ("finance_municipal_totals", "loaded", 1),
                         ("indicator_values", "loaded", 4), ("survey_ceo", "loaded", 6),
-                        ("survey_satisfaction", "loaded", 6)]
+                        ("survey_omnibus", "loaded", 6), ("survey_satisfaction", "loaded", 6)]
 
 
 def test_goal_table_2021_reproduces_the_jaarstukken(published):
@@ -122,7 +122,8 @@ def test_the_published_file_holds_only_marts(published):
                       "dim_programma", "dim_taakveld", "dim_taakveld_crosswalk", "fct_financien",
                       "rpt_financien_aansluiting", "rpt_financien_doelstelling", "rpt_programma_totalen",
                       "dim_indicator", "dim_bron", "dim_indicator_doelstelling", "fct_indicatorwaarde",
-                      "rpt_indicator_scorecard", "fct_enquete_respondent", "rpt_enquete_resultaat", "fct_ceo_antwoord", "publicatie"}
+                      "rpt_indicator_scorecard", "fct_enquete_respondent", "rpt_enquete_resultaat", "fct_enquete_antwoord",
+                      "dim_enquete_vraag", "dim_enquete_antwoord", "dim_enquete_uitkomst", "publicatie"}
     assert query(published, "SELECT DISTINCT schema_name FROM duckdb_tables()") == [("main",)]
 
 

@@ -34,10 +34,9 @@ def quarantine(paths):
                                  "ORDER BY source_row, column_name")
 
 
-def wilson(successes: int, n: int) -> tuple[float, float]:
-    """The 95% Wilson score interval, textbook formula, as proportions."""
+def wilson(p: float, n: float) -> tuple[float, float]:
+    """The 95% Wilson score interval for a proportion p from n observations, textbook formula."""
     z = norm.ppf(0.975)
-    p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return centre - half, centre + half
@@ -45,7 +44,7 @@ def wilson(successes: int, n: int) -> tuple[float, float]:
 
 def test_the_reference_formula_gives_newcombes_example():
     # Newcombe (1998), Statistics in Medicine 17:857-872, example: 81 of 263 gives 0.2553 to 0.3662.
-    lower, upper = wilson(81, 263)
+    lower, upper = wilson(81 / 263, 263)
     assert (round(lower, 4), round(upper, 4)) == (0.2553, 0.3662)
 
 
@@ -102,10 +101,11 @@ def test_satisfied_is_exactly_7_5_or_more(published):
 
 def test_figures_carry_n_and_the_wilson_interval(published):
     rows = query(published, "SELECT onderzoek, jaar, n_positief, n_respondenten, n_zonder_antwoord, waarde, "
-                            "ci_ondergrens, ci_bovengrens FROM rpt_enquete_resultaat ORDER BY ALL")
+                            "ci_ondergrens, ci_bovengrens FROM rpt_enquete_resultaat "
+                            "WHERE onderzoek <> 'omnibus' ORDER BY ALL")
     assert len(rows) == 6 + 6 * 9  # inZet and MTO 3 years each; CEO 6 years × 9 statements
     for survey, year, satisfied, n, missing, value, lower, upper in rows:
-        expected_lower, expected_upper = wilson(satisfied, n)
+        expected_lower, expected_upper = wilson(satisfied / n, n)
         assert float(value) == pytest.approx(100 * satisfied / n, abs=1e-4), (survey, year)
         assert float(lower) == pytest.approx(100 * expected_lower, abs=1e-3)
         assert float(upper) == pytest.approx(100 * expected_upper, abs=1e-3)
@@ -159,7 +159,7 @@ def test_an_unknown_ceo_answer_is_quarantined(paths):
               header=CEO_HEADER)
     load_source(CEO, paths)
     assert quarantine(paths) == [
-        (2, "past_bij_hulpvraag", "misschien", "not a known answer (seeds/reference/ceo_antwoord_labels.csv)")]
+        (2, "past_bij_hulpvraag", "misschien", "not a known answer on the scale eens_oneens (seeds/reference/enquete_antwoord_labels.csv)")]
 
 
 def test_ceo_2023_published_78_percent_comes_from_the_microdata(published):
@@ -174,12 +174,12 @@ def test_ceo_2023_published_78_percent_comes_from_the_microdata(published):
 def test_weet_niet_and_blanks_are_out_of_the_ceo_denominator(published):
     # 2023 came as an SPSS file with value labels: every respondent is there, also those with blanks.
     [(respondents, valid, agree, weet_niet)] = query(published, """
-        SELECT count(*), count(*) FILTER (WHERE is_geldig), count(*) FILTER (WHERE is_eens),
+        SELECT count(*), count(*) FILTER (WHERE is_geldig), count(*) FILTER (WHERE is_positief),
                count(*) FILTER (WHERE antwoord_code = 6)
-        FROM fct_ceo_antwoord WHERE jaar = 2023 AND vraag = 'past_bij_hulpvraag'""")
+        FROM fct_enquete_antwoord WHERE onderzoek = 'ceo' AND jaar = 2023 AND vraag = 'past_bij_hulpvraag'""")
     assert (respondents, valid, agree) == (320, 300, 234) and weet_niet > 0
     assert query(published, "SELECT n_respondenten, n_zonder_antwoord, n_positief FROM rpt_enquete_resultaat "
-                            "WHERE onderzoek = 'ceo' AND jaar = 2023 AND vraag = 'past_bij_hulpvraag'") == [
+                            "WHERE onderzoek = 'ceo' AND jaar = 2023 AND uitkomst = 'past_bij_hulpvraag'") == [
         (300, 20, 234)]
 
 
