@@ -4,6 +4,7 @@
     0.0003 from df 5 upwards and exact to 6 decimals from df 20; NULL below df 5,
     where the expansion is not accurate enough. -#}
 {% macro t_quantile_975(df) -%}
+    {%- set df = '(' ~ df ~ ')' -%}
     case when {{ df }} >= 5 then
         1.959964
         + (1.959964 ^ 3 + 1.959964) / (4 * {{ df }})
