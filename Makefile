@@ -57,6 +57,7 @@ dev: setup
 bench: setup
 	$(BIN)/python -m benchmarks.ledger
 	$(BIN)/python -m benchmarks.nightly
+	$(BIN)/python -m benchmarks.surveys
 
 docs: setup
 	$(BIN)/python -m dagster_project.indicator_docs

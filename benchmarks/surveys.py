@@ -1,0 +1,98 @@
+"""Benchmark: a one-million-respondent omnibus survey, loaded and then run
+through the whole nightly job (scoring, weighted results with breakdowns,
+checks and publish).
+
+    python -m benchmarks.surveys [respondents]
+
+Targets on the reference machine (2 cores, 24 GB): the load under 60 s, the
+nightly job under 10 minutes, peak resident memory under 8 GB. Prints the
+measurements and exits non-zero when a target is missed.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+from dagster import DagsterInstance
+
+from dagster_project.definitions import defs
+from dagster_project.ingest.loading import load_source
+from dagster_project.run import run_config
+from dagster_project.settings import WarehousePaths
+from dagster_project.sources.surveys import OMNIBUS
+
+TARGET_LOAD_SECONDS = 60
+TARGET_JOB_SECONDS = 600
+TARGET_PEAK_MB = 8192
+WIJKEN = ["Centrum", "Dorp", "Palenstein", "Driemanspolder", "Seghwaert", "Noordhove", "Meerzicht",
+          "Buytenwegh/De Leyens", "Rokkeveen", "Oosterheem"]
+DJG = ["ja!", "ja", "min of meer", "nee", "nee!"]
+
+
+def write_omnibus(path: Path, respondents: int) -> None:
+    """Synthetic labelled answers (with blanks), written by DuckDB in one statement."""
+    def pick(options: list[str], salt: int, blank_every: int = 40) -> str:
+        values = ", ".join("'" + o.replace("'", "''") + "'" for o in options)
+        return (f"CASE WHEN hash(i, {salt}) % {blank_every} = 0 THEN '' "
+                f"ELSE [{values}][1 + hash(i, {salt + 1}) % {len(options)}] END")
+
+    items = ",\n".join(f"{pick(DJG, 10 * n)} AS djg_{n}" for n in range(1, 12))
+    duckdb.sql(f"""
+        COPY (
+            SELECT 'GM0637' AS gemeente_code, 2019 + i % 6 AS jaar, 'B' || i AS respondent_id,
+                   16 + hash(i, 1) % 80 AS leeftijd, {pick(['man', 'vrouw', 'anders'], 2)} AS geslacht,
+                   {pick(WIJKEN, 4, 100)} AS wijk,
+                   replace(printf('%.4f', 0.3 + (hash(i, 6) % 3000) / 1000.0), '.', ',') AS weegfactor,
+                   {pick(['zeer goed', 'goed', 'gaat wel', 'slecht', 'zeer slecht'], 7)} AS gezondheid,
+                   {items},
+                   {pick(['ja', 'nee'], 200)} AS vrijwilligerswerk
+            FROM range(1, {respondents} + 1) t(i)
+        ) TO '{path}' (FORMAT csv, DELIMITER ';', HEADER true)
+    """)
+
+
+def peak_mb() -> float:
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
+def main() -> int:
+    respondents = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
+        folder = paths.landing_dir / "surveys" / "omnibus"
+        folder.mkdir(parents=True)
+        write_omnibus(folder / "omnibus.csv", respondents)
+
+        started = time.perf_counter()
+        [outcome] = load_source(OMNIBUS, paths).files
+        load_seconds = time.perf_counter() - started
+        print(f"load {respondents:,} respondents: {load_seconds:.1f} s, {outcome.status}, rows {outcome.rows:,}")
+
+        started = time.perf_counter()
+        result = defs.resolve_job_def("nightly").execute_in_process(
+            run_config=run_config(paths, log_level="ERROR"), instance=DagsterInstance.ephemeral(), raise_on_error=False)
+        job_seconds = time.perf_counter() - started
+        steps = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.all_events
+                 if e.event_type_value == "STEP_SUCCESS"}
+        published = paths.published_db.exists()
+    for step, duration in sorted(steps.items(), key=lambda s: -s[1])[:6]:
+        print(f"  {step:<60} {duration:6.1f} s")
+    peak = peak_mb()
+    print(f"nightly job on {respondents:,} omnibus respondents: {job_seconds:.0f} s, published: {published}, "
+          f"peak resident memory (this process + largest child): {peak:,.0f} MB")
+    ok = (outcome.status == "loaded" and load_seconds < TARGET_LOAD_SECONDS and result.success and published
+          and job_seconds < TARGET_JOB_SECONDS and peak < TARGET_PEAK_MB)
+    print(f"targets (load < {TARGET_LOAD_SECONDS} s, job < {TARGET_JOB_SECONDS} s, < {TARGET_PEAK_MB} MB): "
+          f"{'met' if ok else 'MISSED'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
