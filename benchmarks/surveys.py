@@ -12,6 +12,7 @@ measurements and exits non-zero when a target is missed.
 from __future__ import annotations
 
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -23,7 +24,7 @@ from dagster import DagsterInstance
 from dagster_project.definitions import defs
 from dagster_project.ingest.loading import load_source
 from dagster_project.run import run_config
-from dagster_project.settings import WarehousePaths
+from dagster_project.settings import SAMPLE_LANDING_DIR, WarehousePaths
 from dagster_project.sources.surveys import OMNIBUS
 
 TARGET_LOAD_SECONDS = 60
@@ -39,13 +40,13 @@ def write_omnibus(path: Path, respondents: int) -> None:
     def pick(options: list[str], salt: int, blank_every: int = 40) -> str:
         values = ", ".join("'" + o.replace("'", "''") + "'" for o in options)
         return (f"CASE WHEN hash(i, {salt}) % {blank_every} = 0 THEN '' "
-                f"ELSE [{values}][1 + hash(i, {salt + 1}) % {len(options)}] END")
+                f"ELSE [{values}][CAST(1 + hash(i, {salt + 1}) % {len(options)} AS BIGINT)] END")
 
     items = ",\n".join(f"{pick(DJG, 10 * n)} AS djg_{n}" for n in range(1, 12))
     duckdb.sql(f"""
         COPY (
             SELECT 'GM0637' AS gemeente_code, 2019 + i % 6 AS jaar, 'B' || i AS respondent_id,
-                   16 + hash(i, 1) % 80 AS leeftijd, {pick(['man', 'vrouw', 'anders'], 2)} AS geslacht,
+                   CAST(16 + hash(i, 1) % 80 AS INTEGER) AS leeftijd, {pick(['man', 'vrouw', 'anders'], 2)} AS geslacht,
                    {pick(WIJKEN, 4, 100)} AS wijk,
                    replace(printf('%.4f', 0.3 + (hash(i, 6) % 3000) / 1000.0), '.', ',') AS weegfactor,
                    {pick(['zeer goed', 'goed', 'gaat wel', 'slecht', 'zeer slecht'], 7)} AS gezondheid,
@@ -69,6 +70,8 @@ def main() -> int:
         folder = paths.landing_dir / "surveys" / "omnibus"
         folder.mkdir(parents=True)
         write_omnibus(folder / "omnibus.csv", respondents)
+        # The sample indicator deliveries carry the targets the scorecard checks expect.
+        shutil.copytree(SAMPLE_LANDING_DIR / "indicators", paths.landing_dir / "indicators")
 
         started = time.perf_counter()
         [outcome] = load_source(OMNIBUS, paths).files

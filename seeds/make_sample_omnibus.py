@@ -23,6 +23,7 @@ higher among 18-39 in 2020-2021 (COVID) and volunteering lower among 70+.
 from pathlib import Path
 
 import numpy as np
+import sample_files
 
 SEEDS = Path(__file__).resolve().parent
 FOLDER = SEEDS / "sample_landing" / "surveys" / "omnibus"
@@ -186,20 +187,13 @@ def write_csv(year: int, data: dict, labelled: bool) -> Path:
 
 def write_sav(year: int, data: dict) -> Path:
     import pandas as pd
-    import pyreadstat
 
     frame = pd.DataFrame({c: [np.nan if v == 0 else float(v) for v in data[c]] if c in CODED
                           else [float(v) for v in data[c]] if c in ("jaar", "leeftijd", "weegfactor")
                           else data[c] for c in HEADER})
-    path = FOLDER / f"omnibus_{GEMEENTE}_{year}.sav"
-    pyreadstat.write_sav(frame, path, variable_value_labels={
-        c: {float(k): v for k, v in labels.items()} for c, labels in CODED.items()})
-    # ReadStat stamps the creation date and time into the header (bytes 92-108): fix them for identical reruns.
-    content = bytearray(path.read_bytes())
-    assert content[:4] == b"$FL2" and content[101:109].count(b":") == 2
-    content[92:109] = f"01 Dec {year % 100:02d}12:00:00".encode("ascii")
-    path.write_bytes(bytes(content))
-    return path
+    return sample_files.write_sav(frame, FOLDER / f"omnibus_{GEMEENTE}_{year}.sav",
+                                  {c: {float(k): v for k, v in labels.items()} for c, labels in CODED.items()},
+                                  stamp=f"01 Dec {year % 100:02d}12:00:00")
 
 
 def figures(path: Path) -> dict:

@@ -18,6 +18,8 @@ response of 2021. Answers are codes 1-6, except 2022 (text labels in a CSV) and
 import random
 from pathlib import Path
 
+import sample_files
+
 FOLDER = Path(__file__).resolve().parent / "sample_landing" / "surveys" / "satisfaction"
 GEMEENTE = "GM0637"
 HEADER = ("gemeente_code", "onderzoek", "jaar", "respondent_id", "cijfer")
@@ -60,7 +62,6 @@ def write_csv(survey: str, year: int) -> None:
 
 def write_sav(survey: str, year: int) -> None:
     import pandas as pd
-    import pyreadstat
 
     values = grades(survey, year)
     frame = pd.DataFrame({
@@ -70,8 +71,8 @@ def write_sav(survey: str, year: int) -> None:
         "respondent_id": [f"{survey[:2].upper()}{year}-{i:04d}" for i in range(1, len(values) + 1)],
         "cijfer": values,
     })
-    pyreadstat.write_sav(frame, FOLDER / f"{survey}_{GEMEENTE}_{year}.sav",
-                         variable_value_labels={"onderzoek": {1.0: "inzet", 2.0: "mto"}})
+    sample_files.write_sav(frame, FOLDER / f"{survey}_{GEMEENTE}_{year}.sav",
+                           {"onderzoek": {1.0: "inzet", 2.0: "mto"}})
 
 
 CEO_FOLDER = FOLDER.parent / "ceo"
@@ -110,12 +111,11 @@ def write_ceo(year: int) -> None:
     ids = [f"CEO{year}-{i:04d}" for i in range(1, CEO[year][0] + 1)]
     if year == 2023:  # SPSS with value labels
         import pandas as pd
-        import pyreadstat
 
         frame = pd.DataFrame({"gemeente_code": GEMEENTE, "jaar": float(year), "respondent_id": ids,
                               **{s: [float(c) if c else None for c in answers[s]] for s in STATEMENTS}})
-        pyreadstat.write_sav(frame, CEO_FOLDER / f"ceo_{GEMEENTE}_{year}.sav",
-                             variable_value_labels={s: {float(k): v for k, v in LABELS.items()} for s in STATEMENTS})
+        sample_files.write_sav(frame, CEO_FOLDER / f"ceo_{GEMEENTE}_{year}.sav",
+                               {s: {float(k): v for k, v in LABELS.items()} for s in STATEMENTS})
         return
     as_text = LABELS.get if year == 2022 else str  # 2022 arrives with text labels
     header = ("gemeente_code", "jaar", "respondent_id", *STATEMENTS)

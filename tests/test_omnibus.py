@@ -94,12 +94,17 @@ def handmade(tmp_path_factory):
     return paths.build_db
 
 
+# The scored respondents next to their delivered respondent number (the key is md5 of gemeente, survey, year, id).
+SCORED = """
+    FROM raw.survey_omnibus s
+    JOIN intermediate.int_surveys__omnibus_scored o
+      ON o.respondent_key = md5(concat_ws('|', s.gemeente_code, 'omnibus', CAST(s.jaar AS VARCHAR), s.respondent_id))
+"""
+
+
 def scores(build_db) -> dict[str, int | None]:
-    rows = query(build_db, """
-        SELECT s.respondent_id, o.eenzaamheid_score, o.emotionele_eenzaamheid + o.sociale_eenzaamheid
-        FROM raw.survey_omnibus s
-        JOIN intermediate.int_surveys__omnibus_scored o ON o.jaar = s.jaar
-         AND o.respondent_key = md5(concat_ws('|', s.gemeente_code, 'omnibus', CAST(s.jaar AS VARCHAR), s.respondent_id))""")
+    rows = query(build_db, "SELECT s.respondent_id, o.eenzaamheid_score, "
+                           "o.emotionele_eenzaamheid + o.sociale_eenzaamheid" + SCORED)
     for respondent_id, score, subscales in rows:
         assert score == subscales, respondent_id
     return {respondent_id: score for respondent_id, score, _ in rows}
@@ -115,11 +120,9 @@ def test_the_de_jong_gierveld_polarity_of_all_11_items(handmade):
 
 
 def test_subscales_split_emotional_and_social_items(handmade):
-    rows = dict(query(handmade, """
-        SELECT s.respondent_id, (o.emotionele_eenzaamheid, o.sociale_eenzaamheid, o.djg_ontbrekende_items)
-        FROM raw.survey_omnibus s JOIN intermediate.int_surveys__omnibus_scored o
-          ON o.respondent_key = md5(concat_ws('|', s.gemeente_code, 'omnibus', CAST(s.jaar AS VARCHAR), s.respondent_id))
-        WHERE s.respondent_id IN ('ALL-LONELY', 'ONE-BLANK', 'TWO-BLANKS', 'P06-1', 'P07-5')"""))
+    rows = dict(query(handmade, "SELECT s.respondent_id, "
+                                "(o.emotionele_eenzaamheid, o.sociale_eenzaamheid, o.djg_ontbrekende_items)" + SCORED
+                      + "WHERE s.respondent_id IN ('ALL-LONELY', 'ONE-BLANK', 'TWO-BLANKS', 'P06-1', 'P07-5')"))
     assert rows == {"ALL-LONELY": (6, 5, 0), "ONE-BLANK": (6, 4, 1), "TWO-BLANKS": (None, None, 2),
                     "P06-1": (1, 0, 0), "P07-5": (0, 1, 0)}
 
@@ -323,3 +326,48 @@ def test_published_breakdowns_suppress_small_cells(published):
 def test_no_direct_identifiers_or_exact_ages_are_published(published):
     columns = {r[0] for r in query(published, "SELECT DISTINCT column_name FROM duckdb_columns()")}
     assert not columns & {"respondent_id", "leeftijd", "bsn"}
+
+
+def sample_figures(path) -> dict[str, float]:
+    """The weighted omnibus figures of one sample file, recomputed with pandas from the
+    delivered text or SPSS labels and the scale's definition, not from the warehouse."""
+    import numpy as np
+
+    if path.suffix == ".sav":
+        frame, _ = pyreadstat.read_sav(path, apply_value_formats=True)
+        frame = frame.astype(object).where(frame.notna(), "").astype(str)
+        frame["weegfactor"] = frame["weegfactor"].str.replace(".", ",", regex=False)
+    else:
+        frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+    as_number = {**{label: code for code, label in LABELS.items()}, **{str(c): c for c in LABELS}, "": np.nan}
+    items = pd.DataFrame({i: frame[f"djg_{i}"].map(as_number) for i in range(1, 12)})
+    lonely = sum(((items[i] <= 3) if i in NEGATIVE else (items[i] >= 3)).astype(int) for i in range(1, 12))
+    weight = frame["weegfactor"].str.replace(",", ".", regex=False).astype(float)
+    scored = (items.isna().sum(axis=1) <= 1) & (frame["leeftijd"].astype(float) >= 18)
+    health = frame["gezondheid"].str.replace(".0", "", regex=False)
+    volunteer = frame["vrijwilligerswerk"].str.replace(".0", "", regex=False)
+
+    def share(answered, yes):
+        return 100 * weight[answered & yes].sum() / weight[answered].sum()
+
+    return {
+        "gezondheid_goed": share(health != "", health.isin(["zeer goed", "goed", "1", "2"])),
+        "vrijwilligerswerk": share(volunteer != "", volunteer.isin(["ja", "1"])),
+        "eenzaamheid_score": (weight * lonely)[scored].sum() / weight[scored].sum(),
+        "eenzaam": share(scored, lonely >= 3),
+        "ernstig_eenzaam": share(scored, lonely >= 9),
+    }
+
+
+def test_the_sample_figures_match_an_independent_computation(published):
+    from dagster_project.settings import SAMPLE_LANDING_DIR
+
+    files = sorted((SAMPLE_LANDING_DIR / "surveys" / "omnibus").glob("omnibus_*.*"))
+    assert {f.suffix for f in files} == {".csv", ".sav"} and len(files) == 6
+    for path in files:
+        year = int(path.stem.rsplit("_", 1)[1])
+        got = dict(query(published, """
+            SELECT uitkomst, waarde FROM rpt_enquete_resultaat
+            WHERE onderzoek = 'omnibus' AND jaar = ? AND indeling = 'totaal'""", [year]))
+        for outcome, value in sample_figures(path).items():
+            assert float(got[outcome]) == pytest.approx(value, abs=1e-4), (year, outcome)

@@ -78,6 +78,56 @@ def test_an_unexplained_difference_between_goals_and_header_is_an_error(tmp_path
 def test_a_goal_outside_its_years_is_an_error(tmp_path):
     line = dict(financien_regel_key="a", gemeente_code="GM0637", jaar=2025, fase="rekening", programma_key="p",
                 doelstelling_key="d", taakveld_key="t", bedrag=1.0, soort="lasten",
-                is_doelstelling_geldig_in_jaar=False, is_taakveld_geldig_in_jaar=True)
+                is_doelstelling_geldig_in_jaar=False, is_taakveld_geldig_in_jaar=True,
+                n_met_zelfde_financien_regel_key=1)
     outcome = validate(SUITES["financien_regels"], pd.DataFrame([line]), tmp_path)
     assert [f["column"] for f in outcome.failed_errors] == ["is_doelstelling_geldig_in_jaar"]
+
+
+def test_a_large_mart_is_validated_in_batches_and_failures_add_up(tmp_path):
+    import duckdb
+
+    from dagster_project.validation import read_batches
+
+    database = tmp_path / "build.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("CREATE SCHEMA marts")
+        # Seven respondents: grades 11 on rows 1, 4 and 7, and one key twice, in different batches.
+        con.execute("""CREATE TABLE marts.fct_enquete_respondent AS
+            SELECT 'R' || least(i, 6) AS respondent_key, CASE WHEN i % 3 = 1 THEN 11 ELSE 8 END AS cijfer,
+                   1.0 AS weegfactor, true AS is_tevreden
+            FROM range(1, 8) t(i)""")
+    suite = SUITES["enquete_respondenten"]
+    query = suite.query.replace("from marts.fct_enquete_respondent",
+                                "from (select *, null::int as eenzaamheid_score, null::int as emotionele_eenzaamheid,"
+                                " null::int as sociale_eenzaamheid, null::boolean as is_eenzaam"
+                                " from marts.fct_enquete_respondent)")
+    batches = list(read_batches(database, query, rows=3))
+    assert [len(b) for b in batches] == [3, 3, 1]
+    outcome = validate(suite, batches, tmp_path / "validation", "run1")
+    assert (outcome.rows, outcome.batches) == (7, 3)
+    failed = {f["column"]: f["unexpected_count"] for f in outcome.failed_errors}
+    assert failed == {"cijfer": 3, "n_met_zelfde_respondent_key": 2}
+    assert (tmp_path / "validation" / "run1" / "enquete_respondenten.part3.json").exists()
+
+
+def test_an_empty_mart_is_one_empty_batch(tmp_path):
+    from dagster_project.validation import read_batches
+
+    import duckdb
+
+    database = tmp_path / "build.duckdb"
+    duckdb.connect(str(database)).close()
+    [batch] = list(read_batches(database, "select 1 as a where false"))
+    assert list(batch.columns) == ["a"] and len(batch) == 0
+
+
+def test_a_suite_with_a_column_wide_expectation_is_refused(tmp_path):
+    from dagster_project.validation import Suite
+
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"name": "bad", "meta": {"asset": "fct_financien", "query": "select 1"},
+                                "expectations": [{"type": "expect_column_values_to_be_unique",
+                                                  "kwargs": {"column": "a"}}]}))
+    with pytest.raises(ValueError, match="expect_column_values_to_be_unique judges a column as a whole"):
+        Suite.from_file(path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+
 @dataclass(frozen=True)
 class Kind:
     """How one kind of value is parsed from the trimmed text `{v}` (a DuckDB

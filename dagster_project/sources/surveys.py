@@ -8,8 +8,8 @@ seeds/reference/enquete_*.csv. Documented in docs/sources.md."""
 import csv
 
 from ..ingest.contracts import Column, Contract
-from ..settings import REFERENCE_DIR
 from ..ingest.parsing import duplicate_rows_sql
+from ..settings import REFERENCE_DIR
 
 GRADE_OUT_OF_RANGE = """
 SELECT source_row, 'cijfer' AS column_name, cijfer__text AS value,
