@@ -11,7 +11,6 @@ measurements and exits non-zero when a target is missed.
 
 from __future__ import annotations
 
-import resource
 import shutil
 import sys
 import tempfile
@@ -26,6 +25,8 @@ from dagster_project.ingest.loading import load_source
 from dagster_project.run import run_config
 from dagster_project.settings import SAMPLE_LANDING_DIR, WarehousePaths
 from dagster_project.sources.surveys import OMNIBUS
+
+from .memory import PeakMemory
 
 TARGET_LOAD_SECONDS = 60
 TARGET_JOB_SECONDS = 600
@@ -57,11 +58,6 @@ def write_omnibus(path: Path, respondents: int) -> None:
     """)
 
 
-def peak_mb() -> float:
-    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-
-
 def main() -> int:
     respondents = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,22 +70,26 @@ def main() -> int:
         shutil.copytree(SAMPLE_LANDING_DIR / "indicators", paths.landing_dir / "indicators")
 
         started = time.perf_counter()
-        [outcome] = load_source(OMNIBUS, paths).files
+        with PeakMemory() as load_peak:
+            [outcome] = load_source(OMNIBUS, paths).files
         load_seconds = time.perf_counter() - started
-        print(f"load {respondents:,} respondents: {load_seconds:.1f} s, {outcome.status}, rows {outcome.rows:,}")
+        print(f"load {respondents:,} respondents: {load_seconds:.1f} s, {outcome.status}, rows {outcome.rows:,}, "
+              f"peak resident memory {load_peak.mb:,.0f} MB")
 
         started = time.perf_counter()
-        result = defs.resolve_job_def("nightly").execute_in_process(
-            run_config=run_config(paths, log_level="ERROR"), instance=DagsterInstance.ephemeral(), raise_on_error=False)
+        with PeakMemory() as job_peak:
+            result = defs.resolve_job_def("nightly").execute_in_process(
+                run_config=run_config(paths, log_level="ERROR"), instance=DagsterInstance.ephemeral(),
+                raise_on_error=False)
         job_seconds = time.perf_counter() - started
         steps = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.all_events
                  if e.event_type_value == "STEP_SUCCESS"}
         published = paths.published_db.exists()
     for step, duration in sorted(steps.items(), key=lambda s: -s[1])[:6]:
         print(f"  {step:<60} {duration:6.1f} s")
-    peak = peak_mb()
+    peak = max(load_peak.mb, job_peak.mb)
     print(f"nightly job on {respondents:,} omnibus respondents: {job_seconds:.0f} s, published: {published}, "
-          f"peak resident memory (this process + largest child): {peak:,.0f} MB")
+          f"peak resident memory of the process tree (sampled): {job_peak.mb:,.0f} MB")
     ok = (outcome.status == "loaded" and load_seconds < TARGET_LOAD_SECONDS and result.success and published
           and job_seconds < TARGET_JOB_SECONDS and peak < TARGET_PEAK_MB)
     print(f"targets (load < {TARGET_LOAD_SECONDS} s, job < {TARGET_JOB_SECONDS} s, < {TARGET_PEAK_MB} MB): "

@@ -20,10 +20,12 @@ import os
 import shutil
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from .settings import duckdb_config
 
 STORAGE_VERSION = "v1.4.0"
 MARTS_SCHEMA = "marts"
@@ -89,7 +91,7 @@ def _atomic_file(target: Path, build_db: Path):
         leftover.unlink()
     staging_file = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
-        with duckdb.connect() as con:
+        with duckdb.connect(config=duckdb_config()) as con:
             con.execute(f"ATTACH {_sql_string(str(build_db))} AS build (READ_ONLY)")
             con.execute(f"ATTACH {_sql_string(str(staging_file))} AS pub (STORAGE_VERSION '{STORAGE_VERSION}')")
             yield con

@@ -17,6 +17,12 @@ EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 SAMPLE_LANDING_DIR = REPO_ROOT / "seeds" / "sample_landing"
 
 
+def duckdb_config() -> dict[str, str]:
+    """Settings for every DuckDB connection of the warehouse (dbt's come from dbt/profiles.yml):
+    DuckDB spills to disk beyond the memory limit instead of taking most of the machine."""
+    return {"memory_limit": os.environ.get("WAREHOUSE_DUCKDB_MEMORY_LIMIT", "4GB")}
+
+
 def _path(variable: str, default: Path) -> Path:
     value = os.environ.get(variable)
     return Path(value).expanduser().resolve() if value else default

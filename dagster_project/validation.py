@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from .settings import duckdb_config
+
 # A mart is validated in batches of this many rows, so memory stays bounded.
 BATCH_ROWS = 1_000_000
 # Expectations that judge each row on its own, so that batches can be validated apart.
@@ -82,7 +84,7 @@ def read_batches(build_db: Path, query: str, rows: int = BATCH_ROWS):
     """The batch as pandas DataFrames of at most `rows` rows (at least one, maybe
     empty), read with a short-lived read-only connection: memory stays bounded
     however large the mart."""
-    with duckdb.connect(str(build_db), read_only=True) as con:
+    with duckdb.connect(str(build_db), read_only=True, config=duckdb_config()) as con:
         reader = con.sql(query).to_arrow_reader(rows)
         empty = True
         for batch in reader:
@@ -125,9 +127,8 @@ def validate(suite: Suite, frames, validation_dir: Path, run_name: str = "adhoc"
     """Validate a DataFrame, or an iterable of DataFrames (batches of one mart), with
     `suite`. Failures are summed over the batches. Each batch's GX result is written
     to validation_dir/<run_name>/<suite>[.partN].json and the data docs are updated."""
-    from great_expectations.core.run_identifier import RunIdentifier
-
     import pandas as pd
+    from great_expectations.core.run_identifier import RunIdentifier
 
     checkpoint = _checkpoint(suite, validation_dir)
     outcome = Outcome(suite, rows=0)

@@ -26,7 +26,8 @@ def test_every_suite_validates_a_mart_that_exists(tmp_path):
     marts = {n["name"] for n in manifest["nodes"].values()
              if n["resource_type"] == "model" and n["config"].get("schema") == "marts"}
     assert set(SUITES) == {"financien_regels", "financien_doelstelling", "programma_totalen", "financien_aansluiting",
-                           "indicatorwaarden", "indicator_scorecard", "enquete_resultaten", "enquete_respondenten", "enquete_antwoorden"}
+                           "indicatorwaarden", "indicator_scorecard", "enquete_resultaten", "enquete_respondenten",
+                           "enquete_antwoorden"}
     assert {suite.asset for suite in SUITES.values()} <= marts
     assert all(suite.blocking for suite in SUITES.values())
 
@@ -112,9 +113,9 @@ def test_a_large_mart_is_validated_in_batches_and_failures_add_up(tmp_path):
 
 
 def test_an_empty_mart_is_one_empty_batch(tmp_path):
-    from dagster_project.validation import read_batches
-
     import duckdb
+
+    from dagster_project.validation import read_batches
 
     database = tmp_path / "build.duckdb"
     duckdb.connect(str(database)).close()

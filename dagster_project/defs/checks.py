@@ -31,6 +31,7 @@ def suite_check(suite: Suite):
             severity=AssetCheckSeverity.ERROR if outcome.failed_errors else AssetCheckSeverity.WARN,
             metadata={
                 "rows_validated": outcome.rows,
+                "batches": outcome.batches,
                 "expectations": outcome.evaluated,
                 "failed_errors": len(outcome.failed_errors),
                 "failed_warnings": len(outcome.failed_warnings),

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from ..settings import REFERENCE_DIR, WarehousePaths
+from ..settings import REFERENCE_DIR, WarehousePaths, duckdb_config
 from .contracts import Contract
-from .reading import Problem, ReadResult, read_file
 from .parsing import parse_sql, problems_sql, register_macros
+from .reading import Problem, ReadResult, read_file
 
 MAX_LISTED_STRUCTURAL_PROBLEMS = 1000
 
@@ -79,7 +79,7 @@ class SourceReport:
 
 def connect(database: Path) -> duckdb.DuckDBPyConnection:
     database.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(database))
+    return duckdb.connect(str(database), config=duckdb_config())
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
