@@ -4,13 +4,13 @@
 
 Loads the ledger, builds and tests the marts with dbt, runs the Great
 Expectations suites and publishes, in this process. Target on the reference
-machine (2 cores, 24 GB): under 10 minutes with a peak resident memory under
-8 GB. Prints the measurements and exits non-zero when a target is missed.
+machine (2 cores, 24 GB): under 10 minutes with a peak resident memory of
+the whole process tree (this process and dbt) under 8 GB. Prints the
+measurements and exits non-zero when a target is missed.
 """
 
 from __future__ import annotations
 
-import resource
 import sys
 import tempfile
 import time
@@ -23,6 +23,7 @@ from dagster_project.run import run_config
 from dagster_project.settings import WarehousePaths
 
 from .ledger import write_ledger
+from .memory import PeakMemory
 
 TARGET_SECONDS = 600
 TARGET_PEAK_MB = 8192
@@ -36,18 +37,19 @@ def main() -> int:
         (paths.landing_dir / "finance" / "ledger").mkdir(parents=True)
         write_ledger(paths.landing_dir / "finance" / "ledger" / "ledger.csv", lines)
         started = time.perf_counter()
-        result = defs.resolve_job_def("nightly").execute_in_process(
-            run_config=run_config(paths, log_level="ERROR"), instance=DagsterInstance.ephemeral(), raise_on_error=False)
+        with PeakMemory() as peak:
+            result = defs.resolve_job_def("nightly").execute_in_process(
+                run_config=run_config(paths, log_level="ERROR"), instance=DagsterInstance.ephemeral(),
+                raise_on_error=False)
         seconds = time.perf_counter() - started
         steps = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.all_events
                  if e.event_type_value == "STEP_SUCCESS"}
         published = paths.published_db.exists()
-    peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-               + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    peak_mb = peak.mb
     for step, duration in sorted(steps.items(), key=lambda s: -s[1])[:6]:
         print(f"  {step:<60} {duration:6.1f} s")
     print(f"nightly job on {lines:,} ledger lines: {seconds:.0f} s, published: {published}, "
-          f"peak resident memory (this process + largest child): {peak_mb:,.0f} MB")
+          f"peak resident memory of the process tree (sampled): {peak_mb:,.0f} MB")
     ok = result.success and published and seconds < TARGET_SECONDS and peak_mb < TARGET_PEAK_MB
     print(f"targets (< {TARGET_SECONDS} s, < {TARGET_PEAK_MB} MB): {'met' if ok else 'MISSED'}")
     return 0 if ok else 1
