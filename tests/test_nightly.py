@@ -123,7 +123,8 @@ def test_the_published_file_holds_only_marts(published):
                       "rpt_financien_aansluiting", "rpt_financien_doelstelling", "rpt_programma_totalen",
                       "dim_indicator", "dim_bron", "dim_indicator_doelstelling", "fct_indicatorwaarde",
                       "rpt_indicator_scorecard", "fct_enquete_respondent", "rpt_enquete_resultaat", "fct_enquete_antwoord",
-                      "dim_enquete_vraag", "dim_enquete_antwoord", "dim_enquete_uitkomst", "publicatie"}
+                      "dim_enquete_vraag", "dim_enquete_antwoord", "dim_enquete_uitkomst", "dim_wijk",
+                      "dim_leeftijdsklasse", "publicatie"}
     assert query(published, "SELECT DISTINCT schema_name FROM duckdb_tables()") == [("main",)]
 
 

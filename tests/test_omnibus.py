@@ -31,9 +31,9 @@ LONELY_ANSWER = {i: ("ja!" if i in NEGATIVE else "nee!") for i in range(1, 12)}
 
 
 def respondent(respondent_id: str, answers: dict[int, str] | None = None, **overrides) -> dict:
-    """A 40-year-old who is not lonely on any item, unless `answers` says otherwise."""
+    """A 40-year-old who is not lonely on any item, unless `answers` says otherwise; no weight (unweighted)."""
     line = dict(gemeente_code="GM0637", jaar="2025", respondent_id=respondent_id, leeftijd="40", geslacht="vrouw",
-                wijk="Dorp", weegfactor="1", gezondheid="goed", vrijwilligerswerk="nee")
+                wijk="Dorp", weegfactor="", gezondheid="goed", vrijwilligerswerk="nee")
     line.update({f"djg_{i}": NOT_LONELY[i] for i in range(1, 12)})
     line.update({f"djg_{i}": answer for i, answer in (answers or {}).items()})
     line.update(overrides)
@@ -143,6 +143,7 @@ def test_adults_only_and_unscored_respondents_out_of_the_loneliness_figures(hand
     got = result(handmade, 2025, "eenzaamheid_score")
     # The 17-year-old is outside the population; TWO-BLANKS has no score.
     assert (got["n"], got["zonder_antwoord"]) == (len(scored), 1)
+    assert got["n_eff"] == got["n"]  # 2025 came without weights: every respondent counts once
     assert got["waarde"] == pytest.approx(sum(scored) / len(scored))
     assert result(handmade, 2025, "eenzaam")["waarde"] == pytest.approx(
         100 * sum(s >= 3 for s in scored) / len(scored))
@@ -218,7 +219,6 @@ def quarantine(paths):
       "not a known answer on the scale gezondheid (seeds/reference/enquete_antwoord_labels.csv)")),
     (dict(weegfactor="-1,2"), (2, "weegfactor", "-1,2", "a weight factor is greater than 0")),
     (dict(weegfactor="0"), (2, "weegfactor", "0", "a weight factor is greater than 0")),
-    (dict(weegfactor=""), (2, "weegfactor", None, "missing value")),
     (dict(leeftijd="130"), (2, "leeftijd", "130", "not a valid leeftijd")),
     (dict(wijk="Atlantis"), (2, "wijk", "Atlantis", "not a wijk of this gemeente (seeds/reference/wijken.csv)")),
 ])
@@ -226,6 +226,16 @@ def test_bad_omnibus_input_is_quarantined(paths, overrides, problem):
     write_csv(omnibus_dir(paths) / "omnibus.csv", [respondent("R1", **overrides)], header=HEADER)
     load_source(OMNIBUS, paths)
     assert quarantine(paths) == [problem]
+
+
+def test_weights_for_every_respondent_or_for_none(paths):
+    write_csv(omnibus_dir(paths) / "omnibus_2025.csv", [respondent("R1", weegfactor="1"), respondent("R2")],
+              header=HEADER)
+    write_csv(omnibus_dir(paths) / "omnibus_2026.csv", [respondent("R1", jaar="2026", weegfactor=""),
+                                                        respondent("R2", jaar="2026", weegfactor="-")], header=HEADER)
+    assert [f.status for f in load_source(OMNIBUS, paths).files] == ["quarantined", "loaded"]
+    assert quarantine(paths) == [
+        (3, "weegfactor", None, "missing weight factor, while other respondents of this year have one")]
 
 
 def test_a_missing_respondent_id_is_quarantined(paths):
@@ -250,7 +260,8 @@ def test_wijk_by_name_or_code_and_blanks_load(paths):
 
 
 def test_spss_and_csv_give_the_same_answers(paths):
-    lines = [line for line, _ in SCORING_CASES[:20]] + [weighted_line(i, *case) for i, case in enumerate(WEIGHTED)]
+    lines = [dict(line, weegfactor="1,5") for line, _ in SCORING_CASES[:20]]
+    lines += [weighted_line(i, *case) for i, case in enumerate(WEIGHTED)]
     for line in lines:
         line["jaar"] = "2027"
     write_csv(omnibus_dir(paths) / "omnibus_2027.csv", lines, header=HEADER)
@@ -263,7 +274,7 @@ def test_spss_and_csv_give_the_same_answers(paths):
         frame[column] = frame[column].map(lambda v, name=name: codes[name].get(v)).astype(float)
     frame["jaar"] = 2028.0
     frame["leeftijd"] = frame["leeftijd"].astype(float)
-    frame["weegfactor"] = frame["weegfactor"].astype(float)
+    frame["weegfactor"] = frame["weegfactor"].str.replace(",", ".").astype(float)
     labels = {column: {float(code): label for label, code in codes[name].items()} for column, name in scale.items()}
     pyreadstat.write_sav(frame, omnibus_dir(paths) / "omnibus_2028.sav", variable_value_labels=labels)
     report = load_source(OMNIBUS, paths)

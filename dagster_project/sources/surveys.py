@@ -74,6 +74,18 @@ FROM parsed
 WHERE weegfactor <= 0
 """
 
+# A survey year is weighted for every respondent or for none (then every weight is 1).
+WEIGHT_MISSING = """
+SELECT source_row, 'weegfactor' AS column_name, NULL AS value,
+    'missing weight factor, while other respondents of this year have one' AS reason,
+    'a weight factor for every respondent of a year, or for none (an unweighted survey)' AS expected
+FROM parsed p
+WHERE weegfactor__text IS NULL AND EXISTS (
+    SELECT 1 FROM parsed o
+    WHERE o.weegfactor__text IS NOT NULL AND o.gemeente_code = p.gemeente_code AND o.jaar = p.jaar
+)
+"""
+
 UNKNOWN_WIJK = """
 SELECT source_row, 'wijk' AS column_name, wijk AS value,
     'not a wijk of this gemeente (seeds/reference/wijken.csv)' AS reason,
@@ -97,10 +109,11 @@ OMNIBUS = Contract(
         Column("leeftijd", "leeftijd", "age in whole years (from the sample frame)"),
         Column("wijk", "text", "the respondent's wijk, name or code (seeds/reference/wijken.csv); empty = unknown",
                required=False),
-        Column("weegfactor", "getal", "weight factor for age, sex and wijk, greater than 0"),
+        Column("weegfactor", "getal", "weight factor for age, sex and wijk, greater than 0; empty for every "
+               "respondent of an unweighted survey", required=False),
         *_questions("omnibus"),
     ),
-    row_rules=(WEIGHT_NOT_POSITIVE, UNKNOWN_WIJK, DUPLICATE_RESPONDENT_IN_YEAR),
+    row_rules=(WEIGHT_NOT_POSITIVE, WEIGHT_MISSING, UNKNOWN_WIJK, DUPLICATE_RESPONDENT_IN_YEAR),
 )
 
 CONTRACTS = (SATISFACTION, CEO, OMNIBUS)

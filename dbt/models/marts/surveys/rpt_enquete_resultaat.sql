@@ -19,13 +19,13 @@ outcomes as (
 
 wijken as (
 
-    select * from {{ ref('wijken') }}
+    select * from {{ ref('dim_wijk') }}
 
 ),
 
 leeftijdsklassen as (
 
-    select * from {{ ref('leeftijdsklassen') }}
+    select * from {{ ref('dim_leeftijdsklasse') }}
 
 ),
 

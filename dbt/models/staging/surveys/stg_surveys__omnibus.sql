@@ -1,6 +1,6 @@
 {#- One row per respondent of the current omnibus delivery of each year, with
     the respondent number replaced by a key, the wijk resolved to its code and
-    the age put in its band. Answers stay codes (see enquete_antwoorden). -#}
+    the age put in its band, and weight 1 for an unweighted delivery. Answers stay codes (see enquete_antwoorden). -#}
 with
 
 source as (
@@ -41,7 +41,8 @@ final as (
         current_deliveries.leeftijd,
         leeftijdsklassen.leeftijdsklasse,
         wijken.wijk_code,
-        cast(current_deliveries.weegfactor as double) as weegfactor,
+        -- An unweighted delivery has no weights: every respondent counts once.
+        coalesce(cast(current_deliveries.weegfactor as double), 1.0) as weegfactor,
         current_deliveries.geslacht,
         current_deliveries.gezondheid,
         current_deliveries.djg_1,
