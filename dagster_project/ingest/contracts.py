@@ -82,7 +82,8 @@ KINDS: dict[str, Kind] = {
     "code": Kind("VARCHAR", "upper({v})", "a code"),
     "leeftijd": Kind(
         "INTEGER",
-        "CASE WHEN regexp_full_match({v}, '[0-9]{{1,3}}') AND CAST({v} AS INTEGER) <= 120 THEN CAST({v} AS INTEGER) END",
+        "CASE WHEN regexp_full_match({v}, '[0-9]{{1,3}}') AND CAST({v} AS INTEGER) <= 120"
+        " THEN CAST({v} AS INTEGER) END",
         "an age in whole years, 0 to 120",
     ),
     "onderzoek": Kind(
@@ -109,7 +110,8 @@ KINDS |= {
     "antwoord_eens_oneens": _answer(
         "eens_oneens", "a code 1-6 or its label: helemaal mee eens, mee eens, neutraal, niet mee eens, "
         "helemaal niet mee eens, weet niet/n.v.t."),
-    "antwoord_gezondheid": _answer("gezondheid", "a code 1-5 or its label: zeer goed, goed, gaat wel, slecht, zeer slecht"),
+    "antwoord_gezondheid": _answer(
+        "gezondheid", "a code 1-5 or its label: zeer goed, goed, gaat wel, slecht, zeer slecht"),
     "antwoord_djg": _answer("djg", "a code 1-5 or its label: ja!, ja, min of meer, nee, nee!"),
     "antwoord_ja_nee": _answer("ja_nee", "1 (ja) or 2 (nee), or the label ja or nee"),
     "antwoord_geslacht": _answer("geslacht", "1 (man), 2 (vrouw), 3 (anders) or the label"),
