@@ -94,11 +94,10 @@ def handmade(tmp_path_factory):
     return paths.build_db
 
 
-# The scored respondents next to their delivered respondent number (the key is md5 of gemeente, survey, year, id).
+# The scored respondents next to their delivery (the build file keeps the respondent number).
 SCORED = """
     FROM raw.survey_omnibus s
-    JOIN intermediate.int_surveys__omnibus_scored o
-      ON o.respondent_key = md5(concat_ws('|', s.gemeente_code, 'omnibus', CAST(s.jaar AS VARCHAR), s.respondent_id))
+    JOIN intermediate.int_surveys__omnibus_scored o ON o.respondent_id = s.respondent_id AND o.jaar = s.jaar
 """
 
 
@@ -382,3 +381,25 @@ def test_the_sample_figures_match_an_independent_computation(published):
             WHERE onderzoek = 'omnibus' AND jaar = ? AND indeling = 'totaal'""", [year]))
         for outcome, value in sample_figures(path).items():
             assert float(got[outcome]) == pytest.approx(value, abs=1e-4), (year, outcome)
+
+
+def test_respondent_keys_are_keyed_pseudonyms(published):
+    import hashlib
+
+    import jinja2
+
+    natural_key = "GM0637|ceo|2023|CEO2023-0001"
+    keys = {k for (k,) in query(published, "SELECT respondent_key FROM fct_enquete_respondent WHERE jaar = 2023")}
+    # Not a plain hash of the guessable respondent number...
+    assert hashlib.md5(natural_key.encode()).hexdigest() not in keys
+    assert hashlib.sha256(natural_key.encode()).hexdigest() not in keys
+    # ...but one with the secret (here the sample default, as the test run sets none).
+    macro = (Path(__file__).parents[1] / "dbt" / "macros" / "pseudonym.sql").read_text()
+
+    def rendered(secret: str | None) -> str:
+        env_var = lambda name, default: default if secret is None else secret  # noqa: E731
+        return jinja2.Environment().from_string(macro + "{{ pseudonym(['a']) }}").render(env_var=env_var)
+
+    default_secret = rendered(None).split("'")[3]  # concat_ws('|', '<secret>', ...)
+    assert hashlib.sha256(f"{default_secret}|{natural_key}".encode()).hexdigest() in keys
+    assert "geheim" in rendered("geheim") and "o''neill" in rendered("o'neill")  # quoted safely

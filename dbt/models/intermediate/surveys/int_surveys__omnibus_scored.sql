@@ -76,6 +76,7 @@ final as (
 
     select
         respondents.respondent_key,
+        respondents.respondent_id,
         respondents.load_id,
         respondents.loaded_at,
         respondents.gemeente_code,

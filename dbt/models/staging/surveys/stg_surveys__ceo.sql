@@ -34,7 +34,7 @@ unpivoted as (
 final as (
 
     select
-        {{ surrogate_key(['gemeente_code', "'ceo'", 'jaar', 'respondent_id']) }} as respondent_key,
+        {{ pseudonym(['gemeente_code', "'ceo'", 'jaar', 'respondent_id']) }} as respondent_key,
         load_id,
         loaded_at,
         gemeente_code,

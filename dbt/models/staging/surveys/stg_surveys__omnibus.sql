@@ -32,8 +32,9 @@ current_deliveries as (
 final as (
 
     select
-        {{ surrogate_key(['current_deliveries.gemeente_code', "'omnibus'", 'current_deliveries.jaar',
+        {{ pseudonym(['current_deliveries.gemeente_code', "'omnibus'", 'current_deliveries.jaar',
                           'current_deliveries.respondent_id']) }} as respondent_key,
+        current_deliveries.respondent_id,
         current_deliveries.load_id,
         current_deliveries.loaded_at,
         current_deliveries.gemeente_code,

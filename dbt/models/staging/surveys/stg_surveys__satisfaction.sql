@@ -20,7 +20,7 @@ current_deliveries as (
 final as (
 
     select
-        {{ surrogate_key(['gemeente_code', 'onderzoek', 'jaar', 'respondent_id']) }} as respondent_key,
+        {{ pseudonym(['gemeente_code', 'onderzoek', 'jaar', 'respondent_id']) }} as respondent_key,
         load_id,
         loaded_at,
         gemeente_code,
