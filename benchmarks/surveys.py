@@ -11,6 +11,7 @@ measurements and exits non-zero when a target is missed.
 
 from __future__ import annotations
 
+import csv
 import shutil
 import sys
 import tempfile
@@ -18,21 +19,18 @@ import time
 from pathlib import Path
 
 import duckdb
-from dagster import DagsterInstance
 
-from dagster_project.definitions import defs
 from dagster_project.ingest.loading import load_source
-from dagster_project.run import run_config
-from dagster_project.settings import SAMPLE_LANDING_DIR, WarehousePaths
+from dagster_project.settings import REFERENCE_DIR, SAMPLE_LANDING_DIR, WarehousePaths
 from dagster_project.sources.surveys import OMNIBUS
 
 from .memory import PeakMemory
+from .nightly import measure_nightly
 
 TARGET_LOAD_SECONDS = 60
 TARGET_JOB_SECONDS = 600
 TARGET_PEAK_MB = 8192
-WIJKEN = ["Centrum", "Dorp", "Palenstein", "Driemanspolder", "Seghwaert", "Noordhove", "Meerzicht",
-          "Buytenwegh/De Leyens", "Rokkeveen", "Oosterheem"]
+WIJKEN = [row["wijk_naam"] for row in csv.DictReader((REFERENCE_DIR / "wijken.csv").open(encoding="utf-8"))]
 DJG = ["ja!", "ja", "min of meer", "nee", "nee!"]
 
 
@@ -76,21 +74,9 @@ def main() -> int:
         print(f"load {respondents:,} respondents: {load_seconds:.1f} s, {outcome.status}, rows {outcome.rows:,}, "
               f"peak resident memory {load_peak.mb:,.0f} MB")
 
-        started = time.perf_counter()
-        with PeakMemory() as job_peak:
-            result = defs.resolve_job_def("nightly").execute_in_process(
-                run_config=run_config(paths, log_level="ERROR"), instance=DagsterInstance.ephemeral(),
-                raise_on_error=False)
-        job_seconds = time.perf_counter() - started
-        steps = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.all_events
-                 if e.event_type_value == "STEP_SUCCESS"}
-        published = paths.published_db.exists()
-    for step, duration in sorted(steps.items(), key=lambda s: -s[1])[:6]:
-        print(f"  {step:<60} {duration:6.1f} s")
-    peak = max(load_peak.mb, job_peak.mb)
-    print(f"nightly job on {respondents:,} omnibus respondents: {job_seconds:.0f} s, published: {published}, "
-          f"peak resident memory of the process tree (sampled): {job_peak.mb:,.0f} MB")
-    ok = (outcome.status == "loaded" and load_seconds < TARGET_LOAD_SECONDS and result.success and published
+        published, job_seconds, job_peak_mb = measure_nightly(paths, f"{respondents:,} omnibus respondents")
+    peak = max(load_peak.mb, job_peak_mb)
+    ok = (outcome.status == "loaded" and load_seconds < TARGET_LOAD_SECONDS and published
           and job_seconds < TARGET_JOB_SECONDS and peak < TARGET_PEAK_MB)
     print(f"targets (load < {TARGET_LOAD_SECONDS} s, job < {TARGET_JOB_SECONDS} s, < {TARGET_PEAK_MB} MB): "
           f"{'met' if ok else 'MISSED'}")

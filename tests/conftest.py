@@ -49,6 +49,12 @@ def query(database: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
+def quarantine(paths: WarehousePaths) -> list[tuple]:
+    """Every quarantined problem: (source_row, column_name, value, reason)."""
+    return query(paths.build_db, "SELECT source_row, column_name, value, reason FROM raw.quarantine "
+                                 "ORDER BY source_row, column_name")
+
+
 def run_nightly(paths: WarehousePaths):
     """Run the nightly job in this process against the given folders."""
     from dagster import DagsterInstance
@@ -68,3 +74,11 @@ def sample_run(tmp_path_factory):
     shutil.copytree(SAMPLE_LANDING_DIR, root / "landing")
     paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
     return paths, run_nightly(paths)
+
+
+@pytest.fixture(scope="session")
+def published(sample_run) -> Path:
+    """The published marts of the sample run."""
+    paths, result = sample_run
+    assert result.success
+    return paths.published_db

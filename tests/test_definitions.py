@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dagster import AssetKey, RunRequest, SkipReason, build_sensor_context
 
+from dagster_project.definitions import defs
 from dagster_project.defs.automation import new_deliveries
 from dagster_project.defs.resources import WarehouseResource
-from dagster_project.definitions import defs
 
 from .conftest import ledger_line, write_csv
 

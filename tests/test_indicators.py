@@ -15,7 +15,7 @@ from dagster_project.ingest.parsing import register_macros
 from dagster_project.settings import REPO_ROOT
 from dagster_project.sources.indicators import VALUES
 
-from .conftest import query, write_csv
+from .conftest import quarantine, query, write_csv
 
 HEADER = ("gemeente_code", "indicator_code", "jaar", "waardetype", "waarde", "teller", "noemer", "peildatum",
           "bron_document")
@@ -32,8 +32,7 @@ def value(**overrides) -> dict:
 def load(paths, *lines) -> list[tuple]:
     write_csv(paths.landing_dir / "indicators" / "values" / "waarden.csv", list(lines), header=HEADER)
     load_source(VALUES, paths)
-    return query(paths.build_db, "SELECT source_row, column_name, value, reason FROM raw.quarantine "
-                                 "ORDER BY source_row, column_name")
+    return quarantine(paths)
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -113,13 +112,6 @@ def test_a_second_value_for_the_same_peildatum_is_quarantined(paths):
 
 
 # --- the scorecard on the sample sources --------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def published(sample_run):
-    paths, result = sample_run
-    assert result.success
-    return paths.published_db
-
 
 def scorecard(published, code: str, year: int) -> dict:
     columns = ("realisatie", "streefwaarde", "streefwaarde_type", "doel_gehaald", "verschil_vorig_jaar_pct",

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import pytest
-
 from dagster_project.settings import REPO_ROOT
 
 from .conftest import query
@@ -34,13 +32,6 @@ def published_header() -> dict[str, int]:
 
 def published_shares() -> dict[str, str]:
     return dict(re.findall(r"^(Uitgaven|Inkomsten|Saldo)\n\n(.+)%$", DOCUMENT, re.MULTILINE))
-
-
-@pytest.fixture(scope="module")
-def published(sample_run):
-    paths, result = sample_run
-    assert result.success
-    return paths.published_db
 
 
 def test_the_document_is_read_as_expected():

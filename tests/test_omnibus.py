@@ -16,7 +16,7 @@ from scipy.stats import t as student_t
 from dagster_project.ingest.loading import load_source
 from dagster_project.sources.surveys import OMNIBUS
 
-from .conftest import query, run_nightly, write_csv
+from .conftest import quarantine, query, run_nightly, write_csv
 from .test_surveys import wilson
 
 ITEMS = [f"djg_{i}" for i in range(1, 12)]
@@ -177,13 +177,19 @@ def test_a_weighted_mean_with_its_t_interval(handmade):
     assert got["upper"] == pytest.approx(mean + half, abs=1e-4)
 
 
-def test_the_t_quantile_against_known_values():
-    import duckdb
+def render_macro(file_name: str, call: str, **context) -> str:
+    """The SQL a dbt macro file renders for `call`."""
     import jinja2
 
-    macro = (Path(__file__).parents[1] / "dbt" / "macros" / "t_quantile.sql").read_text()
+    macro = (Path(__file__).parents[1] / "dbt" / "macros" / file_name).read_text()
+    return jinja2.Environment().from_string(macro + "{{ " + call + " }}").render(**context)
+
+
+def test_the_t_quantile_against_known_values():
+    import duckdb
+
     # Rendered with an expression as the degrees of freedom, as the models call it.
-    sql = jinja2.Environment().from_string(macro + "{{ t_quantile_975('n - 1') }}").render()
+    sql = render_macro("t_quantile.sql", "t_quantile_975('n - 1')")
     with duckdb.connect() as con:
         for df in (5, 9, 10, 20, 30, 100, 1000):
             [(value,)] = con.execute(f"SELECT {sql} FROM (SELECT {df + 1} AS n)").fetchall()
@@ -203,11 +209,6 @@ def test_small_cells_are_suppressed_not_zero(handmade):
 
 def omnibus_dir(paths):
     return paths.landing_dir / "surveys" / "omnibus"
-
-
-def quarantine(paths):
-    return query(paths.build_db, "SELECT source_row, column_name, value, reason FROM raw.quarantine "
-                                 "ORDER BY source_row, column_name")
 
 
 @pytest.mark.parametrize("overrides, problem", [
@@ -285,13 +286,6 @@ def test_spss_and_csv_give_the_same_answers(paths):
 
 
 # --- the sample run ----------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def published(sample_run):
-    paths, result = sample_run
-    assert result.success
-    return paths.published_db
-
 
 def test_omnibus_indicators_come_from_the_microdata(published):
     # The microdata reproduce the figures of the sample's Jaarstukken deliveries to their published precision.
@@ -386,19 +380,15 @@ def test_the_sample_figures_match_an_independent_computation(published):
 def test_respondent_keys_are_keyed_pseudonyms(published):
     import hashlib
 
-    import jinja2
-
     natural_key = "GM0637|ceo|2023|CEO2023-0001"
     keys = {k for (k,) in query(published, "SELECT respondent_key FROM fct_enquete_respondent WHERE jaar = 2023")}
     # Not a plain hash of the guessable respondent number...
     assert hashlib.md5(natural_key.encode()).hexdigest() not in keys
     assert hashlib.sha256(natural_key.encode()).hexdigest() not in keys
     # ...but one with the secret (here the sample default, as the test run sets none).
-    macro = (Path(__file__).parents[1] / "dbt" / "macros" / "pseudonym.sql").read_text()
-
     def rendered(secret: str | None) -> str:
-        env_var = lambda name, default: default if secret is None else secret  # noqa: E731
-        return jinja2.Environment().from_string(macro + "{{ pseudonym(['a']) }}").render(env_var=env_var)
+        return render_macro("pseudonym.sql", "pseudonym(['a'])",
+                            env_var=lambda name, default: default if secret is None else secret)
 
     default_secret = rendered(None).split("'")[3]  # concat_ws('|', '<secret>', ...)
     assert hashlib.sha256(f"{default_secret}|{natural_key}".encode()).hexdigest() in keys

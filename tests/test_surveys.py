@@ -14,7 +14,7 @@ from scipy.stats import norm
 from dagster_project.ingest.loading import load_source
 from dagster_project.sources.surveys import SATISFACTION
 
-from .conftest import query, write_csv
+from .conftest import quarantine, query, write_csv
 
 HEADER = ("gemeente_code", "onderzoek", "jaar", "respondent_id", "cijfer")
 
@@ -27,11 +27,6 @@ def respondent(respondent_id="R1", cijfer="7,5", **overrides) -> dict:
 
 def survey_dir(paths):
     return paths.landing_dir / "surveys" / "satisfaction"
-
-
-def quarantine(paths):
-    return query(paths.build_db, "SELECT source_row, column_name, value, reason FROM raw.quarantine "
-                                 "ORDER BY source_row, column_name")
 
 
 def wilson(p: float, n: float) -> tuple[float, float]:
@@ -84,13 +79,6 @@ def test_spss_and_csv_give_the_same_respondents(paths, tmp_path):
                                      "FROM raw.survey_satisfaction GROUP BY jaar ORDER BY jaar")
     assert by_route[0][1] == by_route[1][1]
     assert query(paths.build_db, "SELECT DISTINCT onderzoek FROM raw.survey_satisfaction") == [("inzet",)]
-
-
-@pytest.fixture(scope="module")
-def published(sample_run):
-    paths, result = sample_run
-    assert result.success
-    return paths.published_db
 
 
 def test_satisfied_is_exactly_7_5_or_more(published):

@@ -33,8 +33,6 @@ aggregated as (
             case when grouping(leeftijdsklasse) = 0 then leeftijdsklasse end,
             'totaal'
         ) as groep,
-        grouping(wijk_code) = 0 and wijk_code is null
-            or grouping(leeftijdsklasse) = 0 and leeftijdsklasse is null as is_zonder_indeling,
         count(meetwaarde) as n_respondenten,
         count(*) - count(meetwaarde) as n_zonder_antwoord,
         count(*) filter (where maat = 'percentage' and meetwaarde = 1) as n_positief,
@@ -50,13 +48,16 @@ aggregated as (
         (gemeente_code, onderzoek, uitkomst, maat, jaar, wijk_code),
         (gemeente_code, onderzoek, uitkomst, maat, jaar, leeftijdsklasse)
     )
+    -- Surveys without wijk or age (CEO, inZet, MTO) have no breakdown.
+    having not (grouping(wijk_code) = 0 and wijk_code is null)
+        and not (grouping(leeftijdsklasse) = 0 and leeftijdsklasse is null)
 
 ),
 
 estimated as (
 
     select
-        * exclude (is_zonder_indeling),
+        *,
         som_gewogen / nullif(som_gewicht, 0) as schatting,
         som_gewicht ^ 2 / nullif(som_gewicht_kwadraat, 0) as n_effectief,
         -- Weighted variance of the measurements, corrected to the effective n.
@@ -64,8 +65,6 @@ estimated as (
             * n_effectief / nullif(n_effectief - 1, 0) as variantie
 
     from aggregated
-    -- Surveys without wijk or age (CEO, inZet, MTO) have no breakdown.
-    where not is_zonder_indeling
 
 ),
 
