@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
 # A DuckDB 1.4 CLI beside the 1.5 one in the venv: the tests open the published file with both.
 DUCKDB_14 := $(VENV)/duckdb-1.4/bin/duckdb
-DBT_SOURCES := $(shell find dbt/models dbt/macros seeds/reference -type f) dbt/dbt_project.yml dbt/profiles.yml
+DBT_SOURCES := $(shell find dbt/models dbt/macros seeds/reference dagster_project/sources -type f -not -name "*.pyc") dbt/dbt_project.yml dbt/profiles.yml
 
 export PATH := $(BIN):$(PATH)
 export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
@@ -32,6 +32,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 	touch $@
 
 $(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
+	$(BIN)/python -m dagster_project.dbt_sources
 	cd dbt && $(BIN)/dbt parse --profiles-dir . --quiet
 	touch $@
 
@@ -55,9 +56,9 @@ dev: setup
 	$(BIN)/dagster dev -m dagster_project.definitions
 
 bench: setup
-	$(BIN)/python -m benchmarks.ledger
+	$(BIN)/python -m benchmarks.financien_grootboek
 	$(BIN)/python -m benchmarks.nightly
-	$(BIN)/python -m benchmarks.surveys
+	$(BIN)/python -m benchmarks.enquetes_omnibus
 
 docs: setup
 	$(BIN)/python -m dagster_project.indicator_docs

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.publish import publish
+from dagster_project.publication.files import publish
 
 from .conftest import query
 
@@ -102,14 +102,14 @@ def test_a_failed_publish_leaves_the_published_file_as_it_was(tmp_path, build):
 
 def test_load_log_and_quarantine_are_published_for_data_stewards(paths, ledger_dir):
     from dagster_project.ingest.loading import load_source
-    from dagster_project.publish import publish_loads
-    from dagster_project.sources.finance import LEDGER
+    from dagster_project.publication.files import publish_loads
+    from dagster_project.sources.financien import GROOTBOEK
 
     from .conftest import ledger_line, write_csv
 
     write_csv(ledger_dir / "a_good.csv", [ledger_line()])
     write_csv(ledger_dir / "b_bad.csv", [ledger_line(bedrag="1,80535713509409E+17%")])
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     publish_loads(paths.build_db, paths.loads_db)
     assert query(paths.loads_db, "SELECT file_name, status FROM load_log") == [
         ("a_good.csv", "loaded"), ("b_bad.csv", "quarantined")]
@@ -118,6 +118,6 @@ def test_load_log_and_quarantine_are_published_for_data_stewards(paths, ledger_d
     # A steward reading it does not block the next load and publish.
     with duckdb.connect(str(paths.loads_db), read_only=True):
         write_csv(ledger_dir / "c_good.csv", [ledger_line(jaar="2020")])
-        load_source(LEDGER, paths)
+        load_source(GROOTBOEK, paths)
         publish_loads(paths.build_db, paths.loads_db)
     assert query(paths.loads_db, "SELECT count(*) FROM load_log") == [(3,)]

@@ -40,7 +40,7 @@ def test_a_correct_header_passes(tmp_path):
 def test_the_published_saldo_percentage_is_caught(tmp_path):
     outcome = validate(SUITES["programma_totalen"], header(aandeel_saldo_pct=1.80535713509409e17), tmp_path, "run1")
     assert [(f["column"], f["unexpected_count"]) for f in outcome.failed_errors] == [("aandeel_saldo_pct", 1)]
-    assert outcome.result_file == tmp_path / "run1" / "programma_totalen.json"
+    assert outcome.result_file == tmp_path / "run1" / "rpt_programma_totalen.json"
     assert json.loads(outcome.result_file.read_text())["success"] is False
     assert "programma_totalen" in outcome.data_docs.read_text()
 

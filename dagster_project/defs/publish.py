@@ -2,7 +2,7 @@
 
 from dagster import AssetExecutionContext, Backoff, MaterializeResult, MetadataValue, RetryPolicy, asset
 
-from ..publish import publish
+from ..publication.files import publish
 from .dbt import mart_asset_keys
 from .resources import WarehouseResource, dbt_project
 
