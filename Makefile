@@ -32,7 +32,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 	touch $@
 
 $(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
-	$(BIN)/python -m dagster_project.dbt_sources
+	$(BIN)/python -m dagster_project.dbt_codegen
 	cd dbt && $(BIN)/dbt parse --profiles-dir . --quiet
 	touch $@
 

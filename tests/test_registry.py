@@ -9,7 +9,7 @@ import json
 import yaml
 from dagster import AssetKey, RunRequest, build_sensor_context, materialize
 
-from dagster_project import dbt_sources
+from dagster_project import dbt_codegen
 from dagster_project.definitions import build_definitions
 from dagster_project.defs.automation import delivery_sensor
 from dagster_project.defs.resources import RESOURCES, WarehouseResource
@@ -71,7 +71,7 @@ def test_the_new_source_loads_and_shows_in_the_run_summary(paths):
 
 
 def test_the_new_source_is_declared_to_dbt():
-    sources = yaml.safe_load(dbt_sources.render((*CONTRACTS, PROEF)))["sources"]
+    sources = yaml.safe_load(dbt_codegen.render_sources((*CONTRACTS, PROEF)))["sources"]
     [proef] = [s for s in sources if s["name"] == "proefdomein"]
     [table] = proef["tables"]
     assert (table["name"], table["identifier"], table["meta"]["dagster"]["asset_key"]) == (
@@ -79,9 +79,17 @@ def test_the_new_source_is_declared_to_dbt():
     assert [c["name"] for c in table["columns"]][-3:] == ["gemeente_code", "jaar", "aantal"]
 
 
-def test_the_committed_dbt_sources_are_generated_from_the_registry():
-    assert dbt_sources.SOURCES_YML.read_text() == dbt_sources.render(), \
-        "run `python -m dagster_project.dbt_sources` (make does it before dbt parses)"
+def test_the_committed_dbt_files_are_generated_from_the_registry_and_the_codebook():
+    for path, text in dbt_codegen.generated_files().items():
+        assert path.read_text() == text, f"{path} is out of date: run `python -m dagster_project.dbt_codegen`"
+
+
+def test_a_new_codebook_question_reaches_the_unpivot_sql(tmp_path):
+    codebook = tmp_path / "enquete_vragen.csv"
+    original = (dbt_codegen.REFERENCE_DIR / "enquete_vragen.csv").read_text(encoding="utf-8")
+    codebook.write_text(original + "ceo,zelf_gekozen,10,Ik kon zelf kiezen,eens_oneens,,\n", encoding="utf-8")
+    macro = dbt_codegen.render_codebook_macro(codebook)
+    assert "'betere_kwaliteit_van_leven', 'zelf_gekozen']" in macro
 
 
 def test_every_source_has_its_staging_model():

@@ -25,10 +25,10 @@ from pathlib import Path
 
 import duckdb
 
+from ..manifest import MARTS_SCHEMA
 from ..settings import duckdb_config
 
 STORAGE_VERSION = "v1.4.0"
-MARTS_SCHEMA = "marts"
 PUBLICATION_TABLE = "publicatie"
 LOAD_TABLES = {
     "load_log": "One row per load attempt of a delivered file: loaded or quarantined (see docs/sources.md).",
@@ -48,38 +48,20 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'build' AND schema_name = ? ORDER BY 1",
-        [MARTS_SCHEMA],
-    ).fetchall()]
-
-
-def _descriptions(manifest_path: Path | None) -> dict[str, dict]:
-    """Model and column descriptions from the dbt manifest, by model name."""
-    if manifest_path is None or not manifest_path.exists():
-        return {}
-    manifest = json.loads(manifest_path.read_text())
-    return {
-        node["name"]: node
-        for node in manifest.get("nodes", {}).values()
-        if node.get("resource_type") == "model"
-    }
-
-
-def _comment(con: duckdb.DuckDBPyConnection, table: str, node: dict | None) -> None:
-    if not node:
-        return
-    if node.get("description"):
-        con.execute(f"COMMENT ON TABLE pub.main.{table} IS {_sql_string(node['description'].strip())}")
-    existing = {r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = 'pub' AND table_name = ?", [table],
-    ).fetchall()}
-    for name, column in node.get("columns", {}).items():
-        if name in existing and column.get("description"):
-            con.execute(
-                f'COMMENT ON COLUMN pub.main.{table}."{name}" IS {_sql_string(column["description"].strip())}'
-            )
+def _copy_comments(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Copy the table and column comments (the dbt docs, persisted by dbt) from the build file."""
+    [comment] = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE database_name = 'build' AND schema_name = ? AND table_name = ?",
+        [MARTS_SCHEMA, table],
+    ).fetchone()
+    if comment:
+        con.execute(f"COMMENT ON TABLE pub.main.{table} IS {_sql_string(comment)}")
+    for column, comment in con.execute(
+        "SELECT column_name, comment FROM duckdb_columns() "
+        "WHERE database_name = 'build' AND schema_name = ? AND table_name = ? AND comment IS NOT NULL",
+        [MARTS_SCHEMA, table],
+    ).fetchall():
+        con.execute(f'COMMENT ON COLUMN pub.main.{table}."{column}" IS {_sql_string(comment)}')
 
 
 @contextmanager
@@ -104,21 +86,20 @@ def _atomic_file(target: Path, build_db: Path):
         Path(f"{staging_file}.wal").unlink(missing_ok=True)
 
 
-def publish(build_db: Path, published_db: Path, run_id: str, manifest_path: Path | None = None) -> dict[str, int]:
-    """Copy every table of the build file's marts schema to `published_db`. Returns row counts."""
+def publish(build_db: Path, published_db: Path, run_id: str, tables: list[str]) -> dict[str, int]:
+    """Copy the marts `tables` from the build file's marts schema to `published_db`, with their
+    comments. Returns row counts."""
+    if not tables:
+        raise RuntimeError("no marts to publish")
     parquet_dir = published_db.parent / f".parquet.{uuid.uuid4().hex}"
-    descriptions = _descriptions(manifest_path)
     published_at = datetime.now(UTC).replace(tzinfo=None)
     try:
         with _atomic_file(published_db, build_db) as con:
-            tables = _mart_tables(con)
-            if not tables:
-                raise RuntimeError(f"no tables in schema {MARTS_SCHEMA} of {build_db}: nothing to publish")
             parquet_dir.mkdir()
             counts = {}
             for table in tables:
                 con.execute(f"CREATE TABLE pub.main.{table} AS SELECT * FROM build.{MARTS_SCHEMA}.{table}")
-                _comment(con, table, descriptions.get(table))
+                _copy_comments(con, table)
                 con.execute(f"COPY pub.main.{table} TO {_sql_string(str(parquet_dir / f'{table}.parquet'))} "
                             "(FORMAT parquet)")
                 counts[table] = con.execute(f"SELECT count(*) FROM pub.main.{table}").fetchone()[0]

@@ -1,13 +1,12 @@
-{#- The coded questions of a survey in questionnaire order, read from the codebook
-    (seeds/reference/enquete_vragen.csv) when the model runs, so that a new
-    question is a codebook row and no SQL changes. The calling model must ref
-    enquete_vragen itself. At parse time the list is empty. -#}
+{#- Generated from seeds/reference/enquete_vragen.csv by `python -m dagster_project.dbt_codegen`:
+    do not edit. The coded questions of a survey in questionnaire order, so that
+    a new question is a codebook row and no SQL changes. -#}
 {% macro codebook_questions(onderzoek) -%}
-    {%- if not execute -%}
-        {{ return([]) }}
-    {%- endif -%}
-    {%- set rows = run_query(
-        "select vraag from " ~ ref('enquete_vragen') ~ " where onderzoek = '" ~ onderzoek ~ "' order by volgorde"
-    ) -%}
-    {{ return(rows.columns[0].values() | list) }}
+    {%- set questions = {
+        'ceo': ['wist_waar', 'snel_geholpen', 'serieus_genomen', 'samen_oplossingen', 'kwaliteit_goed', 'past_bij_hulpvraag', 'beter_dingen_doen', 'beter_redden', 'betere_kwaliteit_van_leven'],
+        'inzet': ['cijfer'],
+        'mto': ['cijfer'],
+        'omnibus': ['geslacht', 'gezondheid', 'djg_1', 'djg_2', 'djg_3', 'djg_4', 'djg_5', 'djg_6', 'djg_7', 'djg_8', 'djg_9', 'djg_10', 'djg_11', 'vrijwilligerswerk']
+    } -%}
+    {{ return(questions[onderzoek]) }}
 {%- endmacro %}

@@ -2,7 +2,6 @@
     survey and year (the CEO statements; the omnibus questions), unpivoted on
     the questions of the codebook (seeds/reference/enquete_vragen.csv): a new
     question is a codebook row. Blank answers stay as rows with an empty code. -#}
--- depends_on: {{ ref('enquete_vragen') }}
 with
 
 ceo as (
