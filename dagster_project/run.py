@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
+from dagster import AssetKey, DagsterEventType, DagsterInstance, ExecuteInProcessResult
 
 from .settings import WarehousePaths
 from .sources import CONTRACTS
@@ -62,15 +62,21 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=C
         lines.append(f"  {check.severity.value:<5} {check.asset_key.to_user_string()}: {check.check_name}")
 
     published = materialized.get("published_marts")
+    nothing_new = any(e.asset_key == AssetKey("published_marts") and e.event_specific_data.asset_observation
+                      .metadata.get("nothing_new") for e in _events(result, DagsterEventType.ASSET_OBSERVATION))
     lines.append("")
     if published:
         lines.append(f"Published: {paths.published_db}")
         lines.append(f"  Parquet:  {published['parquet']}")
+        unchanged = set(published.get("unchanged") or ())
         for table, rows in published["row_counts"].items():
-            lines.append(f"  {table:<28} {rows:>8} rows")
+            lines.append(f"  {table:<28} {rows:>8} rows" + ("  (unchanged)" if table in unchanged else ""))
+    elif nothing_new and result.success:
+        lines.append("Nothing new since the published release: no source loaded a new file and the project did not "
+                     f"change; dbt, the checks and the publish were skipped. The release stays: {paths.published_db}")
     else:
         lines.append(f"NOT published: the last good marts (if any) stay in place at {paths.published_db}")
-    return "\n".join(lines), bool(published) and result.success
+    return "\n".join(lines), (bool(published) or nothing_new) and result.success
 
 
 def main() -> int:

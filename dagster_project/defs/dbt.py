@@ -1,14 +1,44 @@
-"""The dbt project as Dagster assets: seeds, staging, intermediate and marts, with dbt tests as checks."""
+"""The dbt project as Dagster assets: seeds, staging, intermediate and marts, with dbt tests as checks.
 
-import os
-from collections.abc import Mapping
+The step builds only what changed since it was last built (fingerprint.py):
+- nothing, when no source loaded a new file and the project did not change since
+  the published release: the run says so, and the checks and the publish step
+  are skipped (the published release stays as it is);
+- the models downstream of the sources that loaded new files (the large facts
+  incrementally, a delivered partition at a time);
+- everything from scratch, when the project (models, reference data, suites,
+  code) changed.
+The marts it did not rebuild it reports as unchanged, with their fingerprint as
+data version, so that the checks and the publish step run and take each mart
+from where it is current.
+"""
+
+import shutil
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, Backoff, RetryPolicy
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetObservation,
+    Backoff,
+    DataVersion,
+    Output,
+    RetryPolicy,
+)
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
+from ..dbt_connection import write_run_settings
+from ..fingerprint import Plan, built_and_tested, record_built
 from ..manifest import mart_names
+from ..settings import WarehousePaths
+from ..validation import import_great_expectations_in_background
 from .resources import WarehouseResource, dbt_project
+
+PUBLISHED_ASSET = AssetKey("published_marts")
+# dbt's artifacts (manifest, run results, log) of this many runs stay in <warehouse>/dbt_runs/.
+KEEP_DBT_RUNS = 5
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
@@ -28,9 +58,56 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
     retry_policy=RetryPolicy(max_retries=2, delay=30, backoff=Backoff.LINEAR),
 )
 def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    # The dbt profile reads the build file's location from the environment.
-    os.environ["WAREHOUSE_BUILD_DB"] = str(warehouse.paths().build_db)
-    yield from dbt.cli(["build"], context=context).stream()
+    paths = warehouse.paths()
+    plan = Plan.make(paths.build_db, paths.published_db)
+    if plan.nothing_new:
+        context.log.info("Nothing new: no source loaded a new file and the project did not change since the "
+                         "published release; dbt, the checks and the publish step are skipped.")
+        yield AssetObservation(asset_key=PUBLISHED_ASSET, metadata={"nothing_new": True})
+        return
+    # The checks need Great Expectations, whose import takes seconds: import it while dbt works.
+    import_great_expectations_in_background()
+    rebuilt: set[str] = set()
+    if plan.rebuild:
+        rebuilt = yield from _build(context, dbt, paths, plan)
+    for mart in mart_names():
+        if mart not in rebuilt:
+            yield _unchanged(context, mart, plan)
+
+
+def _build(context: AssetExecutionContext, dbt: DbtCliResource, paths: WarehousePaths, plan: Plan) -> Iterator:
+    """`dbt build` of what the plan rebuilds; notes what was built. Returns the built nodes."""
+    target = _target_path(paths)
+    write_run_settings(target, paths.build_db)
+    context.log.info(
+        f"dbt build from scratch of {len(plan.rebuild)} models and seeds" if plan.full_refresh else
+        f"dbt build of {len(plan.rebuild)} models downstream of {', '.join(plan.changed_sources())}")
+    invocation = dbt.cli(["build", *plan.dbt_args()], context=context, target_path=target, raise_on_error=False)
+    yield from invocation.stream()
+    built = built_and_tested(invocation.get_artifact("run_results.json"))
+    record_built(paths.build_db, plan.now, built, context.run.run_id)
+    if not invocation.is_successful():
+        raise invocation.get_error() or RuntimeError("dbt build failed")
+    return built
+
+
+def _unchanged(context: AssetExecutionContext, mart: str, plan: Plan) -> Output:
+    """A mart this run did not rebuild: its data is what its fingerprint says."""
+    fingerprint = plan.now.nodes[mart]
+    key = get_asset_key_for_model([warehouse_dbt_assets], mart)
+    return Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
+                  data_version=DataVersion(fingerprint),
+                  metadata={"rebuilt": False, "built_in_run": plan.built.run_ids.get(mart, ""),
+                            "fingerprint": fingerprint})
+
+
+def _target_path(paths: WarehousePaths):
+    """A new folder for this invocation's dbt artifacts; the oldest beyond KEEP_DBT_RUNS go."""
+    runs = paths.warehouse_dir / "dbt_runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    for old in sorted(runs.iterdir())[:-(KEEP_DBT_RUNS - 1)]:
+        shutil.rmtree(old, ignore_errors=True)
+    return runs / datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def mart_asset_keys() -> list[AssetKey]:
