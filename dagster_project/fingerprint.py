@@ -25,6 +25,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -136,6 +137,8 @@ def record_built(build_db: Path, now: Fingerprints, nodes: Iterable[str], run_id
     """Note that `nodes` are built from `now` (after dbt built them and their tests passed)."""
     rows = [(node, now.nodes[node], now.project, run_id, datetime.now(UTC).replace(tzinfo=None))
             for node in sorted(set(nodes)) if node in now.nodes]
+    if not rows:
+        return
     with duckdb.connect(str(build_db), config=duckdb_config()) as con:
         con.execute(STATE_DDL)
         con.executemany("INSERT OR REPLACE INTO meta.built_nodes VALUES (?, ?, ?, ?, ?)", rows)
@@ -179,7 +182,7 @@ class Plan:
         incremental models included."""
         return self.built.projects != {self.now.project}
 
-    @property
+    @cached_property
     def rebuild(self) -> list[str]:
         """The models and seeds whose fingerprint differs from what they were built from."""
         return sorted(n for n, fp in self.now.nodes.items() if self.full_refresh or self.built.nodes.get(n) != fp)
@@ -199,7 +202,7 @@ class Plan:
         if self.full_refresh:
             return ["--full-refresh"]
         keep = sorted(set(self.now.nodes) - set(self.rebuild))
-        return ["--exclude", *keep] if keep else []
+        return ["--exclude", " ".join(keep)] if keep else []
 
     def changed_sources(self) -> list[str]:
         """The sources whose loads differ from what the rebuilt nodes were built from."""

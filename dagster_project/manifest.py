@@ -44,3 +44,20 @@ def upstream_sources() -> dict[str, frozenset[str]]:
         return found[uid]
 
     return {node["name"]: sources_of(uid) for uid, node in nodes.items() if node["resource_type"] in BUILT_TYPES}
+
+
+@cache
+def build_order() -> tuple[str, ...]:
+    """Every model and seed, by name, each after the nodes it is built from."""
+    nodes = manifest()["nodes"]
+    order: dict[str, None] = {}
+
+    def visit(uid: str) -> None:
+        if uid in nodes and nodes[uid]["name"] not in order and nodes[uid]["resource_type"] in BUILT_TYPES:
+            for parent in nodes[uid]["depends_on"].get("nodes", []):
+                visit(parent)
+            order[nodes[uid]["name"]] = None
+
+    for uid in sorted(nodes):
+        visit(uid)
+    return tuple(order)

@@ -13,6 +13,7 @@ data version, so that the checks and the publish step run and take each mart
 from where it is current.
 """
 
+import json
 import shutil
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
@@ -31,7 +32,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_as
 
 from ..dbt_connection import write_run_settings
 from ..fingerprint import Plan, built_and_tested, record_built
-from ..manifest import mart_names
+from ..manifest import build_order, mart_names
 from ..settings import WarehousePaths
 from ..validation import import_great_expectations_in_background
 from .resources import WarehouseResource, dbt_project
@@ -67,16 +68,17 @@ def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, wa
         return
     # The checks need Great Expectations, whose import takes seconds: import it while dbt works.
     import_great_expectations_in_background()
-    rebuilt: set[str] = set()
+    # Before the rebuilt marts, which may be built from them (Dagster wants them in that order).
+    marts = set(mart_names())
+    for node in build_order():
+        if node in marts and node not in plan.rebuild:
+            yield _unchanged(context, node, plan)
     if plan.rebuild:
-        rebuilt = yield from _build(context, dbt, paths, plan)
-    for mart in mart_names():
-        if mart not in rebuilt:
-            yield _unchanged(context, mart, plan)
+        yield from _build(context, dbt, paths, plan)
 
 
 def _build(context: AssetExecutionContext, dbt: DbtCliResource, paths: WarehousePaths, plan: Plan) -> Iterator:
-    """`dbt build` of what the plan rebuilds; notes what was built. Returns the built nodes."""
+    """`dbt build` of what the plan rebuilds; notes what was built and tested."""
     target = _target_path(paths)
     write_run_settings(target, paths.build_db)
     context.log.info(
@@ -84,15 +86,15 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, paths: Warehouse
         f"dbt build of {len(plan.rebuild)} models downstream of {', '.join(plan.changed_sources())}")
     invocation = dbt.cli(["build", *plan.dbt_args()], context=context, target_path=target, raise_on_error=False)
     yield from invocation.stream()
-    built = built_and_tested(invocation.get_artifact("run_results.json"))
+    results = target / "run_results.json"  # absent when dbt could not start
+    built = built_and_tested(json.loads(results.read_text())) if results.exists() else set()
     record_built(paths.build_db, plan.now, built, context.run.run_id)
     if not invocation.is_successful():
         raise invocation.get_error() or RuntimeError("dbt build failed")
-    return built
 
 
 def _unchanged(context: AssetExecutionContext, mart: str, plan: Plan) -> Output:
-    """A mart this run did not rebuild: its data is what its fingerprint says."""
+    """A mart this run does not rebuild: its data is what its fingerprint says."""
     fingerprint = plan.now.nodes[mart]
     key = get_asset_key_for_model([warehouse_dbt_assets], mart)
     return Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),

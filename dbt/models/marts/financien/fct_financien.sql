@@ -1,12 +1,57 @@
 {#- Grain: one row per ledger line of the current delivery of each
-    gemeente, jaar and fase (superseded deliveries are left out). -#}
+    gemeente, jaar and fase (superseded deliveries are left out).
+    Incremental: a run rebuilds only the partitions (gemeente, jaar, fase) that
+    a file loaded since the last build delivered, each as a whole, so that the
+    latest delivery of a partition replaces all its lines as in a full build. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_partitions',
+    unique_key=['gemeente_code', 'jaar', 'fase'],
+    on_schema_change='fail',
+) }}
+
 with
 
-lines as (
+current_lines as (
 
     select * from {{ ref('int_financien__grootboek_current') }}
 
 ),
+
+deliveries as (
+
+    select * from {{ ref('int_financien__grootboek_deliveries') }}
+
+),
+
+{% if is_incremental() %}
+
+delivered_partitions as (
+
+    -- Every load newer than the newest line already built delivered these.
+    select distinct gemeente_code, jaar, fase
+    from deliveries
+    where load_id > (select coalesce(max(bron_load_id), 0) from {{ this }})
+
+),
+
+lines as (
+
+    select current_lines.*
+    from current_lines
+    inner join delivered_partitions using (gemeente_code, jaar, fase)
+
+),
+
+{% else %}
+
+lines as (
+
+    select * from current_lines
+
+),
+
+{% endif %}
 
 final as (
 

@@ -1,0 +1,195 @@
+"""Benchmark: the nightly against its limits, in one run, on the same generated files.
+
+    python -m benchmarks.ratios [ledger lines] [omnibus respondents]
+
+1. A million ledger lines: the full nightly per phase (load, dbt, checks, publish,
+   and Dagster's own share) against the same steps as bare SQL (benchmarks/bare.py);
+   then a night with nothing new against the fixed cost of the stack (a trivial
+   one-model dagster-dbt job, benchmarks/fixed_cost.py); then one new file of a
+   thousand lines against the full nightly.
+2. A million omnibus respondents (about 14 million answer rows), with the sample
+   indicator deliveries: the full nightly against bare SQL per phase.
+
+Wall and CPU seconds of the whole process tree (this process and dbt's), and its
+peak resident memory, sampled from /proc (benchmarks/usage.py). Prints every
+figure with its target and exits non-zero when a target is missed. The targets:
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from dagster import DagsterInstance
+
+from dagster_project.definitions import defs
+from dagster_project.run import run_config
+from dagster_project.settings import SAMPLE_LANDING_DIR, WarehousePaths
+from dagster_project.sources import CONTRACTS
+from dagster_project.sources.enquetes import OMNIBUS
+from dagster_project.sources.financien import GROOTBOEK
+from dagster_project.sources.indicatoren import WAARDEN
+
+from . import bare, fixed_cost
+from .enquetes_omnibus import write_omnibus
+from .financien_grootboek import write_ledger
+from .usage import Usage
+
+TARGET_BARE_RATIO = 1.25         # nightly at scale / bare SQL, wall
+TARGET_NOTHING_NEW_RATIO = 1.0   # nothing new / fixed cost of the stack, wall
+TARGET_SMALL_FILE_SHARE = 0.10   # one small new file / full nightly, wall
+TARGET_OMNIBUS_SECONDS = 120     # a million respondents through the whole nightly
+TARGET_PEAK_MB = 4096            # ... and the peak of its process tree
+__doc__ += f"""
+- the nightly at scale at most {TARGET_BARE_RATIO}x the bare SQL (wall);
+- nothing new at most {TARGET_NOTHING_NEW_RATIO}x the fixed cost of the stack;
+- one small new file at most {TARGET_SMALL_FILE_SHARE:.0%} of a full nightly;
+- a million omnibus respondents through the nightly within {TARGET_OMNIBUS_SECONDS} s and {TARGET_PEAK_MB} MB.
+"""
+SOURCE_STEPS = {contract.source for contract in CONTRACTS}
+PHASE_OF_STEP = {"warehouse_dbt_assets": "dbt", "great_expectations": "checks", "published_marts": "publish"}
+
+
+@dataclass
+class Night:
+    """One nightly run: wall and CPU seconds per phase, peak memory of the process tree."""
+
+    phases: bare.Phases
+    wall: float
+    cpu: float
+    success: bool
+
+    @property
+    def other_wall(self) -> float:
+        return self.wall - self.phases.total_wall()
+
+
+def nightly(paths: WarehousePaths) -> Night:
+    with Usage() as usage:
+        result = defs.resolve_job_def("nightly").execute_in_process(
+            run_config=run_config(paths, log_level="ERROR"), instance=DagsterInstance.ephemeral(),
+            raise_on_error=False)
+    phases = bare.Phases(peak_mb=usage.peak_mb)
+    starts = {e.step_key: e.timestamp for e in result.all_events if e.event_type_value == "STEP_START"}
+    for event in result.all_events:
+        if event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
+            phase = "load" if event.step_key in SOURCE_STEPS else PHASE_OF_STEP.get(event.step_key, "other")
+            start = starts[event.step_key]
+            phases.wall[phase] = phases.wall.get(phase, 0) + event.timestamp - start
+            phases.cpu[phase] = phases.cpu.get(phase, 0) + usage.cpu_between(start, event.timestamp)
+    return Night(phases, usage.wall, usage.cpu, result.success)
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:5.2f}x" if b else "  n/a"
+
+
+def compare(title: str, night: Night, limit: bare.Phases) -> float:
+    """Print the nightly against bare SQL per phase; returns the wall ratio of the totals."""
+    print(f"\n{title}")
+    print(f"  {'phase':<10} {'nightly wall':>12} {'CPU':>8} {'bare wall':>10} {'CPU':>8} {'ratio wall':>11} {'CPU':>7}")
+    for phase in bare.PHASES:
+        wall, cpu = night.phases.wall.get(phase, 0), night.phases.cpu.get(phase, 0)
+        print(f"  {phase:<10} {wall:10.1f} s {cpu:6.1f} s {limit.wall[phase]:8.1f} s {limit.cpu[phase]:6.1f} s "
+              f"{_ratio(wall, limit.wall[phase]):>11} {_ratio(cpu, limit.cpu[phase]):>7}")
+    print(f"  {'Dagster':<10} {night.other_wall:10.1f} s {'':>8} {'':>10} {'':>8}")
+    ratio = night.wall / limit.total_wall()
+    print(f"  {'total':<10} {night.wall:10.1f} s {night.cpu:6.1f} s {limit.total_wall():8.1f} s "
+          f"{limit.total_cpu():6.1f} s {_ratio(night.wall, limit.total_wall()):>11} "
+          f"{_ratio(night.cpu, limit.total_cpu()):>7}   target <= {TARGET_BARE_RATIO}x")
+    print(f"  peak memory of the process tree: nightly {night.phases.peak_mb:,.0f} MB, bare {limit.peak_mb:,.0f} MB")
+    return ratio
+
+
+def latest_dbt_manifest(paths: WarehousePaths) -> Path:
+    return sorted((paths.warehouse_dir / "dbt_runs").iterdir())[-1] / "manifest.json"
+
+
+def scenario(root: Path, folder: str) -> tuple[WarehousePaths, Path]:
+    """The folders of a scenario, with the landing folder of its source."""
+    paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
+    (paths.landing_dir / folder).mkdir(parents=True)
+    return paths, paths.landing_dir / folder
+
+
+def ledger(root: Path, lines: int) -> list[str]:
+    """The ledger scenarios; returns the missed targets."""
+    paths, folder = scenario(root, GROOTBOEK.folder)
+    big = folder / "financien_2021_rekening.csv"
+    write_ledger(big, lines)
+    print(f"ledger of {lines:,} lines: {big.stat().st_size / 1e6:.0f} MB")
+    full = nightly(paths)
+    limit = bare.run({GROOTBOEK: [big]}, paths.build_db, latest_dbt_manifest(paths), root / "bare")
+    missed = []
+    if compare(f"Full nightly, {lines:,} ledger lines", full, limit) > TARGET_BARE_RATIO:
+        missed.append("ledger nightly / bare SQL")
+
+    again = nightly(paths)
+    job = fixed_cost.trivial_job(root / "trivial")  # parsed beforehand, as make setup parses the warehouse
+    with Usage() as fixed_usage:
+        fixed_ok = fixed_cost.run(job)
+    ratio = again.wall / fixed_usage.wall
+    print(f"\nNothing new: nightly {again.wall:.1f} s, {again.cpu:.1f} CPU-s; fixed cost of the stack (one trivial "
+          f"dagster-dbt model) {fixed_usage.wall:.1f} s, {fixed_usage.cpu:.1f} CPU-s: {ratio:.2f}x wall, "
+          f"{again.cpu / fixed_usage.cpu:.2f}x CPU   target <= {TARGET_NOTHING_NEW_RATIO}x")
+    if ratio > TARGET_NOTHING_NEW_RATIO or not (again.success and fixed_ok):
+        missed.append("nothing new / fixed cost")
+
+    small = folder / "financien_2022_begroting_primitief.csv"
+    duckdb.sql(f"COPY (SELECT * REPLACE (2022 AS jaar, 'begroting primitief' AS fase) FROM read_csv('{big}', "
+               f"delim = ';', all_varchar = true) LIMIT 1000) TO '{small}' (DELIMITER ';', HEADER true)")
+    one = nightly(paths)
+    share = one.wall / full.wall
+    print(f"\nOne new file of 1,000 lines: nightly {one.wall:.1f} s, {one.cpu:.1f} CPU-s (load {one.phases.wall['load']:.1f}"
+          f" s, dbt {one.phases.wall['dbt']:.1f} s, checks {one.phases.wall.get('checks', 0):.1f} s, publish "
+          f"{one.phases.wall.get('publish', 0):.1f} s); full nightly {full.wall:.1f} s: {share:.1%} of wall, "
+          f"{one.cpu / full.cpu:.1%} of CPU   target <= {TARGET_SMALL_FILE_SHARE:.0%}")
+    if share > TARGET_SMALL_FILE_SHARE or not one.success:
+        missed.append("one small new file / full nightly")
+    return missed
+
+
+def omnibus(root: Path, respondents: int) -> list[str]:
+    """The omnibus scenario; returns the missed targets."""
+    paths, folder = scenario(root, OMNIBUS.folder)
+    survey = folder / "omnibus.csv"
+    write_omnibus(survey, respondents)
+    # The sample indicator deliveries carry the targets the scorecard checks expect.
+    shutil.copytree(SAMPLE_LANDING_DIR / "indicatoren", paths.landing_dir / "indicatoren")
+    indicators = sorted((paths.landing_dir / "indicatoren" / "waarden").glob("*.csv"))
+    print(f"\nomnibus survey of {respondents:,} respondents: {survey.stat().st_size / 1e6:.0f} MB")
+    night = nightly(paths)
+    limit = bare.run({OMNIBUS: [survey], WAARDEN: indicators}, paths.build_db, latest_dbt_manifest(paths),
+                     root / "bare")
+    missed = []
+    if compare(f"Full nightly, {respondents:,} omnibus respondents", night, limit) > TARGET_BARE_RATIO:
+        missed.append("omnibus nightly / bare SQL")
+    ok = night.success and night.wall <= TARGET_OMNIBUS_SECONDS and night.phases.peak_mb <= TARGET_PEAK_MB
+    print(f"  whole nightly: {night.wall:.0f} s, peak {night.phases.peak_mb:,.0f} MB   target <= "
+          f"{TARGET_OMNIBUS_SECONDS} s and <= {TARGET_PEAK_MB} MB")
+    if not ok:
+        missed.append("omnibus nightly within time and memory")
+    return missed
+
+
+def main() -> int:
+    lines = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    respondents = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+    print(f"{os.cpu_count()} cores, load average at the start {os.getloadavg()[0]:.1f} "
+          "(other work on the machine shares the cores)")
+    with tempfile.TemporaryDirectory() as tmp:
+        missed = ledger(Path(tmp) / "ledger", lines)
+    with tempfile.TemporaryDirectory() as tmp:
+        missed += omnibus(Path(tmp) / "omnibus", respondents)
+    print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
+    print("targets: " + ("all met" if not missed else "MISSED: " + "; ".join(missed)))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""A night with nothing new changes nothing and publishes nothing; a small delivery
+rebuilds, checks and publishes only what it touches; an incremental build gives
+exactly the marts of a full rebuild (fingerprint.py, docs/operations.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import duckdb
+
+from dagster_project.fingerprint import Built, read_published
+from dagster_project.manifest import mart_names, models, upstream_sources
+from dagster_project.run import summarise
+from dagster_project.settings import WarehousePaths
+
+from .conftest import ledger_line, query, run_nightly, write_csv
+
+TOTALS_HEADER = ("gemeente_code", "jaar", "fase", "uitgaven", "inkomsten")
+
+
+def deliver_finance(paths: WarehousePaths) -> None:
+    ledger = paths.landing_dir / "financien" / "grootboek"
+    write_csv(ledger / "financien_2021_rekening_1.csv",
+              [ledger_line(bedrag="-1.000,00"), ledger_line(soort="baten", bedrag="500,00")])
+    write_csv(ledger / "financien_2020_rekening_1.csv", [ledger_line(jaar="2020", bedrag="-700,00")])
+    write_csv(paths.landing_dir / "financien" / "gemeentetotalen" / "totalen_1.csv",
+              [dict(gemeente_code="GM0637", jaar="2021", fase="rekening", uitgaven="-497.800.000,00",
+                    inkomsten="497.800.000,00")], header=TOTALS_HEADER)
+
+
+def events(result, kind: str) -> list:
+    return [e for e in result.all_events if e.event_type_value == kind]
+
+
+def rebuilt_models(result) -> set[str]:
+    """The dbt models and seeds this run built (not the marts it reported unchanged)."""
+    return {e.asset_key.path[-1] for e in events(result, "ASSET_MATERIALIZATION")
+            if e.asset_key.path[0] in ("staging", "intermediate", "marts", "reference")
+            and e.event_specific_data.materialization.metadata.get("rebuilt") is None}
+
+
+def validated_marts(result) -> set[str]:
+    return {e.event_specific_data.asset_key.path[-1] for e in events(result, "ASSET_CHECK_EVALUATION")
+            if e.event_specific_data.check_name.startswith("gx_")}
+
+
+def file_state(path) -> tuple:
+    return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+
+
+def test_a_night_with_nothing_new_changes_nothing_and_publishes_nothing(paths):
+    deliver_finance(paths)
+    first = run_nightly(paths)
+    assert first.success and rebuilt_models(first) >= set(models())
+    published_before = file_state(paths.published_db)
+    parquet_before = (paths.published_db.parent / "parquet").resolve()
+    publicatie_before = query(paths.published_db, "SELECT * FROM publicatie")
+    built_before = query(paths.build_db, "SELECT * FROM meta.built_nodes ORDER BY node")
+
+    second = run_nightly(paths)
+    assert second.success
+    assert rebuilt_models(second) == set() and validated_marts(second) == set()
+    assert "published_marts" not in {e.asset_key.to_user_string() for e in events(second, "ASSET_MATERIALIZATION")}
+    assert {e.step_key for e in events(second, "STEP_SKIPPED")} >= {"great_expectations", "published_marts"}
+    assert file_state(paths.published_db) == published_before
+    assert (paths.published_db.parent / "parquet").resolve() == parquet_before
+    assert query(paths.published_db, "SELECT * FROM publicatie") == publicatie_before
+    assert query(paths.build_db, "SELECT * FROM meta.built_nodes ORDER BY node") == built_before
+    text, ok = summarise(second, paths)
+    assert ok and "Nothing new since the published release" in text
+
+
+def test_a_small_delivery_rebuilds_checks_and_publishes_only_what_it_touches(paths):
+    deliver_finance(paths)
+    assert run_nightly(paths).success
+    published_before = read_published(paths.published_db)
+    write_csv(paths.landing_dir / "financien" / "grootboek" / "financien_2019_rekening_1.csv",
+              [ledger_line(jaar="2019", bedrag="-300,00")])
+
+    result = run_nightly(paths)
+    assert result.success
+    downstream = {name for name, sources in upstream_sources().items() if "financien_grootboek" in sources}
+    assert downstream >= {"stg_financien__grootboek", "fct_financien", "rpt_financien_doelstelling", "dim_jaar"}
+    assert rebuilt_models(result) == downstream
+    changed = {mart for mart in mart_names() if mart in downstream}
+    assert validated_marts(result) == {mart for mart in changed if mart in {
+        "fct_financien", "rpt_financien_doelstelling", "rpt_programma_totalen", "rpt_financien_aansluiting"}}
+    published_after = read_published(paths.published_db)
+    assert {m for m in mart_names() if published_after[m] != published_before[m]} == changed
+    assert published_after == Built.read(paths.build_db).marts()
+    assert query(paths.published_db, "SELECT jaar, sum(bedrag) FROM fct_financien GROUP BY jaar ORDER BY jaar") == [
+        (2019, -300), (2020, -700), (2021, -500)]
+
+
+def marts_of(build_db) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        return {mart: con.execute(f"SELECT * FROM marts.{mart} ORDER BY ALL").fetchall() for mart in mart_names()}
+
+
+def test_an_incremental_build_gives_exactly_the_marts_of_a_full_rebuild(paths, tmp_path):
+    deliver_finance(paths)
+    assert run_nightly(paths).success
+    ledger = paths.landing_dir / "financien" / "grootboek"
+    # A correction of 2021 (supersedes its partition), a new year, and a corrected total.
+    write_csv(ledger / "financien_2021_rekening_2.csv", [ledger_line(bedrag="-2.000,00"),
+                                                         ledger_line(kostenplaats="Wmo", bedrag="-10,00")])
+    write_csv(ledger / "financien_2022_begroting_primitief_1.csv",
+              [ledger_line(jaar="2022", fase="begroting primitief", bedrag="-5,00")])
+    assert run_nightly(paths).success
+    incremental = paths.warehouse_dir / "dbt_runs"
+    [latest] = sorted(incremental.iterdir())[-1:]
+    assert "delete from" in next(latest.rglob("fct_financien.sql")).read_text(), "fct_financien was not incremental"
+
+    # The same raw data, built from scratch.
+    full = WarehousePaths(paths.landing_dir, tmp_path / "full", tmp_path / "full" / "marts.duckdb")
+    full.warehouse_dir.mkdir()
+    shutil.copy(paths.build_db, full.build_db)
+    with duckdb.connect(str(full.build_db)) as con:
+        con.execute("DROP TABLE meta.built_nodes")
+    assert run_nightly(full).success
+    assert marts_of(full.build_db) == marts_of(paths.build_db)
+    assert query(full.published_db, "SELECT count(*), sum(bedrag) FROM fct_financien") == [(4, -2715)]
