@@ -3,6 +3,7 @@ and one nightly run on the sample sources for the end-to-end tests."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import duckdb
 import pytest
 
 from dagster_project.settings import SAMPLE_LANDING_DIR, WarehousePaths
+
+# Test deliveries are written a moment before they are loaded: nothing is still being written.
+os.environ["WAREHOUSE_SETTLE_SECONDS"] = "0"
 
 LEDGER_HEADER = ("gemeente_code", "jaar", "fase", "programma_code", "doelstelling_code", "doelstelling_naam",
                  "taakveld_code", "kostenplaats", "soort", "reservemutatie", "bedrag")
