@@ -95,7 +95,7 @@ KINDS: dict[str, Kind] = {
         reason="CASE WHEN nl_datum({v}) IS NOT NULL"
         f" THEN 'the year of the date lies outside {FIRST_YEAR}-{LAST_YEAR} (a typing error?)'"
         " WHEN regexp_full_match({v}, '[0-9]{{1,2}}-[0-9]{{1,2}}-[0-9]{{4}}|[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}')"
-        " THEN 'no such day in the calendar'"
+        " THEN 'no such date in the calendar (such as 31 February)'"
         " ELSE 'not a valid datum' END",
     ),
     "waardetype": Kind(
