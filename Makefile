@@ -15,11 +15,12 @@ export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
 
-.PHONY: help setup run test dev bench docs clean
+.PHONY: help setup run test lint dev bench docs report clean
 
 help:
 	@echo "make run    set up and run the nightly job once on the sample sources"
 	@echo "make test   set up and run the tests"
+	@echo "make lint   check Python (ruff) and SQL (sqlfluff, dbt templater) style"
 	@echo "make dev    start the Dagster UI on http://127.0.0.1:3000"
 	@echo "make bench  run the benchmarks (speed and memory)"
 	@echo "make docs   regenerate docs/indicators.md from the indicator catalogue"
@@ -51,6 +52,10 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/sqlfluff lint dbt/models --processes 2
 
 dev: setup
 	$(BIN)/dagster dev -m dagster_project.definitions

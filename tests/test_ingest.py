@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from dagster_project.ingest.loading import load_source
-from dagster_project.sources.financien import GROOTBOEK, GEMEENTETOTALEN
+from dagster_project.sources.financien import GEMEENTETOTALEN, GROOTBOEK
 
 from .conftest import LEDGER_HEADER, ledger_line, query, write_csv
 

@@ -15,8 +15,8 @@ from dagster import (
 
 from ..ingest.contracts import Contract
 from ..ingest.loading import SourceReport, load_source
-from ..sources import CONTRACTS
 from ..publication.files import publish_loads
+from ..sources import CONTRACTS
 from .resources import WarehouseResource
 
 # A locked or briefly unavailable build file is worth another try; bad input is not

@@ -90,11 +90,16 @@ def publish(build_db: Path, published_db: Path, run_id: str, tables: list[str]) 
     """Copy the marts `tables` from the build file's marts schema to `published_db`, with their
     comments. Returns row counts."""
     if not tables:
-        raise RuntimeError("no marts to publish")
+        raise RuntimeError("no marts to publish: nothing published")
     parquet_dir = published_db.parent / f".parquet.{uuid.uuid4().hex}"
     published_at = datetime.now(UTC).replace(tzinfo=None)
     try:
         with _atomic_file(published_db, build_db) as con:
+            built = {r[0] for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'build' AND schema_name = ?",
+                [MARTS_SCHEMA]).fetchall()}
+            if missing := sorted(set(tables) - built):
+                raise RuntimeError(f"marts missing in {build_db}: {', '.join(missing)}; nothing published")
             parquet_dir.mkdir()
             counts = {}
             for table in tables:
