@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import threading
 from pathlib import Path
 
@@ -18,6 +19,12 @@ PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 # What a load may use beyond DuckDB's memory limit: Python, pyarrow, pandas and the libraries.
 LOAD_MARGIN_MB = 512
 _UNITS = {"KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process so far, all its threads (DuckDB's too)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def load_target_mb() -> float:

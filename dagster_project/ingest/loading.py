@@ -301,8 +301,8 @@ def _quarantine(con, contract: Contract, path: Path | None, size: int | None, ru
     try:
         load_id = _next_load_id(con)
         con.execute(
-            "INSERT INTO raw.quarantine SELECT ?, ?, ?, source_row, column_name, shown_value(value), reason, expected, ? "
-            "FROM problems ORDER BY source_row NULLS FIRST, column_name",
+            "INSERT INTO raw.quarantine SELECT ?, ?, ?, source_row, column_name, shown_value(value), reason, "
+            "expected, ? FROM problems ORDER BY source_row NULLS FIRST, column_name",
             [load_id, contract.source, path.name if path else None, _now()],
         )
         _log(con, load_id, run_id, contract, path, size, digest, encoding, "quarantined", 0, problem_count)

@@ -138,7 +138,8 @@ def _check_header(header: list[str], expected_columns: tuple[str, ...]) -> list[
             problems.append(Problem("missing required column", f"columns: {expected}", row=1, column=name))
     for name in header:
         if name not in expected_columns:
-            problems.append(Problem("unknown column", f"columns: {expected}", row=1, column=name or "(empty)", value=name))
+            problems.append(Problem("unknown column", f"columns: {expected}", row=1, column=name or "(empty)",
+                                    value=name))
     return problems
 
 
