@@ -279,7 +279,7 @@ def hostile_files(landing) -> dict[str, bytes]:
             [indicator_line(peildatum="31-02-2022", waarde="1")], header=INDICATOR_HEADER),
         "enquetes/tevredenheid/zz_inzet_2024.csv": gzip.compress(b"gemeente_code;onderzoek;jaar;respondent_id\n"),
         "enquetes/tevredenheid/zz_mto_2024.xlsx": ledger_xlsx()[:3000],
-        "enquetes/ceo/zz_ceo_2024.xlsx": ceo.read_bytes(),
+        "enquetes/ceo/zz_ceo_2024.xlsx": first_line_changed(ceo, 2, b"CEO2024-0001"),
         "enquetes/ceo/zz_ceo_2024_lang.csv": first_line_changed(ceo, 2, b"x" * 2000),
         "enquetes/omnibus/zz_omnibus_2150.csv": first_line_changed(omnibus, 1, b"2150"),
     }

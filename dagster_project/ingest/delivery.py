@@ -52,9 +52,12 @@ def landing_entries(folder: Path) -> list[Entry]:
         for item in scan:
             if item.name.startswith((".", "~$")):
                 continue
-            info = item.stat(follow_symlinks=False)
-            kind = _kind(info.st_mode)
-            target = os.readlink(item.path) if kind == "link" else None
+            try:
+                info = item.stat(follow_symlinks=False)
+                kind = _kind(info.st_mode)
+                target = os.readlink(item.path) if kind == "link" else None
+            except FileNotFoundError:  # removed while the folder was read
+                continue
             entries.append(Entry(Path(item.path), kind, info.st_mtime, target))
     return sorted(entries, key=lambda e: e.name)
 

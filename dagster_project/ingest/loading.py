@@ -110,10 +110,15 @@ def register_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REF
         )
 
 
-def settled_files(folder: Path, now: float | None = None) -> list[Entry]:
-    """The files of a source folder that are not being written any more (see `settle_seconds`)."""
-    now = time.time() if now is None else now
-    return [e for e in landing_entries(folder) if e.kind == "file" and now - e.modified >= settle_seconds()]
+def _settled(entry: Entry, now: float) -> bool:
+    """Whether an entry has not changed for `settle_seconds`: no longer being written."""
+    return now - entry.modified >= settle_seconds()
+
+
+def settled_files(folder: Path) -> list[Entry]:
+    """The files of a source folder that are not being written any more."""
+    now = time.time()
+    return [e for e in landing_entries(folder) if e.kind == "file" and _settled(e, now)]
 
 
 def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = None) -> SourceReport:
@@ -145,16 +150,16 @@ def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = 
 def _seen(con: duckdb.DuckDBPyConnection, contract: Contract, digest: str) -> bool:
     return con.execute(
         "SELECT 1 FROM raw.load_log WHERE source = ? AND content_sha256 = ? LIMIT 1", [contract.source, digest],
-    ).fetchone() is not None
+    ).fetchall() != []
 
 
 def _load_entry(con, contract: Contract, entry: Entry, paths: WarehousePaths, run_id: str | None,
                 started: float) -> FileOutcome:
     if entry.kind != "file":
         return _reject_entry(con, contract, entry, run_id)
-    age = started - entry.modified
-    if age < settle_seconds():
-        return FileOutcome(entry.name, "skipped", note=f"still being written (changed {max(age, 0):.0f} s ago), "
+    if not _settled(entry, started):
+        changed = max(started - entry.modified, 0)
+        return FileOutcome(entry.name, "skipped", note=f"still being written (changed {changed:.0f} s ago), "
                                                        "skipped: a later run loads it")
     try:
         digest = content_digest(entry.path)
@@ -193,34 +198,39 @@ def _reject_entry(con, contract: Contract, entry: Entry, run_id: str | None) -> 
 
 def _load_file(con, contract: Contract, path: Path, snap: Snapshot, paths: WarehousePaths, run_id) -> FileOutcome:
     try:
-        result = read_file(con, path.name, snap, contract.column_names, paths.incoming_dir)
-    except Exception as error:  # a corrupt file must not stop the other files
-        result = ReadResult(None, [Problem(
-            f"the file cannot be read: {type(error).__name__}: {error}", "a valid CSV, XLSX or SAV file",
-        )])
-
-    problem_count = 0
-    if not result.problems:
-        try:
-            problem_count = _check_rows(con, contract, result)
-        except duckdb.Error as error:  # a value the checks did not foresee: quarantine, don't stop
-            result = ReadResult(result.encoding, [Problem(
-                f"the file cannot be checked: {error}", "a file that meets the contract")])
-    drop_landed(con)
-    if not result.problems and problem_count == 0:
-        return _append(con, contract, path, snap, result, run_id)
-    con.execute("DROP TABLE IF EXISTS parsed")
-    if result.problems:
-        problem_count = len(result.problems)
-        _set_problems(con, result.problems)
-
-    load_id = _quarantine(con, contract, path, snap.size, run_id, snap.digest, result.encoding, problem_count)
+        result, problem_count = _read_and_check(con, contract, path.name, snap, paths.incoming_dir)
+        if not result.problems and problem_count == 0:
+            return _append(con, contract, path, snap, result, run_id)
+        if result.problems:
+            problem_count = len(result.problems)
+            _set_problems(con, result.problems)
+        load_id = _quarantine(con, contract, path, snap.size, run_id, snap.digest, result.encoding, problem_count)
+    finally:
+        drop_landed(con)
+        con.execute("DROP TABLE IF EXISTS parsed")
     paths.quarantine_dir.mkdir(parents=True, exist_ok=True)
     snap.path.replace(paths.quarantine_dir / f"{load_id}__{path.name}")
     first = con.execute(
         f"SELECT reason FROM raw.quarantine WHERE load_id = {load_id} ORDER BY source_row NULLS FIRST LIMIT 1"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return FileOutcome(path.name, "quarantined", load_id, problems=problem_count, first_problem=first)
+
+
+def _read_and_check(con, contract: Contract, name: str, snap: Snapshot, scratch_dir: Path) -> tuple[ReadResult, int]:
+    """Read the file and check its rows; problems found while reading are in the result, the number
+    found by the row checks (listed in the temp table `problems`) is returned next to it."""
+    try:
+        result = read_file(con, name, snap, contract.column_names, scratch_dir)
+    except Exception as error:  # a corrupt file must not stop the other files
+        return ReadResult(None, [Problem(
+            f"the file cannot be read: {type(error).__name__}: {error}", "a valid CSV, XLSX or SAV file")]), 0
+    if result.problems:
+        return result, 0
+    try:
+        return result, _check_rows(con, contract, result)
+    except duckdb.Error as error:  # a value the checks did not foresee: quarantine, don't stop
+        return ReadResult(result.encoding, [Problem(
+            f"the file cannot be checked: {error}", "a file that meets the contract")]), 0
 
 
 def _check_rows(con: duckdb.DuckDBPyConnection, contract: Contract, result: ReadResult) -> int:
@@ -229,7 +239,7 @@ def _check_rows(con: duckdb.DuckDBPyConnection, contract: Contract, result: Read
     con.execute(f"CREATE OR REPLACE TEMP TABLE parsed AS {parse_sql(contract)}")
     drop_landed(con)  # the text is in `parsed` now: never hold a file twice
     con.execute(f"CREATE OR REPLACE TEMP TABLE problems AS {problems_sql(contract, result.control)}")
-    return con.execute("SELECT count(*) FROM problems").fetchone()[0]
+    return con.execute("SELECT count(*) FROM problems").fetchall()[0][0]
 
 
 def _set_problems(con: duckdb.DuckDBPyConnection, problems: list[Problem]) -> None:
@@ -246,7 +256,7 @@ def _set_problems(con: duckdb.DuckDBPyConnection, problems: list[Problem]) -> No
 
 
 def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM raw.load_log").fetchone()[0]
+    return con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM raw.load_log").fetchall()[0][0]
 
 
 def _now() -> datetime:
@@ -269,13 +279,12 @@ def _append(con, contract: Contract, path: Path, snap: Snapshot, result: ReadRes
         rows = con.execute(
             f"INSERT INTO {contract.raw_table} SELECT ?, ?, source_row, ?, {columns} FROM parsed ORDER BY source_row",
             [load_id, path.name, _now()],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         _log(con, load_id, run_id, contract, path, snap.size, snap.digest, result.encoding, "loaded", rows, 0)
         con.commit()
     except Exception:
         con.rollback()
         raise
-    con.execute("DROP TABLE IF EXISTS parsed")
     return FileOutcome(path.name, "loaded", load_id, rows=rows)
 
 

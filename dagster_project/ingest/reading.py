@@ -220,7 +220,7 @@ def _finish(con: duckdb.DuckDBPyConnection, header: list[str], first_data_row: i
     any_value = " OR ".join(f"{quote_name(name)} <> ''" for name in header)
     con.execute(f"CREATE OR REPLACE TEMP VIEW landed AS SELECT rowid + {first_data_row} AS source_row, {columns} "
                 f"FROM landed_text WHERE {any_value}")
-    rows = con.execute("SELECT count(*) FROM landed").fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM landed").fetchall()[0][0]
     if rows == 0:
         return ReadResult(encoding, [Problem("the file has a header but no data lines", "at least one data line")])
     return ReadResult(encoding, rows=rows, control=control)
@@ -294,7 +294,7 @@ def _read_csv_duckdb(con, path: Path, header: list[str], lines: int) -> bool:
         )
     except duckdb.Error:
         return False
-    return con.execute("SELECT count(*) FROM landed_text").fetchone()[0] + 1 == lines
+    return con.execute("SELECT count(*) FROM landed_text").fetchall()[0][0] + 1 == lines
 
 
 def _read_csv_arrow(con, path: Path, header: list[str]) -> list[Problem]:
