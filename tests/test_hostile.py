@@ -126,6 +126,25 @@ def test_a_zip_archive_named_xlsx_is_not_a_workbook(paths, ledger_dir):
         (None, None, None, "the file is a ZIP archive but not an Excel workbook (it has no xl/workbook.xml)")]
 
 
+def test_a_damaged_workbook_and_a_cut_off_spss_file_say_so(paths, ledger_dir):
+    import zipfile
+
+    from dagster_project.settings import SAMPLE_LANDING_DIR
+    from dagster_project.sources.enquetes import CEO
+
+    with zipfile.ZipFile(ledger_dir / "financien_2021.xlsx", "w") as archive:
+        archive.writestr("xl/workbook.xml", "<niet-af")
+    sav = (SAMPLE_LANDING_DIR / "enquetes" / "ceo" / "ceo_GM0637_2023.sav").read_bytes()
+    ceo = paths.landing_dir / CEO.folder
+    ceo.mkdir(parents=True)
+    (ceo / "ceo_2023.sav").write_bytes(sav[: len(sav) // 2])
+    assert [f.status for f in load_source(GROOTBOEK, paths).files + load_source(CEO, paths).files] == [
+        "quarantined", "quarantined"]
+    [(workbook,), (spss,)] = query(paths.build_db, "SELECT reason FROM raw.quarantine ORDER BY load_id")
+    assert workbook.startswith("the workbook is damaged or not a real Excel workbook (")
+    assert spss.startswith("the SPSS file is damaged or incomplete (")
+
+
 # --- values ------------------------------------------------------------------------------------------------
 
 def test_a_nul_byte_in_a_text_field_quarantines_and_supersedes_nothing(paths, ledger_dir):

@@ -393,7 +393,7 @@ def _calamine_reason(error: Exception) -> str:
         "XmlError": "the workbook is damaged: its contents are not valid spreadsheet XML",
         "WorksheetNotFound": "the workbook has no sheet",
     }
-    return reasons.get(kind, f"the workbook cannot be read ({kind}: {error})")
+    return reasons.get(kind, f"the workbook is damaged or not a real Excel workbook ({kind}: {error})")
 
 
 def _sheet_rows(path: Path) -> Iterator[list]:
@@ -468,7 +468,8 @@ def _read_sav(con, snap: Snapshot, expected_columns: tuple[str, ...], scratch_di
                                                        apply_value_formats=True):
             _append_batch(con, _frame_as_text(frame, header))
     except pyreadstat.ReadstatError as error:
-        return ReadResult("sav", [Problem(f"the SPSS file cannot be read: {error}", "an SPSS data file (.sav)")])
+        return ReadResult("sav", [Problem(f"the SPSS file is damaged or incomplete ({error})",
+                                          "a complete SPSS data file (.sav): export it again")])
     return _finish(con, header, first_data_row=1, encoding="sav")
 
 
