@@ -9,6 +9,7 @@ the hash, the load and the quarantine copy are all of the same bytes.
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
 import stat
@@ -63,12 +64,21 @@ def landing_entries(folder: Path) -> list[Entry]:
 
 
 class ChangedWhileReading(Exception):
-    """The file changed (or was replaced) while it was being read."""
+    """The file changed, was replaced or was removed while it was being read."""
+
+
+class Unreadable(Exception):
+    """The delivered file cannot be read (no permission, an I/O error)."""
 
 
 def _open(path: Path) -> int:
     """Open a regular file for reading without following a link and without blocking on a pipe."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError as error:
+        raise ChangedWhileReading(f"{path.name} was removed") from error
+    except OSError as error:  # a link put in its place (ELOOP) is no longer the file that was listed
+        raise (ChangedWhileReading if error.errno == errno.ELOOP else Unreadable)(error.strerror) from error
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise ChangedWhileReading(f"{path.name} is no longer a regular file")
@@ -81,7 +91,13 @@ def _version(fd: int) -> tuple[int, int, int]:
 
 
 def _chunks(fd: int) -> Iterator[bytes]:
-    while chunk := os.read(fd, CHUNK_BYTES):
+    while True:
+        try:
+            chunk = os.read(fd, CHUNK_BYTES)
+        except OSError as error:
+            raise Unreadable(error.strerror) from error
+        if not chunk:
+            return
         yield chunk
 
 

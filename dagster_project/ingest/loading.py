@@ -17,7 +17,16 @@ import pyarrow as pa
 
 from ..settings import REFERENCE_DIR, WarehousePaths, duckdb_config, settle_seconds
 from .contracts import Contract
-from .delivery import ChangedWhileReading, Entry, Snapshot, content_digest, landing_entries, remove_leftovers, snapshot
+from .delivery import (
+    ChangedWhileReading,
+    Entry,
+    Snapshot,
+    Unreadable,
+    content_digest,
+    landing_entries,
+    remove_leftovers,
+    snapshot,
+)
 from .parsing import CONTROL_CHARACTERS, parse_sql, problems_sql, register_macros
 from .reading import Problem, ReadResult, drop_landed, read_file
 
@@ -167,11 +176,11 @@ def _load_entry(con, contract: Contract, entry: Entry, paths: WarehousePaths, ru
             return FileOutcome(entry.name, "unchanged")
         with snapshot(entry.path, paths.incoming_dir, digest) as snap:
             return _load_file(con, contract, entry.path, snap, paths, run_id)
-    except (ChangedWhileReading, FileNotFoundError):
+    except ChangedWhileReading:
         return FileOutcome(entry.name, "skipped", note="still being written (it changed while it was read), "
                                                        "skipped: a later run loads it")
-    except OSError as error:  # e.g. no permission: nothing to record, the next run tries again
-        return FileOutcome(entry.name, "skipped", note=f"cannot be read ({error.strerror}), skipped")
+    except Unreadable as error:  # e.g. no permission: nothing to record, the next run tries again
+        return FileOutcome(entry.name, "skipped", note=f"cannot be read ({error}), skipped")
 
 
 def _entry_problem(contract: Contract, entry: Entry) -> Problem:
