@@ -92,10 +92,13 @@ class Finance:
             rijen = [Rij(label, [c for row in rows for c in (cijfer(row, TOTALEN, f"{name}_x1000", x1000),
                                                                cijfer(row, TOTALEN, f"aandeel_{name}_pct", aandeel))])
                      for label, name in KOP]
-            toelichting = sorted({r["aandeel_saldo_toelichting"] for r in rows
-                                  if r and r.get("aandeel_saldo_toelichting")})
-            result.append({"jaar": jaar, "rijen": rijen, "toelichting": toelichting})
+            result.append({"jaar": jaar, "rijen": rijen})
         return result
+
+    def kop_toelichting(self, gemeente_code: str, programma_code: str) -> list[str]:
+        """Why a share of the saldo is missing, each reason once."""
+        return sorted({r["aandeel_saldo_toelichting"] for (g, _, _, p), r in self.totalen.items()
+                       if (g, p) == (gemeente_code, programma_code) and r.get("aandeel_saldo_toelichting")})
 
     # -- per doelstelling ----------------------------------------------------------------------
     def document_tabel(self, gemeente_code: str, programma_keys: set[str], jaar: int, fase: str) -> list[Rij]:

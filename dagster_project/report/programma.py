@@ -113,6 +113,7 @@ class ProgrammePages:
             "bomen": self.goal_trees(programma),
             "crosswalk": self.crosswalk_of(programma),
             "kop_jaren": self.finance.kop_jaren(programma.gemeente_code, programma.code, jaren),
+            "kop_toelichting": self.finance.kop_toelichting(programma.gemeente_code, programma.code),
         })
 
     def chapter(self, programma: Programma, document: Document, kruimels: list) -> Page:
