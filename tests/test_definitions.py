@@ -17,13 +17,18 @@ def test_the_whole_graph_is_one_job():
     assert {"finance_ledger", "finance_municipal_totals", "indicator_values", "survey_satisfaction", "survey_ceo",
             "reference/doelstellingen",
             "staging/stg_finance__ledger_lines", "marts/fct_financien", "marts/rpt_financien_doelstelling",
-            "published_marts"} <= keys
+            "published_marts", "programma_rapport"} <= keys
+
+
+def test_the_report_is_built_from_the_published_marts_only():
+    graph = defs.resolve_asset_graph()
+    assert graph.get(AssetKey("programma_rapport")).parent_keys == {AssetKey("published_marts")}
 
 
 def test_publish_depends_on_every_mart():
     graph = defs.resolve_asset_graph()
     marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
-    assert len(marts) == 25
+    assert len(marts) == 26
     assert graph.get(AssetKey("published_marts")).parent_keys == marts
 
 
