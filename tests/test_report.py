@@ -301,7 +301,7 @@ def test_verantwoording_names_the_publication_and_the_deliveries(sample_run, rep
     [(files,)] = query(paths.loads_db, "SELECT count(*) FROM load_log")
     assert len(deliveries) == files
     assert deliveries["financien_GM0637_2021_rekening.csv"][:4] == [
-        "finance_ledger", "financien_GM0637_2021_rekening.csv", "geladen", "ja"]
+        "financien_grootboek", "financien_GM0637_2021_rekening.csv", "geladen", "ja"]
     assert deliveries["gemeentetotalen_GM0637.csv"][3] == "niet per levering vastgelegd"
     assert "Er staat niets in quarantaine." in tree.clean_text()
 
@@ -328,7 +328,7 @@ def test_text_from_sources_is_shown_as_text(sample_run, tmp_path):
     paths, _ = sample_run
     snapshot = marts.read(paths.published_db, paths.loads_db)
     snapshot.reservemutaties[0] = {**snapshot.reservemutaties[0], "kostenplaats": FORMULA}
-    snapshot.quarantine = [{"source": "finance_ledger", "file_name": "<script>alert(1)</script>.csv",
+    snapshot.quarantine = [{"source": "financien_grootboek", "file_name": "<script>alert(1)</script>.csv",
                             "source_row": 3, "column_name": "bedrag", "value": FORMULA,
                             "reason": "not a number", "expected": "<b>decimal</b>", "detected_at": None}]
     pages_ = [p for p in site.site_pages(snapshot, paths.loads_db)

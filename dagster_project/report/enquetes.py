@@ -38,7 +38,8 @@ def _cells(row: Row) -> list[Cijfer]:
         waarde = cijfer(row, RESULTAAT, "waarde", lambda v: formatting.enquetewaarde(v, row.get("maat")))
     opmerking = cijfer(row, RESULTAAT, "is_niet_representatief", lambda v: "niet representatief" if v else "",
                        klasse="opmerking")
-    return [waarde, cijfer(row, RESULTAAT, "ci_ondergrens", interval), cijfer(row, RESULTAAT, "ci_bovengrens", interval),
+    return [waarde, cijfer(row, RESULTAAT, "ci_ondergrens", interval),
+            cijfer(row, RESULTAAT, "ci_bovengrens", interval),
             cijfer(row, RESULTAAT, "n_respondenten", formatting.getal),
             cijfer(row, RESULTAAT, "n_effectief", interval), opmerking]
 

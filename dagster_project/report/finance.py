@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import formatting
-from .cells import Cijfer, cijfer, tekst
+from .cells import cijfer, tekst
 from .indicators import Rij
 from .marts import Row, Snapshot
 from .pages import FASE_LABEL, Document, by_key, goal_order

@@ -10,8 +10,17 @@ from .finance import Finance
 from .indicators import Indicators
 from .marts import Row, Snapshot
 from .pages import (
-    DOCUMENT, DOCUMENT_FASEN, DOELSTELLING, PROGRAMMA, Document, Page, document_names, gemeente_naam, goal_order,
-    grouped, valid_in,
+    DOCUMENT,
+    DOCUMENT_FASEN,
+    DOELSTELLING,
+    PROGRAMMA,
+    Document,
+    Page,
+    document_names,
+    gemeente_naam,
+    goal_order,
+    grouped,
+    valid_in,
 )
 
 
@@ -146,8 +155,8 @@ class ProgrammePages:
                         "opvolgers": [r for r in self.crosswalk if r["van_doelstelling_key"] == key
                                       and r["naar_doelstelling_key"] != key],
                         "indicatoren": self.indicators.of_goal(gm, key, document),
-                        "financien_groepen": self.finance.vergelijking_groepen(gm, programma.code, programma.keys, document,
-                                                                       key),
+                        "financien_groepen": self.finance.vergelijking_groepen(
+                            gm, programma.code, programma.keys, document, key),
                         "financien_kolommen": self.finance.vergelijking_kolommen(document),
                         "verschil_beschikbaar": self.finance.available["rpt_financien_vergelijking"],
                     })

@@ -19,12 +19,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from ..publication.files import staging_folder, swap_directory
 from . import charts, marts, verantwoording, vergelijking
 from .enquetes import SurveyPages
 from .formatting import tijdstip
 from .pages import START, Page, gemeente_naam
 from .programma import ProgrammePages, programmes
-from ..publish import staging_folder, swap_directory
 
 HERE = Path(__file__).parent
 STYLESHEET = "rapport.css"

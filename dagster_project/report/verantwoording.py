@@ -48,7 +48,7 @@ def page(snapshot: Snapshot, loads_db, start: list[tuple[str, str]]) -> Page:
         "loads_bestand": str(loads_db) if loads_db else None,
         "load_log_gelezen": bool(snapshot.load_log),
         "tabellen": tabellen,
-        "leveringen": [_delivery(r, _use(r, snapshot, traced))
-                       for r in sorted(snapshot.load_log, key=lambda r: (r.get("source") or "", r.get("load_id") or 0))],
+        "leveringen": [_delivery(r, _use(r, snapshot, traced)) for r in
+                       sorted(snapshot.load_log, key=lambda r: (r.get("source") or "", r.get("load_id") or 0))],
         "quarantaine": [{**r, "gevonden_op": formatting.tijdstip(r.get("detected_at"))} for r in snapshot.quarantine],
     })

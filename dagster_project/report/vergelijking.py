@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from . import charts, formatting
 from .cells import cijfer
 from .indicators import SCORECARD, Rij
@@ -26,8 +28,8 @@ def page(snapshot: Snapshot, renderer: charts.Renderer, start: list[tuple[str, s
         jaren = sorted({j for (g, c, j), r in scorecard.items() if c == code and r.get("realisatie") is not None})
         if not jaren:
             continue
-        rijen = [Rij(names[g], [cijfer(scorecard.get((g, code, j)), SCORECARD, "realisatie",
-                                       lambda v: formatting.indicatorwaarde(v, eenheid)) for j in jaren])
+        opmaak = partial(formatting.indicatorwaarde, eenheid=eenheid)
+        rijen = [Rij(names[g], [cijfer(scorecard.get((g, code, j)), SCORECARD, "realisatie", opmaak) for j in jaren])
                  for g in codes]
         grafiek = None
         if len(codes) <= MAX_LIJNEN:
