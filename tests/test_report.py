@@ -425,3 +425,11 @@ def test_without_published_marts_there_is_nothing_to_report(tmp_path):
     with pytest.raises(FileNotFoundError, match="no published marts"):
         build_report(tmp_path / "marts.duckdb", None, tmp_path / "rapport")
     assert not (tmp_path / "rapport").exists()
+
+
+def test_the_readme_shows_a_goal_page_and_how_to_open_and_print_it():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "](docs/images/rapport-doelstelling.png)" in readme
+    assert (Path(__file__).parent.parent / "docs" / "images" / "rapport-doelstelling.png").read_bytes()[:8] == \
+        b"\x89PNG\r\n\x1a\n"
+    assert "warehouse/rapport/index.html" in readme and "print" in readme
