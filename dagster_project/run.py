@@ -72,6 +72,13 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=C
             lines.append(f"  {table:<28} {rows:>8} rows")
     else:
         lines.append(f"NOT published: the last good marts (if any) stay in place at {paths.published_db}")
+
+    report = materialized.get("programma_rapport")
+    lines.append("")
+    if report:
+        lines.append(f"Report: {report['path']} ({report['pages']} pages, {report['charts']} charts)")
+    else:
+        lines.append(f"Report NOT rebuilt: the last report (if any) stays in place at {paths.report_dir}")
     return "\n".join(lines), bool(published) and result.success
 
 

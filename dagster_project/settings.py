@@ -32,6 +32,14 @@ def settle_seconds() -> float:
     return float(os.environ.get("WAREHOUSE_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS))
 
 
+def report_gemeenten() -> list[str] | None:
+    """The gemeenten (CBS codes, comma-separated in WAREHOUSE_RAPPORT_GEMEENTEN) that get report pages;
+    None (not set) means every gemeente in the marts."""
+    value = os.environ.get("WAREHOUSE_RAPPORT_GEMEENTEN", "")
+    codes = [code.strip() for code in value.split(",") if code.strip()]
+    return codes or None
+
+
 def _path(variable: str, default: Path) -> Path:
     value = os.environ.get(variable)
     return Path(value).expanduser().resolve() if value else default
@@ -54,6 +62,11 @@ class WarehousePaths:
     def loads_db(self) -> Path:
         """Published copy of raw.load_log and raw.quarantine, safe to open while a run builds."""
         return self.warehouse_dir / "loads.duckdb"
+
+    @property
+    def report_dir(self) -> Path:
+        """The programme report: a static site next to the published file (a link to the current release)."""
+        return self.published_db.parent / "rapport"
 
     @property
     def quarantine_dir(self) -> Path:
