@@ -35,13 +35,13 @@ def write_csv(path: Path, lines: list[dict], header=LEDGER_HEADER, encoding="utf
 @pytest.fixture
 def paths(tmp_path: Path) -> WarehousePaths:
     landing = tmp_path / "landing"
-    (landing / "finance" / "ledger").mkdir(parents=True)
+    (landing / "financien" / "grootboek").mkdir(parents=True)
     return WarehousePaths(landing, tmp_path / "warehouse", tmp_path / "warehouse" / "marts.duckdb")
 
 
 @pytest.fixture
 def ledger_dir(paths: WarehousePaths) -> Path:
-    return paths.landing_dir / "finance" / "ledger"
+    return paths.landing_dir / "financien" / "grootboek"
 
 
 def query(database: Path, sql: str, params=None) -> list[tuple]:
