@@ -71,6 +71,12 @@ def run_nightly(paths: WarehousePaths):
     )
 
 
+def check_evaluations(result) -> dict[tuple[str, str], bool]:
+    """Whether each asset check of a run passed, by (asset, check name)."""
+    evaluations = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    return {(e.asset_key.to_user_string(), e.check_name): e.passed for e in evaluations}
+
+
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory):
     """The nightly job once on a copy of the embedded sample sources."""
