@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from dagster_project.manifest import mart_names
+from dagster_project.manifest import MANIFEST_PATH, mart_names
 from dagster_project.settings import EXPECTATIONS_DIR
 from dagster_project.validation import load_suites, validate
 
@@ -25,6 +25,17 @@ def header(**overrides) -> pd.DataFrame:
 def test_every_suite_is_named_after_the_mart_it_validates():
     assert SUITES and set(SUITES) <= set(mart_names())
     assert all(name == suite.asset for name, suite in SUITES.items())
+
+
+def test_no_suite_repeats_a_dbt_not_null_test():
+    """A column that dbt tests for nulls is not checked again by Great Expectations."""
+    nodes = json.loads(MANIFEST_PATH.read_text())["nodes"].values()
+    tested = {(node["attached_node"].split(".")[-1], node["column_name"]) for node in nodes
+              if node["resource_type"] == "test" and (node.get("test_metadata") or {}).get("name") == "not_null"}
+    repeated = [(name, e["kwargs"]["column"]) for name, suite in SUITES.items()
+                for e in suite.definition["expectations"]
+                if e["type"] == "expect_column_values_to_not_be_null" and (name, e["kwargs"]["column"]) in tested]
+    assert tested and repeated == []
 
 
 def test_a_correct_header_passes(tmp_path):
