@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project import dbt_functions
 from dagster_project.ingest.contracts import Contract
 from dagster_project.ingest.loading import ensure_tables, register_reference
 from dagster_project.ingest.parsing import parse_sql, problems_sql, register_macros
@@ -31,7 +32,7 @@ from dagster_project.publication.files import STORAGE_VERSION
 from dagster_project.settings import EXPECTATIONS_DIR, duckdb_config
 from dagster_project.validation import RowConditions, load_suites
 
-from .usage import Usage
+from .memory import Usage
 
 PHASES = ("load", "dbt", "checks", "publish")
 
@@ -93,6 +94,7 @@ def _load(con: duckdb.DuckDBPyConnection, deliveries: dict[Contract, list[Path]]
 
 
 def _dbt(con: duckdb.DuckDBPyConnection, manifest: dict, nightly_build: Path) -> None:
+    dbt_functions.register(con)  # what dbt's connection has (Student's t quantile)
     nodes = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed")}
     con.execute(f"ATTACH '{nightly_build}' AS nightly (READ_ONLY)")
     for name in build_order():
@@ -110,7 +112,7 @@ def _dbt(con: duckdb.DuckDBPyConnection, manifest: dict, nightly_build: Path) ->
 def _checks(con: duckdb.DuckDBPyConnection) -> None:
     for suite in load_suites(EXPECTATIONS_DIR):
         types = {row[0]: row[1] for row in con.execute(f"DESCRIBE {suite.query}").fetchall()}
-        con.execute(RowConditions.of(suite, types).counts_sql()).fetchone()
+        con.execute(RowConditions.of(suite, types).counts_sql()).fetchall()
 
 
 def _publish(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:

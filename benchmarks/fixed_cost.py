@@ -17,10 +17,10 @@ DBT = str(Path(sys.executable).parent / "dbt")
 def trivial_project(root: Path) -> DbtProject:
     """A dbt project with one model on a DuckDB file, parsed."""
     (root / "models").mkdir(parents=True, exist_ok=True)
-    (root / "dbt_project.yml").write_text(
-        "name: trivial\nversion: '1.0'\nconfig-version: 2\nprofile: trivial\nflags:\n  send_anonymous_usage_stats: false\n")
-    (root / "profiles.yml").write_text(
-        "trivial:\n  target: one\n  outputs:\n    one:\n      type: duckdb\n      path: trivial.duckdb\n      threads: 2\n")
+    (root / "dbt_project.yml").write_text("name: trivial\nversion: '1.0'\nconfig-version: 2\nprofile: trivial\n"
+                                          "flags:\n  send_anonymous_usage_stats: false\n")
+    (root / "profiles.yml").write_text("trivial:\n  target: one\n  outputs:\n    one:\n      type: duckdb\n"
+                                       "      path: trivial.duckdb\n      threads: 2\n")
     (root / "models" / "one.sql").write_text("select 1 as one\n")
     subprocess.run([DBT, "parse", "--project-dir", str(root), "--profiles-dir", str(root), "--quiet"], check=True)
     return DbtProject(project_dir=root, profiles_dir=root)

@@ -38,7 +38,7 @@ from dagster_project.sources.indicatoren import WAARDEN
 from . import bare, fixed_cost
 from .enquetes_omnibus import write_omnibus
 from .financien_grootboek import write_ledger
-from .usage import Usage
+from .memory import Usage
 
 TARGET_BARE_RATIO = 1.25         # nightly at scale / bare SQL, wall
 TARGET_NOTHING_NEW_RATIO = 1.0   # nothing new / fixed cost of the stack, wall
@@ -145,10 +145,9 @@ def ledger(root: Path, lines: int) -> list[str]:
                f"delim = ';', all_varchar = true) LIMIT 1000) TO '{small}' (DELIMITER ';', HEADER true)")
     one = nightly(paths)
     share = one.wall / full.wall
-    print(f"\nOne new file of 1,000 lines: nightly {one.wall:.1f} s, {one.cpu:.1f} CPU-s (load {one.phases.wall['load']:.1f}"
-          f" s, dbt {one.phases.wall['dbt']:.1f} s, checks {one.phases.wall.get('checks', 0):.1f} s, publish "
-          f"{one.phases.wall.get('publish', 0):.1f} s); full nightly {full.wall:.1f} s: {share:.1%} of wall, "
-          f"{one.cpu / full.cpu:.1%} of CPU   target <= {TARGET_SMALL_FILE_SHARE:.0%}")
+    phases = ", ".join(f"{phase} {one.phases.wall.get(phase, 0):.1f} s" for phase in bare.PHASES)
+    print(f"\nOne new file of 1,000 lines: nightly {one.wall:.1f} s, {one.cpu:.1f} CPU-s ({phases}); "
+          f"full nightly {full.wall:.1f} s: {share:.1%} of wall, {one.cpu / full.cpu:.1%} of CPU   target <= {TARGET_SMALL_FILE_SHARE:.0%}")
     if share > TARGET_SMALL_FILE_SHARE or not one.success:
         missed.append("one small new file / full nightly")
     return missed

@@ -40,7 +40,8 @@ def upstream_sources() -> dict[str, frozenset[str]]:
         if uid in raw_names:
             return frozenset([raw_names[uid]])
         if uid not in found:
-            found[uid] = frozenset().union(*(sources_of(parent) for parent in nodes[uid]["depends_on"].get("nodes", [])))
+            parents = nodes[uid]["depends_on"].get("nodes", [])
+            found[uid] = frozenset().union(*(sources_of(parent) for parent in parents))
         return found[uid]
 
     return {node["name"]: sources_of(uid) for uid, node in nodes.items() if node["resource_type"] in BUILT_TYPES}

@@ -321,7 +321,8 @@ class Validator:
             total, *failing = con.execute(rows.counts_sql()).fetchone()
         outcome = self.validate(suite, read_batches(build_db, rows.failing_rows_sql(any(failing))))
         outcome.rows = total
-        _compare(outcome, dict(zip((expectation_key(e["type"], e["kwargs"]) for e in suite.expectations), failing)))
+        keys = [expectation_key(e["type"], e["kwargs"]) for e in suite.expectations]
+        _compare(outcome, dict(zip(keys, failing, strict=True)))
         _note_rows(outcome)
         return outcome
 

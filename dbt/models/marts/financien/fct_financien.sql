@@ -3,6 +3,7 @@
     Incremental: a run rebuilds only the partitions (gemeente, jaar, fase) that
     a file loaded since the last build delivered, each as a whole, so that the
     latest delivery of a partition replaces all its lines as in a full build. -#}
+-- depends_on: {{ ref('int_financien__grootboek_deliveries') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_partitions',
@@ -18,40 +19,28 @@ current_lines as (
 
 ),
 
-deliveries as (
-
-    select * from {{ ref('int_financien__grootboek_deliveries') }}
-
-),
-
 {% if is_incremental() %}
 
 delivered_partitions as (
 
     -- Every load newer than the newest line already built delivered these.
     select distinct gemeente_code, jaar, fase
-    from deliveries
+    from {{ ref('int_financien__grootboek_deliveries') }}
     where load_id > (select coalesce(max(bron_load_id), 0) from {{ this }})
 
 ),
+
+{% endif %}
 
 lines as (
 
     select current_lines.*
     from current_lines
-    inner join delivered_partitions using (gemeente_code, jaar, fase)
+    {% if is_incremental() %}
+        inner join delivered_partitions using (gemeente_code, jaar, fase)
+    {% endif %}
 
 ),
-
-{% else %}
-
-lines as (
-
-    select * from current_lines
-
-),
-
-{% endif %}
 
 final as (
 
