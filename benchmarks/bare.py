@@ -30,6 +30,7 @@ from dagster_project.ingest.parsing import parse_sql, problems_sql, register_mac
 from dagster_project.manifest import MARTS_SCHEMA, build_order, mart_names
 from dagster_project.publication.files import STORAGE_VERSION
 from dagster_project.settings import EXPECTATIONS_DIR, duckdb_config
+from dagster_project.sources import CONTRACTS
 from dagster_project.validation import RowConditions, load_suites
 
 from .memory import Usage
@@ -79,9 +80,10 @@ def run(deliveries: dict[Contract, list[Path]], nightly_build: Path, dbt_manifes
 def _load(con: duckdb.DuckDBPyConnection, deliveries: dict[Contract, list[Path]]) -> None:
     register_macros(con)
     register_reference(con)
+    for contract in CONTRACTS:  # every raw table, as the nightly's source steps make them
+        ensure_tables(con, contract)
     load_id = 0
     for contract, files in deliveries.items():
-        ensure_tables(con, contract)
         columns = ", ".join(f'"{c}"' for c in contract.column_names)
         for path in files:
             load_id += 1

@@ -2,8 +2,6 @@
 (`select 1`) through dagster-dbt on DuckDB, run in-process like the nightly, with
 the project parsed beforehand as `make setup` parses the warehouse's."""
 
-from __future__ import annotations
-
 import subprocess
 import sys
 from pathlib import Path

@@ -70,18 +70,23 @@ class Night:
 
 
 def nightly(paths: WarehousePaths) -> Night:
+    instance = DagsterInstance.ephemeral()
     with Usage() as usage:
         result = defs.resolve_job_def("nightly").execute_in_process(
-            run_config=run_config(paths, log_level="ERROR"), instance=DagsterInstance.ephemeral(),
-            raise_on_error=False)
+            run_config=run_config(paths, log_level="ERROR"), instance=instance, raise_on_error=False)
     phases = bare.Phases(peak_mb=usage.peak_mb)
-    starts = {e.step_key: e.timestamp for e in result.all_events if e.event_type_value == "STEP_START"}
-    for event in result.all_events:
-        if event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
+    starts = {}
+    for record in instance.all_logs(result.run_id):
+        event = record.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type_value == "STEP_START":
+            starts[event.step_key] = record.timestamp
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
             phase = "load" if event.step_key in SOURCE_STEPS else PHASE_OF_STEP.get(event.step_key, "other")
             start = starts[event.step_key]
-            phases.wall[phase] = phases.wall.get(phase, 0) + event.timestamp - start
-            phases.cpu[phase] = phases.cpu.get(phase, 0) + usage.cpu_between(start, event.timestamp)
+            phases.wall[phase] = phases.wall.get(phase, 0) + record.timestamp - start
+            phases.cpu[phase] = phases.cpu.get(phase, 0) + usage.cpu_between(start, record.timestamp)
     return Night(phases, usage.wall, usage.cpu, result.success)
 
 

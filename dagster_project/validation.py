@@ -200,8 +200,14 @@ class RowConditions:
 
 
 def expectation_key(config_type: str, kwargs: Mapping) -> str:
-    """One expectation of a suite, the same in the suite's JSON and in GX's results (which add defaults)."""
-    return config_type + json.dumps({k: v for k, v in kwargs.items()
+    """One expectation of a suite, the same in the suite's JSON and in GX's results (which add
+    defaults and turn whole numbers into floats)."""
+    def same(value):
+        if isinstance(value, list):
+            return [same(v) for v in value]
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+    return config_type + json.dumps({k: same(v) for k, v in kwargs.items()
                                      if k in KEY_ARGUMENTS and v is not None and v is not False},
                                     sort_keys=True, default=str)
 

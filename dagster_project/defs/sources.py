@@ -60,7 +60,10 @@ def source_asset(contract: Contract):
     def _load(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         paths = warehouse.paths()
         report = load_source(contract, paths, context.run.run_id)
-        publish_loads(paths.build_db, paths.loads_db)
+        # The load log and quarantine change only when a file was loaded or quarantined.
+        if report.count("loaded") or report.count("quarantined") or report.source_problem \
+                or not paths.loads_db.exists():
+            publish_loads(paths.build_db, paths.loads_db)
         for outcome in report.files:
             if outcome.status == "quarantined":
                 context.log.warning(
