@@ -68,8 +68,8 @@ dev: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks.financien_grootboek
-	$(BIN)/python -m benchmarks.nightly
 	$(BIN)/python -m benchmarks.enquetes_omnibus
+	$(BIN)/python -m benchmarks.ratios
 
 docs: setup
 	$(BIN)/python -m dagster_project.indicator_docs

@@ -152,7 +152,8 @@ def ledger(root: Path, lines: int) -> list[str]:
     share = one.wall / full.wall
     phases = ", ".join(f"{phase} {one.phases.wall.get(phase, 0):.1f} s" for phase in bare.PHASES)
     print(f"\nOne new file of 1,000 lines: nightly {one.wall:.1f} s, {one.cpu:.1f} CPU-s ({phases}); "
-          f"full nightly {full.wall:.1f} s: {share:.1%} of wall, {one.cpu / full.cpu:.1%} of CPU   target <= {TARGET_SMALL_FILE_SHARE:.0%}")
+          f"full nightly {full.wall:.1f} s: {share:.1%} of wall, {one.cpu / full.cpu:.1%} of CPU   "
+          f"target <= {TARGET_SMALL_FILE_SHARE:.0%}")
     if share > TARGET_SMALL_FILE_SHARE or not one.success:
         missed.append("one small new file / full nightly")
     return missed
