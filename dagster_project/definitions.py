@@ -6,8 +6,7 @@ from .defs import automation, checks, dbt, finance, indicators, publish, surveys
 from .defs.resources import RESOURCES
 
 defs = Definitions(
-    assets=[*finance.ASSETS, *indicators.ASSETS, *surveys.ASSETS, *dbt.ASSETS, *publish.ASSETS],
-    asset_checks=checks.CHECKS,
+    assets=[*finance.ASSETS, *indicators.ASSETS, *surveys.ASSETS, *dbt.ASSETS, *checks.ASSETS, *publish.ASSETS],
     jobs=automation.JOBS,
     schedules=automation.SCHEDULES,
     sensors=automation.SENSORS,

@@ -4,7 +4,12 @@ The marts are copied from the build file into a new file next to the
 published one, which then replaces it with one rename. A reader that has the
 old file open keeps reading the old version; a reader that opens the file
 afterwards gets the new one; nobody sees a mix, and a reader never blocks the
-writer because the writer never opens the published file.
+writer because the writer only ever opens the published file read-only.
+
+A mart whose checks failed in this run is held back (release.py): the new
+file takes it from the current published file, so analysts keep its last good
+release next to the fresh marts, and `publicatie_mart` says per mart which run
+its data comes from and why it was held back.
 
 The file is written in the DuckDB 1.4 storage format so that the DuckDB 1.4
 and 1.5 readers of BI tools (Metabase's driver, ODBC, the 1.5 CLI) can open it.
@@ -20,16 +25,20 @@ import os
 import shutil
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from .faults import fault_point
+from .release import MARTS_SCHEMA, ReleaseGraph, Relationship
 from .settings import duckdb_config
 
 STORAGE_VERSION = "v1.4.0"
-MARTS_SCHEMA = "marts"
 PUBLICATION_TABLE = "publicatie"
+MART_PUBLICATION_TABLE = "publicatie_mart"
+FRESH, HELD_BACK, MISSING = "fresh", "held back", "missing"
 LOAD_TABLES = {
     "load_log": "One row per load attempt of a delivered file: loaded or quarantined (see docs/sources.md).",
     "quarantine": "One row per problem of a quarantined file: file, line, column, value, reason, expected.",
@@ -49,17 +58,21 @@ def _fsync(path: Path) -> None:
 
 
 def _mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of the build file's marts schema."""
     return [r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = 'build' AND schema_name = ? ORDER BY 1",
         [MARTS_SCHEMA],
     ).fetchall()]
 
 
-def _descriptions(manifest_path: Path | None) -> dict[str, dict]:
-    """Model and column descriptions from the dbt manifest, by model name."""
+def _manifest(manifest_path: Path | None) -> dict:
     if manifest_path is None or not manifest_path.exists():
         return {}
-    manifest = json.loads(manifest_path.read_text())
+    return json.loads(manifest_path.read_text())
+
+
+def _descriptions(manifest: dict) -> dict[str, dict]:
+    """Model and column descriptions from the dbt manifest, by model name."""
     return {
         node["name"]: node
         for node in manifest.get("nodes", {}).values()
@@ -104,36 +117,176 @@ def _atomic_file(target: Path, build_db: Path):
         Path(f"{staging_file}.wal").unlink(missing_ok=True)
 
 
-def publish(build_db: Path, published_db: Path, run_id: str, manifest_path: Path | None = None) -> dict[str, int]:
-    """Copy every table of the build file's marts schema to `published_db`. Returns row counts."""
+@dataclass(frozen=True)
+class MartRelease:
+    """One mart in a release: fresh from this run, held back at an earlier run's data, or missing."""
+
+    mart: str
+    status: str                      # fresh | held back | missing
+    reason: str | None               # why it is not fresh
+    run_id: str | None               # the run its data comes from
+    published_at: datetime | None    # when that run published it (UTC)
+    rows: int | None
+
+
+@dataclass(frozen=True)
+class Release:
+    run_id: str
+    published_at: datetime
+    marts: tuple[MartRelease, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {m.mart: m.rows for m in self.marts if m.rows is not None}
+
+    @property
+    def not_fresh(self) -> list[MartRelease]:
+        return [m for m in self.marts if m.status != FRESH]
+
+
+def publish(build_db: Path, published_db: Path, run_id: str, manifest_path: Path | None = None,
+            held_back: dict[str, str] | None = None) -> Release:
+    """Publish the marts of the build file to `published_db`, except those in `held_back`
+    (mart -> reason), which keep their data of the current published file, if any."""
     parquet_dir = published_db.parent / f".parquet.{uuid.uuid4().hex}"
-    descriptions = _descriptions(manifest_path)
+    manifest = _manifest(manifest_path)
     published_at = datetime.now(UTC).replace(tzinfo=None)
     try:
         with _atomic_file(published_db, build_db) as con:
-            tables = _mart_tables(con)
-            if not tables:
-                raise RuntimeError(f"no tables in schema {MARTS_SCHEMA} of {build_db}: nothing to publish")
-            parquet_dir.mkdir()
-            counts = {}
-            for table in tables:
-                con.execute(f"CREATE TABLE pub.main.{table} AS SELECT * FROM build.{MARTS_SCHEMA}.{table}")
-                _comment(con, table, descriptions.get(table))
-                con.execute(f"COPY pub.main.{table} TO {_sql_string(str(parquet_dir / f'{table}.parquet'))} "
-                            "(FORMAT parquet)")
-                counts[table] = con.execute(f"SELECT count(*) FROM pub.main.{table}").fetchone()[0]
-            con.execute(
-                f"CREATE TABLE pub.main.{PUBLICATION_TABLE} AS SELECT ? AS gepubliceerd_op, ? AS run_id, "
-                "? AS tabellen",
-                [published_at, run_id, json.dumps(counts)],
-            )
-            con.execute(f"COMMENT ON TABLE pub.main.{PUBLICATION_TABLE} IS "
-                        "'When this file was published (UTC), by which run, with the row count of every mart.'")
+            built = _mart_tables(con)
+            graph = ReleaseGraph.from_manifest(manifest) if manifest else ReleaseGraph.of_tables(built)
+            reasons: dict[str, str] = {}
+            for mart, reason in (held_back or {}).items():
+                _hold(graph, reasons, mart, reason)
+            for mart in graph.marts:
+                if mart not in built:
+                    _hold(graph, reasons, mart, "not built by this run")
+            previous = _attach_previous(con, published_db) if reasons else {}
+            _settle(con, graph, reasons, previous)
+            release = Release(run_id, published_at, tuple(_copy_marts(
+                con, graph, reasons, previous, parquet_dir, _descriptions(manifest), run_id, published_at)))
+            if not release.counts:
+                raise RuntimeError(f"no marts in {build_db} or {published_db}: nothing to publish")
+            _write_publication(con, release)
+            fault_point("publish")
         _swap_parquet(parquet_dir, published_db.parent / "parquet")
-        return counts
+        return release
     finally:
         if parquet_dir.exists() and (published_db.parent / "parquet").resolve() != parquet_dir.resolve():
             shutil.rmtree(parquet_dir, ignore_errors=True)
+
+
+def _hold(graph: ReleaseGraph, reasons: dict[str, str], mart: str, reason: str) -> None:
+    """Hold back `mart` and every mart built from it."""
+    for other in sorted(graph.descendants(mart)):
+        reasons.setdefault(other, reason if other == mart else f"built from {mart}: {reason}")
+
+
+def _attach_previous(con: duckdb.DuckDBPyConnection, published_db: Path) -> dict[str, tuple]:
+    """Attach the current published file as `previous`; per mart in it: (run_id, published_at)."""
+    if not published_db.exists():
+        return {}
+    con.execute(f"ATTACH {_sql_string(str(published_db))} AS previous (READ_ONLY)")
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'").fetchall()}
+    if MART_PUBLICATION_TABLE in tables:
+        return {mart: (run, at) for mart, run, at in con.execute(
+            f"SELECT mart, run_id, gepubliceerd_op FROM previous.main.{MART_PUBLICATION_TABLE} "
+            "WHERE rijen IS NOT NULL").fetchall()}
+    # A file published before per-mart provenance existed: every mart comes from its one run.
+    run, at = con.execute(f"SELECT run_id, gepubliceerd_op FROM previous.main.{PUBLICATION_TABLE}").fetchone()
+    return {table: (run, at) for table in tables - {PUBLICATION_TABLE}}
+
+
+def _source(mart: str, reasons: dict[str, str], previous: dict[str, tuple]) -> str | None:
+    """Where the release takes `mart` from: this build, the previous release, or nowhere."""
+    if mart not in reasons:
+        return f"build.{MARTS_SCHEMA}.{mart}"
+    return f"previous.main.{mart}" if mart in previous else None
+
+
+def _settle(con: duckdb.DuckDBPyConnection, graph: ReleaseGraph, reasons: dict[str, str],
+            previous: dict[str, tuple]) -> None:
+    """Hold back more marts until no mart of the release refers to a key that the release lacks:
+    a fresh mart that refers to a held-back or missing one is held back; a held-back mart that
+    refers to a key the fresh mart lacks holds that mart back too. Each step holds back one
+    more mart, so this ends."""
+    changed = True
+    while changed:
+        changed = False
+        for rel in graph.relationships:
+            if rel.child not in reasons and rel.parent not in reasons:
+                continue  # both fresh: dbt's relationships test judged them in this build
+            if _orphans(con, rel, reasons, previous) == 0:
+                continue
+            lacks = f"{rel.child}.{rel.column} refers to {rel.parent}.{rel.field} values"
+            if rel.child not in reasons:
+                _hold(graph, reasons, rel.child, f"{lacks} that {rel.parent} of this release lacks "
+                                                 f"({rel.parent} is not fresh: {reasons[rel.parent]})")
+            elif rel.parent not in reasons:
+                _hold(graph, reasons, rel.parent, f"{lacks} that the fresh {rel.parent} lacks "
+                                                  f"({rel.child} is not fresh: {reasons[rel.child]})")
+            else:
+                continue
+            changed = True
+
+
+def _orphans(con: duckdb.DuckDBPyConnection, rel: Relationship, reasons: dict[str, str],
+             previous: dict[str, tuple]) -> int:
+    child, parent = _source(rel.child, reasons, previous), _source(rel.parent, reasons, previous)
+    if child is None or rel.column not in _columns(con, child):
+        return 0
+    where = f"AND ({rel.where})" if rel.where else ""
+    refers = f'SELECT count(*) FROM {child} AS c WHERE c."{rel.column}" IS NOT NULL {where}'
+    if parent is None or rel.field not in _columns(con, parent):
+        return con.execute(refers).fetchone()[0]
+    return con.execute(f'{refers} AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE p."{rel.field}" = c."{rel.column}")'
+                       ).fetchone()[0]
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()}
+
+
+def _copy_marts(con, graph: ReleaseGraph, reasons: dict[str, str], previous: dict[str, tuple],
+                parquet_dir: Path, descriptions: dict[str, dict], run_id: str,
+                published_at: datetime) -> list[MartRelease]:
+    """Create every mart of the release in `pub` and its Parquet copy in `parquet_dir`."""
+    parquet_dir.mkdir()
+    marts = []
+    for mart in graph.marts:
+        source = _source(mart, reasons, previous)
+        if source is None:
+            marts.append(MartRelease(mart, MISSING, reasons[mart], None, None, None))
+            continue
+        con.execute(f"CREATE TABLE pub.main.{mart} AS SELECT * FROM {source}")
+        _comment(con, mart, descriptions.get(mart))
+        con.execute(f"COPY pub.main.{mart} TO {_sql_string(str(parquet_dir / f'{mart}.parquet'))} (FORMAT parquet)")
+        rows = con.execute(f"SELECT count(*) FROM pub.main.{mart}").fetchone()[0]
+        if mart in reasons:
+            marts.append(MartRelease(mart, HELD_BACK, reasons[mart], *previous[mart], rows))
+        else:
+            marts.append(MartRelease(mart, FRESH, None, run_id, published_at, rows))
+    return marts
+
+
+def _write_publication(con: duckdb.DuckDBPyConnection, release: Release) -> None:
+    con.execute(
+        f"CREATE TABLE pub.main.{PUBLICATION_TABLE} AS SELECT ?::TIMESTAMP AS gepubliceerd_op, ? AS run_id, "
+        "? AS tabellen, ? AS is_volledig",
+        [release.published_at, release.run_id, json.dumps(release.counts), not release.not_fresh],
+    )
+    con.execute(f"COMMENT ON TABLE pub.main.{PUBLICATION_TABLE} IS 'When this file was published (UTC), by which "
+                f"run, with the row count of every mart; is_volledig: every mart is fresh from that run "
+                f"(else see {MART_PUBLICATION_TABLE}).'")
+    con.execute(f"""CREATE TABLE pub.main.{MART_PUBLICATION_TABLE} (
+        mart VARCHAR NOT NULL PRIMARY KEY, status VARCHAR NOT NULL, reden VARCHAR, run_id VARCHAR,
+        gepubliceerd_op TIMESTAMP, rijen BIGINT)""")
+    con.executemany(f"INSERT INTO pub.main.{MART_PUBLICATION_TABLE} VALUES (?, ?, ?, ?, ?, ?)",
+                    [[m.mart, m.status, m.reason, m.run_id, m.published_at, m.rows] for m in release.marts])
+    con.execute(f"COMMENT ON TABLE pub.main.{MART_PUBLICATION_TABLE} IS 'One row per mart: fresh from this "
+                "release''s run, held back at the data of an earlier run (reden says why), or missing (no good "
+                "release of it yet); run_id and gepubliceerd_op say which run published its data and when.'")
 
 
 def publish_loads(build_db: Path, loads_db: Path) -> None:
@@ -153,6 +306,8 @@ def _swap_parquet(new_dir: Path, link: Path) -> None:
     temporary_link = link.with_name(f".{link.name}.{uuid.uuid4().hex}")
     temporary_link.symlink_to(new_dir.name)
     os.replace(temporary_link, link)
-    for old in link.parent.glob(".parquet.*"):
-        if old.resolve() not in (new_dir.resolve(), previous):
+    for old in link.parent.glob(f".{link.name}.*"):
+        if old.is_symlink():  # a temporary link of an interrupted swap
+            old.unlink()
+        elif old.resolve() not in (new_dir.resolve(), previous):
             shutil.rmtree(old, ignore_errors=True)

@@ -47,6 +47,11 @@ class WarehousePaths:
         return self.warehouse_dir / "loads.duckdb"
 
     @property
+    def lock_file(self) -> Path:
+        """Held by the run working on this warehouse (see lock.py)."""
+        return self.warehouse_dir / ".nightly.lock"
+
+    @property
     def quarantine_dir(self) -> Path:
         return self.warehouse_dir / "quarantine"
 

@@ -3,6 +3,7 @@ never blocked by (nor disturbing) an analyst's open read-only connection."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -41,10 +42,13 @@ def test_only_the_marts_are_published(tmp_path, build):
     published = tmp_path / "out" / "marts.duckdb"
     published.parent.mkdir()
     (published.parent / ".marts.duckdb.0123.tmp").write_bytes(b"left by an interrupted publish")
-    assert publish(build, published, run_id="r1") == {"dim_y": 1, "fct_x": 3}
+    assert publish(build, published, run_id="r1").counts == {"dim_y": 1, "fct_x": 3}
     assert query(published, "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 2") == [
-        ("main", "dim_y"), ("main", "fct_x"), ("main", "publicatie")]
-    assert query(published, "SELECT run_id, tabellen FROM publicatie") == [("r1", '{"dim_y": 1, "fct_x": 3}')]
+        ("main", "dim_y"), ("main", "fct_x"), ("main", "publicatie"), ("main", "publicatie_mart")]
+    assert query(published, "SELECT run_id, tabellen, is_volledig FROM publicatie") == [
+        ("r1", '{"dim_y": 1, "fct_x": 3}', True)]
+    assert query(published, "SELECT mart, status, reden, run_id, rijen FROM publicatie_mart ORDER BY 1") == [
+        ("dim_y", "fresh", None, "r1", 1), ("fct_x", "fresh", None, "r1", 3)]
     assert sorted(p.name for p in (tmp_path / "out" / "parquet").iterdir()) == ["dim_y.parquet", "fct_x.parquet"]
     assert [p.name for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")] == []
 
@@ -78,7 +82,7 @@ def test_a_reader_never_blocks_a_publish_and_never_sees_a_mix(tmp_path, build):
     try:
         assert reader.stdout.readline().strip() == "3"
         build_file(build, rows=5)  # the nightly build changes
-        assert publish(build, published, run_id="r2") == {"dim_y": 1, "fct_x": 5}
+        assert publish(build, published, run_id="r2").counts == {"dim_y": 1, "fct_x": 5}
         # The open connection still sees the old version, whole; a new one sees the new version.
         reader.stdin.write("\n")
         reader.stdin.flush()
@@ -121,3 +125,121 @@ def test_load_log_and_quarantine_are_published_for_data_stewards(paths, ledger_d
         load_source(LEDGER, paths)
         publish_loads(paths.build_db, paths.loads_db)
     assert query(paths.loads_db, "SELECT count(*) FROM load_log") == [(3,)]
+
+
+def marts_file(path: Path, **tables: str) -> Path:
+    """A build file whose marts schema holds `tables` (name -> SELECT)."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("DROP SCHEMA IF EXISTS marts CASCADE")
+        con.execute("CREATE SCHEMA marts")
+        for name, select in tables.items():
+            con.execute(f"CREATE TABLE marts.{name} AS {select}")
+    return path
+
+
+def star_manifest(tmp_path: Path) -> Path:
+    """A dbt manifest with marts dim_y and fct_x, fct_x.gemeente_code referring to dim_y (a relationships test)."""
+    test = {"name": "relationships_fct_x_gemeente_code", "resource_type": "test", "attached_node": "model.p.fct_x",
+            "test_metadata": {"name": "relationships", "kwargs": {
+                "column_name": "gemeente_code", "to": "ref('dim_y')", "field": "gemeente_code"}},
+            "config": {"where": None}, "depends_on": {"nodes": ["model.p.dim_y", "model.p.fct_x"]}}
+    nodes = {f"model.p.{name}": {"name": name, "resource_type": "model", "config": {"schema": "marts"},
+                                 "description": f"mart {name}", "columns": {}} for name in ("dim_y", "fct_x")}
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({"nodes": {**nodes, "test.p.rel": test}, "sources": {},
+                                "child_map": {"model.p.dim_y": ["test.p.rel"], "model.p.fct_x": ["test.p.rel"]}}))
+    return path
+
+
+def parquet_rows(published: Path, mart: str) -> int:
+    return query(published, f"SELECT count(*) FROM '{published.parent / 'parquet' / mart}.parquet'")[0][0]
+
+
+def test_a_held_back_mart_keeps_its_last_good_release_next_to_the_fresh_ones(tmp_path, build):
+    published = tmp_path / "out" / "marts.duckdb"
+    first = publish(build, published, run_id="r1")
+    build_file(build, rows=5)
+    with duckdb.connect(str(build)) as con:
+        con.execute("UPDATE marts.dim_y SET gemeente_code = 'GM0638'")
+    second = publish(build, published, run_id="r2", held_back={"fct_x": "suite x failed"})
+    assert second.counts == {"dim_y": 1, "fct_x": 3}
+    assert query(published, "SELECT (SELECT count(*) FROM fct_x), (SELECT gemeente_code FROM dim_y)") == [(3, "GM0638")]
+    assert parquet_rows(published, "fct_x") == 3 and parquet_rows(published, "dim_y") == 1
+    assert query(published, "SELECT mart, status, reden, run_id, gepubliceerd_op, rijen FROM publicatie_mart "
+                            "ORDER BY 1") == [("dim_y", "fresh", None, "r2", second.published_at, 1),
+                                              ("fct_x", "held back", "suite x failed", "r1", first.published_at, 3)]
+    assert query(published, "SELECT run_id, is_volledig FROM publicatie") == [("r2", False)]
+    # Held back again: it still comes from the run that published it.
+    publish(build, published, run_id="r3", held_back={"fct_x": "suite x failed again"})
+    assert query(published, "SELECT run_id, gepubliceerd_op, reden FROM publicatie_mart WHERE mart = 'fct_x'") == [
+        ("r1", first.published_at, "suite x failed again")]
+    publish(build, published, run_id="r4")
+    assert query(published, "SELECT count(*) FROM fct_x") == [(5,)]
+    assert query(published, "SELECT DISTINCT status FROM publicatie_mart") == [("fresh",)]
+
+
+def test_a_first_release_without_a_good_mart_publishes_the_rest_and_says_it_is_missing(tmp_path, build):
+    published = tmp_path / "marts.duckdb"
+    release = publish(build, published, run_id="r1", held_back={"fct_x": "suite x failed"})
+    assert release.counts == {"dim_y": 1}
+    assert {r[0] for r in query(published, "SELECT table_name FROM duckdb_tables()")} == {
+        "dim_y", "publicatie", "publicatie_mart"}
+    assert query(published, "SELECT mart, status, reden, run_id, rijen FROM publicatie_mart ORDER BY 1") == [
+        ("dim_y", "fresh", None, "r1", 1), ("fct_x", "missing", "suite x failed", None, None)]
+    assert sorted(p.name for p in (tmp_path / "parquet").iterdir()) == ["dim_y.parquet"]
+
+
+def test_a_fresh_mart_never_refers_to_a_key_that_a_held_back_dimension_lacks(tmp_path):
+    build, published, manifest = tmp_path / "build.duckdb", tmp_path / "marts.duckdb", star_manifest(tmp_path)
+    marts_file(build, dim_y="SELECT 'GM0637' AS gemeente_code", fct_x="SELECT 'GM0637' AS gemeente_code")
+    publish(build, published, "r1", manifest)
+    # A new gemeente in both; the dimension's check fails.
+    marts_file(build, dim_y="SELECT unnest(['GM0637', 'GM0638']) AS gemeente_code",
+               fct_x="SELECT unnest(['GM0637', 'GM0638']) AS gemeente_code")
+    release = publish(build, published, "r2", manifest, held_back={"dim_y": "suite y failed"})
+    assert [(m.mart, m.status, m.run_id) for m in release.marts] == [("dim_y", "held back", "r1"),
+                                                                     ("fct_x", "held back", "r1")]
+    assert "fct_x.gemeente_code refers to dim_y.gemeente_code values that dim_y of this release lacks" in \
+        release.marts[1].reason
+    # Without the new gemeente in the fact, the fact publishes fresh next to the held-back dimension.
+    marts_file(build, dim_y="SELECT unnest(['GM0637', 'GM0638']) AS gemeente_code",
+               fct_x="SELECT 'GM0637' AS gemeente_code UNION ALL SELECT NULL")
+    release = publish(build, published, "r3", manifest, held_back={"dim_y": "suite y failed"})
+    assert [(m.mart, m.status, m.rows) for m in release.marts] == [("dim_y", "held back", 1), ("fct_x", "fresh", 2)]
+
+
+def test_a_held_back_mart_never_refers_to_a_key_that_a_fresh_dimension_lacks(tmp_path):
+    build, published, manifest = tmp_path / "build.duckdb", tmp_path / "marts.duckdb", star_manifest(tmp_path)
+    marts_file(build, dim_y="SELECT unnest(['GM0637', 'GM0638']) AS gemeente_code",
+               fct_x="SELECT 'GM0638' AS gemeente_code")
+    publish(build, published, "r1", manifest)
+    marts_file(build, dim_y="SELECT 'GM0637' AS gemeente_code", fct_x="SELECT 'GM0637' AS gemeente_code")
+    release = publish(build, published, "r2", manifest, held_back={"fct_x": "suite x failed"})
+    assert [(m.mart, m.status) for m in release.marts] == [("dim_y", "held back"), ("fct_x", "held back")]
+    assert release.marts[0].reason.startswith("fct_x.gemeente_code refers to dim_y.gemeente_code values that the "
+                                              "fresh dim_y lacks")
+    assert query(published, "SELECT gemeente_code FROM dim_y ORDER BY 1") == [("GM0637",), ("GM0638",)]
+
+
+def test_a_fact_that_refers_to_a_missing_dimension_is_missing_too(tmp_path):
+    build, published, manifest = tmp_path / "build.duckdb", tmp_path / "marts.duckdb", star_manifest(tmp_path)
+    marts_file(build, dim_y="SELECT 'GM0637' AS gemeente_code", fct_x="SELECT 'GM0637' AS gemeente_code")
+    with pytest.raises(RuntimeError, match="nothing to publish"):
+        publish(build, published, "r1", manifest, held_back={"dim_y": "suite y failed"})
+    assert not published.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_leftovers_of_an_interrupted_publish_are_cleared_by_the_next(tmp_path, build):
+    published = tmp_path / "marts.duckdb"
+    publish(build, published, run_id="r1")
+    for leftover in (".marts.duckdb.0123.tmp", ".marts.duckdb.0123.tmp.wal"):
+        (tmp_path / leftover).write_bytes(b"x")
+    (tmp_path / ".parquet.0123").mkdir()
+    (tmp_path / ".parquet.4567").symlink_to((tmp_path / "parquet").resolve().name)
+    publish(build, published, run_id="r2")
+    publish(build, published, run_id="r3")
+    hidden = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
+    # The current Parquet release and the one before it (a reader may still be reading it).
+    assert len(hidden) == 2 and all(name.startswith(".parquet.") for name in hidden)
+    assert (tmp_path / "parquet").resolve().name in hidden

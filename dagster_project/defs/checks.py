@@ -1,49 +1,105 @@
 """Great Expectations suites (expectations/*.json) as Dagster asset checks on the marts.
 
-A blocking suite that fails stops the publish step of the same run, so the
-last good published marts stay in place.
+One step runs every suite after `dbt build` and before the publish step, and
+reports each as a check on the mart it validates. A check never stops the run:
+a failed blocking suite holds back its mart (and the marts built from it) in
+the publish step of the same run, which reads the failures this step writes;
+a suite's warnings are reported and never hold anything back.
 """
 
-from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetSpec,
+    MaterializeResult,
+    MetadataValue,
+    multi_asset,
+)
 from dagster_dbt import get_asset_key_for_model
 
+from ..faults import fault_point
+from ..release import Failure, write_failures
 from ..settings import EXPECTATIONS_DIR
-from ..validation import Suite, load_suites, run_suite
-from .dbt import warehouse_dbt_assets
+from ..validation import Outcome, load_suites, run_suite
+from .dbt import mart_asset_keys, release_graph, warehouse_dbt_assets
 from .resources import WarehouseResource
 
+SUITES = load_suites(EXPECTATIONS_DIR)
+FAILURES_FILE = "gx_failures.json"
 
-def suite_check(suite: Suite):
-    @asset_check(
-        asset=get_asset_key_for_model([warehouse_dbt_assets], suite.asset),
-        name=f"gx_{suite.name}",
-        description=f"Great Expectations suite {suite.name}: {suite.description}",
-        blocking=suite.blocking,
+
+def _mart_key(model: str):
+    return get_asset_key_for_model([warehouse_dbt_assets], model)
+
+
+def _summary(failure: dict) -> str:
+    what = failure["why"] or f"{failure['expectation']}({failure['column']})"
+    examples = ", ".join([v for v in failure["partial_unexpected_list"] if v not in ("nan", "None", "NaT")][:5])
+    return f"{what.rstrip('.')} ({failure['unexpected_count']} row(s){', e.g. ' + examples if examples else ''})"
+
+
+def _failure(outcome: Outcome, mart_id: str) -> Failure:
+    return Failure(mart_id, f"gx_{outcome.suite.name}", f"Great Expectations suite {outcome.suite.name} failed: "
+                   + "; ".join(_summary(f) for f in outcome.failed_errors))
+
+
+def _check_result(outcome: Outcome) -> AssetCheckResult:
+    failures = outcome.failed_errors + outcome.failed_warnings
+    return AssetCheckResult(
+        asset_key=_mart_key(outcome.suite.asset),
+        check_name=f"gx_{outcome.suite.name}",
+        passed=outcome.passed,
+        severity=AssetCheckSeverity.ERROR if outcome.failed_errors else AssetCheckSeverity.WARN,
+        metadata={
+            "rows_validated": outcome.rows,
+            "batches": outcome.batches,
+            "expectations": outcome.evaluated,
+            "failed_errors": len(outcome.failed_errors),
+            "failed_warnings": len(outcome.failed_warnings),
+            "unexpected_counts": MetadataValue.json(
+                {f"{f['expectation']}({f['column']})": f["unexpected_count"] for f in failures}
+            ),
+            "errors": MetadataValue.md("\n".join(f"- {_summary(f)}" for f in outcome.failed_errors) or "none"),
+            "warnings": MetadataValue.md("\n".join(f"- {_summary(f)}" for f in outcome.failed_warnings) or "none"),
+            "result_file": MetadataValue.path(str(outcome.result_file)),
+            "data_docs": MetadataValue.path(str(outcome.data_docs)),
+        },
     )
-    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
-        paths = warehouse.paths()
+
+
+@multi_asset(
+    specs=[AssetSpec(
+        "validation_results", deps=mart_asset_keys(), group_name="publish", kinds={"python"},
+        description="Runs the Great Expectations suites on the built marts and reports each as a check on its "
+                    "mart; the results are in warehouse/validation/<run id>/, with the data docs.",
+    )],
+    check_specs=[AssetCheckSpec(f"gx_{suite.name}", asset=_mart_key(suite.asset),
+                                description=f"Great Expectations suite {suite.name}: {suite.description}")
+                 for suite in SUITES],
+    # The checks hang on the marts they validate, not on this asset.
+    allow_arbitrary_check_specs=True,
+)
+def validation_results(context: AssetExecutionContext, warehouse: WarehouseResource):
+    paths = warehouse.paths()
+    run_dir = paths.validation_dir / context.run.run_id
+    mart_ids = release_graph().mart_ids
+    failures = []
+    for suite in SUITES:
         outcome = run_suite(suite, paths.build_db, paths.validation_dir, context.run.run_id)
-        failures = outcome.failed_errors + outcome.failed_warnings
-        for failure in failures:
-            context.log.warning(f"{suite.name}: {failure}")
-        return AssetCheckResult(
-            passed=outcome.passed,
-            severity=AssetCheckSeverity.ERROR if outcome.failed_errors else AssetCheckSeverity.WARN,
-            metadata={
-                "rows_validated": outcome.rows,
-                "batches": outcome.batches,
-                "expectations": outcome.evaluated,
-                "failed_errors": len(outcome.failed_errors),
-                "failed_warnings": len(outcome.failed_warnings),
-                "unexpected_counts": MetadataValue.json(
-                    {f"{f['expectation']}({f['column']})": f["unexpected_count"] for f in failures}
-                ),
-                "result_file": MetadataValue.path(str(outcome.result_file)),
-                "data_docs": MetadataValue.path(str(outcome.data_docs)),
-            },
-        )
-
-    return _check
+        for failure in outcome.failed_errors + outcome.failed_warnings:
+            context.log.warning(f"{suite.name}: {_summary(failure)}")
+        if outcome.failed_errors and suite.blocking:
+            failures.append(_failure(outcome, mart_ids[suite.asset]))
+        yield _check_result(outcome)
+        fault_point("checks")
+    write_failures(run_dir / FAILURES_FILE, failures)
+    yield MaterializeResult(asset_key="validation_results", metadata={
+        "suites": len(SUITES),
+        "failed": MetadataValue.json({f.check: f.reason for f in failures}),
+        "results": MetadataValue.path(str(run_dir)),
+    })
 
 
-CHECKS = [suite_check(suite) for suite in load_suites(EXPECTATIONS_DIR)]
+ASSETS = [validation_results]

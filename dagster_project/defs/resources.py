@@ -3,10 +3,11 @@
 import sys
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, DagsterInstance, DagsterRunStatus, InitResourceContext
 from dagster_dbt import DbtCliResource, DbtProject
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
+from ..lock import NightlyLock
 from ..settings import DBT_PROJECT_DIR, WarehousePaths
 
 _DEFAULTS = WarehousePaths.from_env()
@@ -20,8 +21,32 @@ class WarehouseResource(ConfigurableResource):
     warehouse_dir: str = Field(default=str(_DEFAULTS.warehouse_dir), description="Folder for the build file, quarantine and validation results.")
     published_db: str = Field(default=str(_DEFAULTS.published_db), description="The analyst-facing DuckDB file.")
 
+    _lock: NightlyLock | None = PrivateAttr(default=None)
+
     def paths(self) -> WarehousePaths:
         return WarehousePaths(Path(self.landing_dir), Path(self.warehouse_dir), Path(self.published_db))
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        """A run takes the warehouse for itself for all its steps (a sensor only reads the landing folder)."""
+        if context.run_id is None:
+            return
+        self._lock = NightlyLock.acquire(self.paths().lock_file, context.run_id)
+        if self._lock.interrupted_run_id and context.instance:
+            _mark_interrupted(context.instance, self._lock.interrupted_run_id)
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+def _mark_interrupted(instance: DagsterInstance, run_id: str) -> None:
+    """A run that held the lock and died (killed) still shows as started: mark it failed,
+    so that it no longer takes the instance's one run slot."""
+    run = instance.get_run_by_id(run_id)
+    if run is not None and run.status in (DagsterRunStatus.STARTING, DagsterRunStatus.STARTED):
+        instance.report_run_failed(run, "The process of this run ended without finishing it (it was killed); "
+                                        "a later run found its warehouse lock released.")
 
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)

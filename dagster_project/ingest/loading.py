@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ..faults import fault_point
 from ..settings import REFERENCE_DIR, WarehousePaths, duckdb_config
 from .contracts import Contract
 from .parsing import parse_sql, problems_sql, register_macros
@@ -232,6 +233,8 @@ def _append(con, contract: Contract, path: Path, size: int, digest: str, result:
             [load_id, path.name, _now()],
         )
         rows = result.table.num_rows
+        fault_point("load")
+        # The rows and their load_log row commit together: a killed load leaves neither.
         _log(con, load_id, run_id, contract, path, size, digest, result.encoding, "loaded", rows, 0)
         con.commit()
     except Exception:
