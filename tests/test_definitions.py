@@ -45,15 +45,21 @@ def test_nightly_schedule_runs_at_two_in_amsterdam():
 def test_sensor_starts_a_run_only_when_deliveries_change(paths, ledger_dir):
     warehouse = WarehouseResource(landing_dir=str(paths.landing_dir), warehouse_dir=str(paths.warehouse_dir),
                                   published_db=str(paths.published_db))
-    write_csv(ledger_dir / "a.csv", [ledger_line()])
-    context = build_sensor_context(resources={"warehouse": warehouse})
-    first = new_deliveries(context)
-    assert isinstance(first, RunRequest)
 
-    context = build_sensor_context(cursor=context.cursor, resources={"warehouse": warehouse})
-    assert isinstance(new_deliveries(context), SkipReason)
+    def evaluate(cursor=None):
+        # The resource has a run lifecycle (the warehouse lock), so the context is opened as a context manager;
+        # a sensor evaluation never takes the lock.
+        with build_sensor_context(cursor=cursor, resources={"warehouse": warehouse}) as context:
+            return new_deliveries(context), context.cursor
+
+    write_csv(ledger_dir / "a.csv", [ledger_line()])
+    first, cursor = evaluate()
+    assert isinstance(first, RunRequest)
+    assert not paths.lock_file.exists()
+
+    unchanged, cursor = evaluate(cursor)
+    assert isinstance(unchanged, SkipReason)
 
     write_csv(ledger_dir / "b.csv", [ledger_line(jaar="2020")])
-    context = build_sensor_context(cursor=context.cursor, resources={"warehouse": warehouse})
-    second = new_deliveries(context)
+    second, cursor = evaluate(cursor)
     assert isinstance(second, RunRequest) and second.run_key != first.run_key
