@@ -28,9 +28,9 @@ class WarehouseResource(ConfigurableResource):
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         """A run takes the warehouse for itself for all its steps (a sensor only reads the landing folder)."""
-        if context.run_id is None:
+        if context.run is None:
             return
-        self._lock = NightlyLock.acquire(self.paths().lock_file, context.run_id)
+        self._lock = NightlyLock.acquire(self.paths().lock_file, context.run.run_id)
         if self._lock.interrupted_run_id and context.instance:
             _mark_interrupted(context.instance, self._lock.interrupted_run_id)
 
