@@ -23,7 +23,7 @@ def test_the_whole_graph_is_one_job():
 def test_publish_depends_on_every_mart_and_their_validation():
     graph = defs.resolve_asset_graph()
     marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
-    assert len(marts) == 25
+    assert len(marts) == 26
     assert graph.get(AssetKey("validation_results")).parent_keys == marts
     assert graph.get(AssetKey("published_marts")).parent_keys == marts | {AssetKey("validation_results")}
 
@@ -32,7 +32,7 @@ def test_no_check_stops_the_run():
     """A failed check holds back the marts it judged in the publish step; it never stops the run."""
     graph = defs.resolve_asset_graph()
     gx_checks = [k for k in graph.asset_check_keys if k.name.startswith("gx_")]
-    assert len(gx_checks) == 9 and all(k.asset_key.path[0] == "marts" for k in gx_checks)
+    assert len(gx_checks) == 10 and all(k.asset_key.path[0] == "marts" for k in gx_checks)
     assert [k for k in graph.asset_check_keys if graph.get_check_spec(k).blocking] == []
 
 

@@ -113,9 +113,10 @@ def test_the_published_file_holds_only_marts(published):
                       "dim_programma", "dim_taakveld", "dim_taakveld_crosswalk", "fct_financien",
                       "rpt_financien_aansluiting", "rpt_financien_doelstelling", "rpt_programma_totalen",
                       "dim_indicator", "dim_bron", "dim_indicator_doelstelling", "fct_indicatorwaarde",
-                      "rpt_indicator_scorecard", "fct_enquete_respondent", "rpt_enquete_resultaat", "fct_enquete_antwoord",
+                      "rpt_indicator_scorecard", "rpt_indicator_streefwaarde_dekking", "fct_enquete_respondent",
+                      "rpt_enquete_resultaat", "fct_enquete_antwoord",
                       "dim_enquete_vraag", "dim_enquete_antwoord", "dim_enquete_uitkomst", "dim_wijk",
-                      "dim_leeftijdsklasse", "publicatie"}
+                      "dim_leeftijdsklasse", "publicatie", "publicatie_mart"}
     assert query(published, "SELECT DISTINCT schema_name FROM duckdb_tables()") == [("main",)]
 
 

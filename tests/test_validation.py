@@ -27,7 +27,7 @@ def test_every_suite_validates_a_mart_that_exists(tmp_path):
              if n["resource_type"] == "model" and n["config"].get("schema") == "marts"}
     assert set(SUITES) == {"financien_regels", "financien_doelstelling", "programma_totalen", "financien_aansluiting",
                            "indicatorwaarden", "indicator_scorecard", "enquete_resultaten", "enquete_respondenten",
-                           "enquete_antwoorden"}
+                           "enquete_antwoorden", "rpt_indicator_streefwaarde_dekking"}
     assert {suite.asset for suite in SUITES.values()} <= marts
     assert all(suite.blocking for suite in SUITES.values())
 
