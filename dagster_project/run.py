@@ -13,12 +13,10 @@ import sys
 
 from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance, ExecuteInProcessResult
 
+from .defs.resources import is_disk_full
 from .lock import WarehouseBusy
 from .settings import WarehousePaths
 from .sources import CONTRACTS
-
-# How a full disk shows in an error message (ENOSPC; EFBIG under a file size limit).
-DISK_FULL = ("No space left on device", "[Errno 28]", "File too large", "[Errno 27]")
 
 
 def run_config(paths: WarehousePaths | None = None, log_level: str = "WARNING") -> dict:
@@ -56,7 +54,7 @@ def _failures(result: ExecuteInProcessResult) -> list[str]:
         where = event.step_key or "run"
         if any(c.cls_name == WarehouseBusy.__name__ for c in _causes(error)):
             where = "not started"
-        elif any(marker in c.message for c in _causes(error) for marker in DISK_FULL):
+        elif any(is_disk_full(c.message) for c in _causes(error)):
             message += ("\n    The disk is full: free space where the warehouse writes and run again; "
                         "the published release was not changed.")
         line = f"  {where}: {message}"

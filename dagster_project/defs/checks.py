@@ -24,7 +24,7 @@ from ..release import Failure, write_failures
 from ..settings import EXPECTATIONS_DIR
 from ..validation import Outcome, load_suites, run_suite
 from .dbt import mart_asset_keys, release_graph, warehouse_dbt_assets
-from .resources import WarehouseResource
+from .resources import WarehouseResource, no_retry_on_a_full_disk
 
 SUITES = load_suites(EXPECTATIONS_DIR)
 FAILURES_FILE = "gx_failures.json"
@@ -87,14 +87,16 @@ def validation_results(context: AssetExecutionContext, warehouse: WarehouseResou
     mart_ids = release_graph().mart_ids
     failures = []
     for suite in SUITES:
-        outcome = run_suite(suite, paths.build_db, paths.validation_dir, context.run.run_id)
+        with no_retry_on_a_full_disk():
+            outcome = run_suite(suite, paths.build_db, paths.validation_dir, context.run.run_id)
         for failure in outcome.failed_errors + outcome.failed_warnings:
             context.log.warning(f"{suite.name}: {_summary(failure)}")
         if outcome.failed_errors and suite.blocking:
             failures.append(_failure(outcome, mart_ids[suite.asset]))
         yield _check_result(outcome)
         fault_point("checks")
-    write_failures(run_dir / FAILURES_FILE, failures)
+    with no_retry_on_a_full_disk():
+        write_failures(run_dir / FAILURES_FILE, failures)
     yield MaterializeResult(asset_key="validation_results", metadata={
         "suites": len(SUITES),
         "failed": MetadataValue.json({f.check: f.reason for f in failures}),

@@ -11,7 +11,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_as
 
 from ..faults import fault_point
 from ..release import ReleaseGraph, dbt_test_failures, write_failures
-from .resources import WarehouseResource, dbt_project
+from .resources import WarehouseResource, dbt_project, no_retry_on_a_full_disk
 
 FAILURES_FILE = "dbt_failures.json"
 
@@ -45,6 +45,11 @@ def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, wa
     paths = warehouse.paths()
     # The dbt profile reads the build file's location from the environment.
     os.environ["WAREHOUSE_BUILD_DB"] = str(paths.build_db)
+    with no_retry_on_a_full_disk():
+        yield from _build_and_test(context, dbt, paths)
+
+
+def _build_and_test(context: AssetExecutionContext, dbt: DbtCliResource, paths):
     # Seeds, models and unit tests: a failure here is a defect of the project and stops the run.
     for event in dbt.cli(["build", "--exclude-resource-type", "test"], context=context).stream():
         yield event

@@ -11,7 +11,7 @@ from dagster import AssetExecutionContext, Backoff, MaterializeResult, MetadataV
 from ..publish import publish
 from ..release import Failure, read_failures
 from . import checks, dbt
-from .resources import WarehouseResource, dbt_project
+from .resources import WarehouseResource, dbt_project, no_retry_on_a_full_disk
 
 
 def _run_lineage(context: AssetExecutionContext) -> list[str]:
@@ -47,7 +47,9 @@ def this_runs_failures(context: AssetExecutionContext, validation_dir: Path) -> 
 def published_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     paths = warehouse.paths()
     held_back = dbt.release_graph().hold_back(this_runs_failures(context, paths.validation_dir))
-    release = publish(paths.build_db, paths.published_db, context.run.run_id, dbt_project.manifest_path, held_back)
+    with no_retry_on_a_full_disk():
+        release = publish(paths.build_db, paths.published_db, context.run.run_id, dbt_project.manifest_path,
+                          held_back)
     for mart in release.not_fresh:
         context.log.warning(f"{mart.mart} {mart.status}"
                             + (f" at run {mart.run_id}" if mart.run_id else "") + f": {mart.reason}")

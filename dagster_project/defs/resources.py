@@ -1,9 +1,11 @@
 """Resources: where the warehouse reads and writes, and the dbt project."""
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from dagster import ConfigurableResource, DagsterInstance, DagsterRunStatus, InitResourceContext
+from dagster import ConfigurableResource, DagsterInstance, DagsterRunStatus, Failure, InitResourceContext
 from dagster_dbt import DbtCliResource, DbtProject
 from pydantic import Field, PrivateAttr
 
@@ -11,6 +13,23 @@ from ..lock import NightlyLock
 from ..settings import DBT_PROJECT_DIR, WarehousePaths
 
 _DEFAULTS = WarehousePaths.from_env()
+# How a full disk shows in an error message (ENOSPC; EFBIG under a file size limit).
+DISK_FULL = ("No space left on device", "[Errno 28]", "File too large", "[Errno 27]")
+
+
+def is_disk_full(message: str) -> bool:
+    return any(marker in message for marker in DISK_FULL)
+
+
+@contextmanager
+def no_retry_on_a_full_disk() -> Iterator[None]:
+    """A full disk is no reason to try the step again in a few seconds: fail it at once."""
+    try:
+        yield
+    except Exception as error:
+        if is_disk_full(str(error)):
+            raise Failure(f"The disk is full: {error}", allow_retries=False) from error
+        raise
 
 
 class WarehouseResource(ConfigurableResource):
