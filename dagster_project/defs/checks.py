@@ -22,7 +22,7 @@ from dagster_dbt import get_asset_key_for_model
 from ..faults import fault_point
 from ..release import Failure, write_failures
 from ..settings import EXPECTATIONS_DIR
-from ..validation import Outcome, load_suites, run_suite
+from ..validation import Outcome, load_suites, reset_gx_configuration, run_suite
 from .dbt import mart_asset_keys, release_graph, warehouse_dbt_assets
 from .resources import WarehouseResource, no_retry_on_a_full_disk
 
@@ -85,6 +85,7 @@ def validation_results(context: AssetExecutionContext, warehouse: WarehouseResou
     paths = warehouse.paths()
     run_dir = paths.validation_dir / context.run.run_id
     mart_ids = release_graph().mart_ids
+    reset_gx_configuration(paths.validation_dir)
     failures = []
     for suite in SUITES:
         with no_retry_on_a_full_disk():
