@@ -1,7 +1,7 @@
 """Run the Great Expectations suites in expectations/ against the built marts.
 
 Each suite is a GX 1.x expectation suite stored as JSON. Its `meta` says which
-mart it validates (`asset`), whether a failure stops publishing (`blocking`)
+mart it validates (`asset`), whether an error holds back that mart (`blocking`)
 and which SQL query produces the batch (`query`, run on the build file). The
 batch is read from DuckDB into DataFrames of at most BATCH_ROWS rows and
 validated with GX's pandas engine, in a file-backed GX project that also
