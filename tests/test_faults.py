@@ -37,9 +37,15 @@ class Warehouse:
     @classmethod
     def create(cls, root: Path, landing: Path, warehouse_dir: Path | None = None,
                published_db: Path | None = None) -> Warehouse:
+        from dagster import DagsterInstance
+        from dagster._core.instance.ref import InstanceRef
+
         home = root / "dagster"
         home.mkdir(parents=True)
         shutil.copy(REPO_ROOT / "dagster_project" / "dagster.yaml", home)
+        # Set up the instance's storage once, as `make setup` and a first run do, so that two runs
+        # started at once meet on the warehouse and not in creating Dagster's own tables.
+        DagsterInstance.from_ref(InstanceRef.from_dir(str(home))).dispose()
         warehouse_dir = warehouse_dir or root / "warehouse"
         return cls(WarehousePaths(landing, warehouse_dir, published_db or warehouse_dir / "marts.duckdb"), home)
 
@@ -254,5 +260,6 @@ def test_a_full_disk_stops_the_run_with_a_clear_message_and_the_release_stays(tm
     assert warehouse.run().returncode == 0
     after = release(warehouse.paths)
     assert after["loads"] == [("financien_GM0637_2021_rekening.csv", "loaded"),
-                              ("financien_GM0637_2022_rekening.csv", "loaded"), ("gemeentetotalen_GM0637.csv", "loaded")]
+                              ("financien_GM0637_2022_rekening.csv", "loaded"),
+                              ("gemeentetotalen_GM0637.csv", "loaded")]
     assert leftovers(warehouse.paths) == []

@@ -102,7 +102,8 @@ def partial_indicators(warehouse):
     deliver_indicators(warehouse, "indicatoren_GM0637_2025.csv",
                        *(indicator("JH_UNIEK", year, "realisatie", value)
                          for year, value in ((2019, "4.512"), (2020, "4.437"), (2021, "4.548"))),
-                       indicator("JH_UNIEK", 2025, "begroting", "4.900"), indicator("JH_UNIEK", 2026, "begroting", "4.800"))
+                       indicator("JH_UNIEK", 2025, "begroting", "4.900"),
+                       indicator("JH_UNIEK", 2026, "begroting", "4.800"))
     return run_nightly(warehouse)
 
 
