@@ -84,7 +84,7 @@ def _not_fresh_note(mart: dict | None) -> str:
     return f": {mart['reason']}"
 
 
-def summarise(result: ExecuteInProcessResult, paths: WarehousePaths) -> tuple[str, bool]:
+def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=CONTRACTS) -> tuple[str, bool]:
     """The run summary, and whether every mart was published fresh."""
     lines = [f"Nightly run {result.run_id}: {'succeeded' if result.success else 'FAILED'}", ""]
     failures = _failures(result)
@@ -97,17 +97,19 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths) -> tuple[st
         materialized[materialization.asset_key.to_user_string()] = {
             k: v.value for k, v in materialization.metadata.items()
         }
-    for source in (contract.source for contract in CONTRACTS):
+    for source in (contract.source for contract in contracts):
         meta = materialized.get(source)
         if meta is None:
             lines.append(f"  {source:<26} not run")
             continue
+        skipped = f", skipped {meta['files_skipped']}" if meta.get("files_skipped") else ""
         lines.append(
             f"  {source:<26} loaded {meta['files_loaded']}, quarantined {meta['files_quarantined']}, "
-            f"unchanged {meta['files_unchanged']}, rows loaded {meta['rows_loaded']}"
+            f"unchanged {meta['files_unchanged']}{skipped}, rows loaded {meta['rows_loaded']}"
         )
-        if meta.get("files_quarantined"):
-            lines.append("    " + str(meta["quarantined"]).replace("\n", "\n    "))
+        for listing in ("quarantined", "skipped"):
+            if meta.get(f"files_{listing}"):
+                lines.append("    " + str(meta[listing]).replace("\n", "\n    "))
         if meta.get("source_problem"):
             lines.append(f"    {meta['source_problem']}")
     lines.append(f"  load log and quarantine: {paths.loads_db}")
@@ -129,6 +131,13 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths) -> tuple[st
         lines += _published_lines(published, paths)
     else:
         lines.append(f"NOT published: the last good marts (if any) stay in place at {paths.published_db}")
+
+    report = materialized.get("programma_rapport")
+    lines.append("")
+    if report:
+        lines.append(f"Report: {report['path']} ({report['pages']} pages, {report['charts']} charts)")
+    else:
+        lines.append(f"Report NOT rebuilt: the last report (if any) stays in place at {paths.report_dir}")
     return "\n".join(lines), bool(published) and result.success and not published.get("not_fresh")
 
 

@@ -25,8 +25,8 @@ from dagster_project.settings import REPO_ROOT, SAMPLE_LANDING_DIR, WarehousePat
 
 from .conftest import query
 
-LEDGER = SAMPLE_LANDING_DIR / "finance" / "ledger"
-TOTALS = SAMPLE_LANDING_DIR / "finance" / "municipal_totals" / "gemeentetotalen_GM0637.csv"
+LEDGER = SAMPLE_LANDING_DIR / "financien" / "grootboek"
+TOTALS = SAMPLE_LANDING_DIR / "financien" / "gemeentetotalen" / "gemeentetotalen_GM0637.csv"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ never blocked by (nor disturbing) an analyst's open read-only connection."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import textwrap
@@ -12,9 +11,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.publish import publish
+from dagster_project.publication.files import publish
+from dagster_project.publication.release import ReleaseGraph
 
 from .conftest import query
+
+MARTS = ["dim_y", "fct_x"]
 
 VENV = Path(sys.executable).parent.parent
 # The CLIs of the DuckDB versions that BI drivers embed today (installed by `make setup`).
@@ -42,7 +44,7 @@ def test_only_the_marts_are_published(tmp_path, build):
     published = tmp_path / "out" / "marts.duckdb"
     published.parent.mkdir()
     (published.parent / ".marts.duckdb.0123.tmp").write_bytes(b"left by an interrupted publish")
-    assert publish(build, published, run_id="r1").counts == {"dim_y": 1, "fct_x": 3}
+    assert publish(build, published, "r1", MARTS).counts == {"dim_y": 1, "fct_x": 3}
     assert query(published, "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 2") == [
         ("main", "dim_y"), ("main", "fct_x"), ("main", "publicatie"), ("main", "publicatie_mart")]
     assert query(published, "SELECT run_id, tabellen, is_volledig FROM publicatie") == [
@@ -57,7 +59,7 @@ def test_only_the_marts_are_published(tmp_path, build):
 def test_published_file_opens_read_only_in_duckdb_1_4_and_1_5(tmp_path, build, version):
     cli = DUCKDB_CLIS[version]
     published = tmp_path / "marts.duckdb"
-    publish(build, published, run_id="r1")
+    publish(build, published, "r1", MARTS)
     assert subprocess.run([cli, "--version"], capture_output=True, text=True, check=True).stdout.startswith(version)
     result = subprocess.run([cli, "-readonly", "-csv", str(published), "-c", "SELECT count(*) FROM fct_x"],
                             capture_output=True, text=True)
@@ -67,7 +69,7 @@ def test_published_file_opens_read_only_in_duckdb_1_4_and_1_5(tmp_path, build, v
 
 def test_a_reader_never_blocks_a_publish_and_never_sees_a_mix(tmp_path, build):
     published = tmp_path / "marts.duckdb"
-    publish(build, published, run_id="r1")
+    publish(build, published, "r1", MARTS)
     # An analyst opens the published file read-only and keeps the connection open.
     reader = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
@@ -82,7 +84,7 @@ def test_a_reader_never_blocks_a_publish_and_never_sees_a_mix(tmp_path, build):
     try:
         assert reader.stdout.readline().strip() == "3"
         build_file(build, rows=5)  # the nightly build changes
-        assert publish(build, published, run_id="r2").counts == {"dim_y": 1, "fct_x": 5}
+        assert publish(build, published, "r2", MARTS).counts == {"dim_y": 1, "fct_x": 5}
         # The open connection still sees the old version, whole; a new one sees the new version.
         reader.stdin.write("\n")
         reader.stdin.flush()
@@ -95,25 +97,25 @@ def test_a_reader_never_blocks_a_publish_and_never_sees_a_mix(tmp_path, build):
 
 def test_a_failed_publish_leaves_the_published_file_as_it_was(tmp_path, build):
     published = tmp_path / "marts.duckdb"
-    publish(build, published, run_id="good")
+    publish(build, published, "good", MARTS)
     with duckdb.connect(str(build)) as con:
         con.execute("DROP SCHEMA marts CASCADE")
-    with pytest.raises(RuntimeError, match="nothing to publish"):
-        publish(build, published, run_id="bad")
+    with pytest.raises(RuntimeError, match="marts missing .*: dim_y, fct_x; nothing published"):
+        publish(build, published, "bad", MARTS)
     assert query(published, "SELECT run_id FROM publicatie") == [("good",)]
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_load_log_and_quarantine_are_published_for_data_stewards(paths, ledger_dir):
     from dagster_project.ingest.loading import load_source
-    from dagster_project.publish import publish_loads
-    from dagster_project.sources.finance import LEDGER
+    from dagster_project.publication.files import publish_loads
+    from dagster_project.sources.financien import GROOTBOEK
 
     from .conftest import ledger_line, write_csv
 
     write_csv(ledger_dir / "a_good.csv", [ledger_line()])
     write_csv(ledger_dir / "b_bad.csv", [ledger_line(bedrag="1,80535713509409E+17%")])
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     publish_loads(paths.build_db, paths.loads_db)
     assert query(paths.loads_db, "SELECT file_name, status FROM load_log") == [
         ("a_good.csv", "loaded"), ("b_bad.csv", "quarantined")]
@@ -122,7 +124,7 @@ def test_load_log_and_quarantine_are_published_for_data_stewards(paths, ledger_d
     # A steward reading it does not block the next load and publish.
     with duckdb.connect(str(paths.loads_db), read_only=True):
         write_csv(ledger_dir / "c_good.csv", [ledger_line(jaar="2020")])
-        load_source(LEDGER, paths)
+        load_source(GROOTBOEK, paths)
         publish_loads(paths.build_db, paths.loads_db)
     assert query(paths.loads_db, "SELECT count(*) FROM load_log") == [(3,)]
 
@@ -137,18 +139,16 @@ def marts_file(path: Path, **tables: str) -> Path:
     return path
 
 
-def star_manifest(tmp_path: Path) -> Path:
-    """A dbt manifest with marts dim_y and fct_x, fct_x.gemeente_code referring to dim_y (a relationships test)."""
+def star_graph() -> ReleaseGraph:
+    """Marts dim_y and fct_x as a dbt manifest has them, fct_x.gemeente_code referring to dim_y."""
     test = {"name": "relationships_fct_x_gemeente_code", "resource_type": "test", "attached_node": "model.p.fct_x",
             "test_metadata": {"name": "relationships", "kwargs": {
                 "column_name": "gemeente_code", "to": "ref('dim_y')", "field": "gemeente_code"}},
             "config": {"where": None}, "depends_on": {"nodes": ["model.p.dim_y", "model.p.fct_x"]}}
     nodes = {f"model.p.{name}": {"name": name, "resource_type": "model", "config": {"schema": "marts"},
                                  "description": f"mart {name}", "columns": {}} for name in ("dim_y", "fct_x")}
-    path = tmp_path / "manifest.json"
-    path.write_text(json.dumps({"nodes": {**nodes, "test.p.rel": test}, "sources": {},
-                                "child_map": {"model.p.dim_y": ["test.p.rel"], "model.p.fct_x": ["test.p.rel"]}}))
-    return path
+    return ReleaseGraph.from_manifest({"nodes": {**nodes, "test.p.rel": test}, "sources": {},
+                                       "child_map": {"model.p.dim_y": ["test.p.rel"], "model.p.fct_x": ["test.p.rel"]}})
 
 
 def parquet_rows(published: Path, mart: str) -> int:
@@ -157,11 +157,11 @@ def parquet_rows(published: Path, mart: str) -> int:
 
 def test_a_held_back_mart_keeps_its_last_good_release_next_to_the_fresh_ones(tmp_path, build):
     published = tmp_path / "out" / "marts.duckdb"
-    first = publish(build, published, run_id="r1")
+    first = publish(build, published, "r1", MARTS)
     build_file(build, rows=5)
     with duckdb.connect(str(build)) as con:
         con.execute("UPDATE marts.dim_y SET gemeente_code = 'GM0638'")
-    second = publish(build, published, run_id="r2", held_back={"fct_x": "suite x failed"})
+    second = publish(build, published, "r2", MARTS, held_back={"fct_x": "suite x failed"})
     assert second.counts == {"dim_y": 1, "fct_x": 3}
     assert query(published, "SELECT (SELECT count(*) FROM fct_x), (SELECT gemeente_code FROM dim_y)") == [(3, "GM0638")]
     assert parquet_rows(published, "fct_x") == 3 and parquet_rows(published, "dim_y") == 1
@@ -170,17 +170,17 @@ def test_a_held_back_mart_keeps_its_last_good_release_next_to_the_fresh_ones(tmp
                                               ("fct_x", "held back", "suite x failed", "r1", first.published_at, 3)]
     assert query(published, "SELECT run_id, is_volledig FROM publicatie") == [("r2", False)]
     # Held back again: it still comes from the run that published it.
-    publish(build, published, run_id="r3", held_back={"fct_x": "suite x failed again"})
+    publish(build, published, "r3", MARTS, held_back={"fct_x": "suite x failed again"})
     assert query(published, "SELECT run_id, gepubliceerd_op, reden FROM publicatie_mart WHERE mart = 'fct_x'") == [
         ("r1", first.published_at, "suite x failed again")]
-    publish(build, published, run_id="r4")
+    publish(build, published, "r4", MARTS)
     assert query(published, "SELECT count(*) FROM fct_x") == [(5,)]
     assert query(published, "SELECT DISTINCT status FROM publicatie_mart") == [("fresh",)]
 
 
 def test_a_first_release_without_a_good_mart_publishes_the_rest_and_says_it_is_missing(tmp_path, build):
     published = tmp_path / "marts.duckdb"
-    release = publish(build, published, run_id="r1", held_back={"fct_x": "suite x failed"})
+    release = publish(build, published, "r1", MARTS, held_back={"fct_x": "suite x failed"})
     assert release.counts == {"dim_y": 1}
     assert {r[0] for r in query(published, "SELECT table_name FROM duckdb_tables()")} == {
         "dim_y", "publicatie", "publicatie_mart"}
@@ -190,13 +190,13 @@ def test_a_first_release_without_a_good_mart_publishes_the_rest_and_says_it_is_m
 
 
 def test_a_fresh_mart_never_refers_to_a_key_that_a_held_back_dimension_lacks(tmp_path):
-    build, published, manifest = tmp_path / "build.duckdb", tmp_path / "marts.duckdb", star_manifest(tmp_path)
+    build, published, graph = tmp_path / "build.duckdb", tmp_path / "marts.duckdb", star_graph()
     marts_file(build, dim_y="SELECT 'GM0637' AS gemeente_code", fct_x="SELECT 'GM0637' AS gemeente_code")
-    publish(build, published, "r1", manifest)
+    publish(build, published, "r1", graph)
     # A new gemeente in both; the dimension's check fails.
     marts_file(build, dim_y="SELECT unnest(['GM0637', 'GM0638']) AS gemeente_code",
                fct_x="SELECT unnest(['GM0637', 'GM0638']) AS gemeente_code")
-    release = publish(build, published, "r2", manifest, held_back={"dim_y": "suite y failed"})
+    release = publish(build, published, "r2", graph, held_back={"dim_y": "suite y failed"})
     assert [(m.mart, m.status, m.run_id) for m in release.marts] == [("dim_y", "held back", "r1"),
                                                                      ("fct_x", "held back", "r1")]
     assert "fct_x.gemeente_code refers to dim_y.gemeente_code values that dim_y of this release lacks" in \
@@ -204,17 +204,17 @@ def test_a_fresh_mart_never_refers_to_a_key_that_a_held_back_dimension_lacks(tmp
     # Without the new gemeente in the fact, the fact publishes fresh next to the held-back dimension.
     marts_file(build, dim_y="SELECT unnest(['GM0637', 'GM0638']) AS gemeente_code",
                fct_x="SELECT 'GM0637' AS gemeente_code UNION ALL SELECT NULL")
-    release = publish(build, published, "r3", manifest, held_back={"dim_y": "suite y failed"})
+    release = publish(build, published, "r3", graph, held_back={"dim_y": "suite y failed"})
     assert [(m.mart, m.status, m.rows) for m in release.marts] == [("dim_y", "held back", 1), ("fct_x", "fresh", 2)]
 
 
 def test_a_held_back_mart_never_refers_to_a_key_that_a_fresh_dimension_lacks(tmp_path):
-    build, published, manifest = tmp_path / "build.duckdb", tmp_path / "marts.duckdb", star_manifest(tmp_path)
+    build, published, graph = tmp_path / "build.duckdb", tmp_path / "marts.duckdb", star_graph()
     marts_file(build, dim_y="SELECT unnest(['GM0637', 'GM0638']) AS gemeente_code",
                fct_x="SELECT 'GM0638' AS gemeente_code")
-    publish(build, published, "r1", manifest)
+    publish(build, published, "r1", graph)
     marts_file(build, dim_y="SELECT 'GM0637' AS gemeente_code", fct_x="SELECT 'GM0637' AS gemeente_code")
-    release = publish(build, published, "r2", manifest, held_back={"fct_x": "suite x failed"})
+    release = publish(build, published, "r2", graph, held_back={"fct_x": "suite x failed"})
     assert [(m.mart, m.status) for m in release.marts] == [("dim_y", "held back"), ("fct_x", "held back")]
     assert release.marts[0].reason.startswith("fct_x.gemeente_code refers to dim_y.gemeente_code values that the "
                                               "fresh dim_y lacks")
@@ -222,23 +222,23 @@ def test_a_held_back_mart_never_refers_to_a_key_that_a_fresh_dimension_lacks(tmp
 
 
 def test_a_fact_that_refers_to_a_missing_dimension_is_missing_too(tmp_path):
-    build, published, manifest = tmp_path / "build.duckdb", tmp_path / "marts.duckdb", star_manifest(tmp_path)
+    build, published, graph = tmp_path / "build.duckdb", tmp_path / "marts.duckdb", star_graph()
     marts_file(build, dim_y="SELECT 'GM0637' AS gemeente_code", fct_x="SELECT 'GM0637' AS gemeente_code")
-    with pytest.raises(RuntimeError, match="nothing to publish"):
-        publish(build, published, "r1", manifest, held_back={"dim_y": "suite y failed"})
+    with pytest.raises(RuntimeError, match="nothing published"):
+        publish(build, published, "r1", graph, held_back={"dim_y": "suite y failed"})
     assert not published.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_leftovers_of_an_interrupted_publish_are_cleared_by_the_next(tmp_path, build):
     published = tmp_path / "marts.duckdb"
-    publish(build, published, run_id="r1")
+    publish(build, published, "r1", MARTS)
     for leftover in (".marts.duckdb.0123.tmp", ".marts.duckdb.0123.tmp.wal"):
         (tmp_path / leftover).write_bytes(b"x")
     (tmp_path / ".parquet.0123").mkdir()
     (tmp_path / ".parquet.4567").symlink_to((tmp_path / "parquet").resolve().name)
-    publish(build, published, run_id="r2")
-    publish(build, published, run_id="r3")
+    publish(build, published, "r2", MARTS)
+    publish(build, published, "r3", MARTS)
     hidden = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
     # The current Parquet release and the one before it (a reader may still be reading it).
     assert len(hidden) == 2 and all(name.startswith(".parquet.") for name in hidden)

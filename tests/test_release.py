@@ -12,10 +12,10 @@ from decimal import Decimal
 import pytest
 
 from dagster_project.ingest.loading import connect, ensure_tables
-from dagster_project.release import Failure, ReleaseGraph, dbt_test_failures
+from dagster_project.publication.release import Failure, ReleaseGraph, dbt_test_failures
 from dagster_project.run import summarise
 from dagster_project.settings import DBT_PROJECT_DIR, SAMPLE_LANDING_DIR, WarehousePaths
-from dagster_project.sources.indicators import VALUES
+from dagster_project.sources.indicatoren import WAARDEN
 
 from .conftest import query, run_nightly, write_csv
 
@@ -35,10 +35,10 @@ def uid(name: str) -> str:
 # --- the graph --------------------------------------------------------------------------------
 
 def test_a_failed_indicator_check_holds_back_only_the_indicator_marts():
-    for failing in ("stg_indicators__values", "fct_indicatorwaarde"):
+    for failing in ("stg_indicatoren__waarden", "fct_indicatorwaarde"):
         held = GRAPH.hold_back([Failure(uid(failing), "a_check", "it failed")])
         assert set(held) == INDICATOR_MARTS, failing
-    held = GRAPH.hold_back([Failure(uid("rpt_indicator_scorecard"), "gx_indicator_scorecard", "it failed")])
+    held = GRAPH.hold_back([Failure(uid("rpt_indicator_scorecard"), "gx_rpt_indicator_scorecard", "it failed")])
     assert held == {"rpt_indicator_scorecard": "it failed",
                     "rpt_indicator_streefwaarde_dekking": "built from rpt_indicator_scorecard: it failed"}
 
@@ -76,11 +76,11 @@ def indicator(indicator_code: str, jaar: int, waardetype: str, waarde: str, peil
 
 def deliver_ledger(paths: WarehousePaths, year: int) -> None:
     name = f"financien_GM0637_{year}_rekening.csv"
-    shutil.copy(SAMPLE_LANDING_DIR / "finance" / "ledger" / name, paths.landing_dir / "finance" / "ledger" / name)
+    shutil.copy(SAMPLE_LANDING_DIR / "financien" / "grootboek" / name, paths.landing_dir / "financien" / "grootboek")
 
 
 def deliver_indicators(paths: WarehousePaths, name: str, *lines: dict) -> None:
-    write_csv(paths.landing_dir / "indicators" / "values" / name, list(lines), header=HEADER)
+    write_csv(paths.landing_dir / "indicatoren" / "waarden" / name, list(lines), header=HEADER)
 
 
 def marts(paths: WarehousePaths) -> dict[str, tuple]:
@@ -91,7 +91,7 @@ def marts(paths: WarehousePaths) -> dict[str, tuple]:
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> WarehousePaths:
     root = tmp_path_factory.mktemp("release")
-    (root / "landing" / "finance" / "ledger").mkdir(parents=True)
+    (root / "landing" / "financien" / "grootboek").mkdir(parents=True)
     return WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
 
 
@@ -159,21 +159,21 @@ def test_a_failing_indicator_value_holds_back_the_indicator_marts_and_finance_st
 
 def test_a_first_run_publishes_what_passed_and_says_what_is_missing(tmp_path):
     paths = WarehousePaths(tmp_path / "landing", tmp_path / "warehouse", tmp_path / "warehouse" / "marts.duckdb")
-    (paths.landing_dir / "finance" / "ledger").mkdir(parents=True)
+    (paths.landing_dir / "financien" / "grootboek").mkdir(parents=True)
     deliver_ledger(paths, 2021)
     # A percentage of 150 that got past the loader's contract (written straight into raw, as a loader
     # defect would): the blocking suite on fct_indicatorwaarde catches it.
     with connect(paths.build_db) as con:
-        ensure_tables(con, VALUES)
-        con.execute(f"INSERT INTO {VALUES.raw_table} VALUES (1, 'x.csv', 2, now(), 'GM0637', 'JH_3JAAR', 2021, "
+        ensure_tables(con, WAARDEN)
+        con.execute(f"INSERT INTO {WAARDEN.raw_table} VALUES (1, 'x.csv', 2, now(), 'GM0637', 'JH_3JAAR', 2021, "
                     "'realisatie', 150, NULL, NULL, DATE '2022-01-27', 'test')")
     result = run_nightly(paths)
     assert result.success
     published = marts(paths)
     status, reason, run_id = published["fct_indicatorwaarde"]
     assert (status, run_id) == ("missing", None)
-    assert reason.startswith("Great Expectations suite indicatorwaarden failed: Percentages lie in [0, 100] (1 row(s), "
-                             "e.g. 150")
+    assert reason.startswith("Great Expectations suite fct_indicatorwaarde failed: Percentages lie in [0, 100] "
+                             "(1 row(s), e.g. 150")
     assert {m for m, (status, _, _) in published.items() if status == "missing"} == INDICATOR_MARTS
     assert {m for m, (status, _, _) in published.items() if status == "fresh"} == set(GRAPH.marts) - INDICATOR_MARTS
     tables = {t for (t,) in query(paths.published_db, "SELECT table_name FROM duckdb_tables()")}

@@ -20,10 +20,10 @@ from dagster import (
 from dagster_dbt import get_asset_key_for_model
 
 from ..faults import fault_point
-from ..release import Failure, write_failures
+from ..publication.release import Failure, release_graph, write_failures
 from ..settings import EXPECTATIONS_DIR
 from ..validation import Outcome, load_suites, reset_gx_configuration, run_suite
-from .dbt import mart_asset_keys, release_graph, warehouse_dbt_assets
+from .dbt import mart_asset_keys, warehouse_dbt_assets
 from .resources import WarehouseResource, no_retry_on_a_full_disk
 
 SUITES = load_suites(EXPECTATIONS_DIR)

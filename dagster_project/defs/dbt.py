@@ -1,16 +1,16 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate and marts, with dbt tests as checks."""
 
-import json
 import os
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, Backoff, RetryPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from ..faults import fault_point
-from ..release import ReleaseGraph, dbt_test_failures, write_failures
+from ..manifest import manifest, mart_names
+from ..publication.release import dbt_test_failures, write_failures
+from ..settings import WarehousePaths
 from .resources import WarehouseResource, dbt_project, no_retry_on_a_full_disk
 
 FAILURES_FILE = "dbt_failures.json"
@@ -26,7 +26,7 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 
     def get_asset_check_spec(self, asset_spec, manifest, unique_id, project) -> AssetCheckSpec | None:
         """dbt tests are checks that never stop the run: the publish step holds back the marts
-        built from what a failed test judged (release.py) and publishes the others."""
+        built from what a failed test judged (publication/release.py) and publishes the others."""
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
         if spec is None:
             return None
@@ -49,7 +49,7 @@ def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, wa
         yield from _build_and_test(context, dbt, paths)
 
 
-def _build_and_test(context: AssetExecutionContext, dbt: DbtCliResource, paths):
+def _build_and_test(context: AssetExecutionContext, dbt: DbtCliResource, paths: WarehousePaths):
     # Seeds, models and unit tests: a failure here is a defect of the project and stops the run.
     for event in dbt.cli(["build", "--exclude-resource-type", "test"], context=context).stream():
         yield event
@@ -66,24 +66,8 @@ def _build_and_test(context: AssetExecutionContext, dbt: DbtCliResource, paths):
     write_failures(paths.validation_dir / context.run.run_id / FAILURES_FILE, failures)
 
 
-@cache
-def manifest() -> dict:
-    return json.loads(dbt_project.manifest_path.read_text())
-
-
-@cache
-def release_graph() -> ReleaseGraph:
-    """The marts and what each is built from, from the dbt manifest."""
-    return ReleaseGraph.from_manifest(manifest())
-
-
-def mart_model_names() -> list[str]:
-    """All models in the marts schema: what gets published."""
-    return list(release_graph().marts)
-
-
 def mart_asset_keys() -> list[AssetKey]:
-    return [get_asset_key_for_model([warehouse_dbt_assets], name) for name in mart_model_names()]
+    return [get_asset_key_for_model([warehouse_dbt_assets], name) for name in mart_names()]
 
 
 ASSETS = [warehouse_dbt_assets]

@@ -1,17 +1,17 @@
 """Publish the marts to the analyst-facing file after the build and its checks.
 
 The marts that a failed check judged, and the marts built from them, are held
-back at their last good release; the others publish fresh (release.py).
+back at their last good release; the others publish fresh (publication/release.py).
 """
 
 from pathlib import Path
 
 from dagster import AssetExecutionContext, Backoff, MaterializeResult, MetadataValue, RetryPolicy, asset
 
-from ..publish import publish
-from ..release import Failure, read_failures
+from ..publication.files import publish
+from ..publication.release import Failure, read_failures, release_graph
 from . import checks, dbt
-from .resources import WarehouseResource, dbt_project, no_retry_on_a_full_disk
+from .resources import WarehouseResource, no_retry_on_a_full_disk
 
 
 def _run_lineage(context: AssetExecutionContext) -> list[str]:
@@ -46,10 +46,10 @@ def this_runs_failures(context: AssetExecutionContext, validation_dir: Path) -> 
 )
 def published_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     paths = warehouse.paths()
-    held_back = dbt.release_graph().hold_back(this_runs_failures(context, paths.validation_dir))
+    graph = release_graph()
+    held_back = graph.hold_back(this_runs_failures(context, paths.validation_dir))
     with no_retry_on_a_full_disk():
-        release = publish(paths.build_db, paths.published_db, context.run.run_id, dbt_project.manifest_path,
-                          held_back)
+        release = publish(paths.build_db, paths.published_db, context.run.run_id, graph, held_back)
     for mart in release.not_fresh:
         context.log.warning(f"{mart.mart} {mart.status}"
                             + (f" at run {mart.run_id}" if mart.run_id else "") + f": {mart.reason}")
