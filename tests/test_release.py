@@ -18,6 +18,7 @@ from dagster_project.settings import DBT_PROJECT_DIR, SAMPLE_LANDING_DIR, Wareho
 from dagster_project.sources.indicatoren import WAARDEN
 
 from .conftest import query, run_nightly, write_csv
+from .report_html import parse, rows
 
 MANIFEST = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
 GRAPH = ReleaseGraph.from_manifest(MANIFEST)
@@ -130,6 +131,12 @@ def test_missing_targets_warn_and_never_hold_the_release_back(warehouse, partial
     text, ok = summarise(result, warehouse)
     assert ok
     assert "WARN  marts/rpt_indicator_streefwaarde_dekking: gx_rpt_indicator_streefwaarde_dekking" in text
+    # The report's verantwoording lists them.
+    page = parse(warehouse.report_dir / "verantwoording.html")
+    jeugdigen = [r for r in rows(page.find("table", id="ontbrekende-streefwaarden"))
+                 if r[1].startswith("Aantal unieke jeugdigen 0-23 jaar")]
+    assert [(r[0], r[2], r[3]) for r in jeugdigen] == [("GM0637", year, "Programmabegroting 2025 (PB 2025)")
+                                                       for year in ("2027", "2028")]
 
 
 def test_a_failing_indicator_value_holds_back_the_indicator_marts_and_finance_still_updates(
@@ -155,6 +162,12 @@ def test_a_failing_indicator_value_holds_back_the_indicator_marts_and_finance_st
     assert not ok
     assert "3 marts not fresh" in text
     assert f"fct_indicatorwaarde                 5 rows  held back at run {partial_indicators.run_id}: dbt test" in text
+    # The report is rebuilt on the new release, and its verantwoording says what was held back and why.
+    page = parse(warehouse.report_dir / "verantwoording.html")
+    held = {r[0]: r for r in rows(page.find("table", id="marts")) if r[2] != "bijgewerkt"}
+    assert set(held) == INDICATOR_MARTS
+    assert held["fct_indicatorwaarde"][2:4] == ["vastgehouden", partial_indicators.run_id]
+    assert held["fct_indicatorwaarde"][5] == reason
 
 
 def test_a_first_run_publishes_what_passed_and_says_what_is_missing(tmp_path):
