@@ -49,7 +49,7 @@ def test_only_the_marts_are_published(tmp_path, build):
         ("main", "dim_y"), ("main", "fct_x"), ("main", "publicatie"), ("main", "publicatie_mart")]
     assert query(published, "SELECT run_id, tabellen, is_volledig FROM publicatie") == [
         ("r1", '{"dim_y": 1, "fct_x": 3}', True)]
-    assert query(published, "SELECT mart, status, reden, run_id, rijen FROM publicatie_mart ORDER BY 1") == [
+    assert query(published, "SELECT mart, status, reden, run_id, n_rijen FROM publicatie_mart ORDER BY 1") == [
         ("dim_y", "fresh", None, "r1", 1), ("fct_x", "fresh", None, "r1", 3)]
     assert sorted(p.name for p in (tmp_path / "out" / "parquet").iterdir()) == ["dim_y.parquet", "fct_x.parquet"]
     assert [p.name for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")] == []
@@ -165,7 +165,7 @@ def test_a_held_back_mart_keeps_its_last_good_release_next_to_the_fresh_ones(tmp
     assert second.counts == {"dim_y": 1, "fct_x": 3}
     assert query(published, "SELECT (SELECT count(*) FROM fct_x), (SELECT gemeente_code FROM dim_y)") == [(3, "GM0638")]
     assert parquet_rows(published, "fct_x") == 3 and parquet_rows(published, "dim_y") == 1
-    assert query(published, "SELECT mart, status, reden, run_id, gepubliceerd_op, rijen FROM publicatie_mart "
+    assert query(published, "SELECT mart, status, reden, run_id, gepubliceerd_op, n_rijen FROM publicatie_mart "
                             "ORDER BY 1") == [("dim_y", "fresh", None, "r2", second.published_at, 1),
                                               ("fct_x", "held back", "suite x failed", "r1", first.published_at, 3)]
     assert query(published, "SELECT run_id, is_volledig FROM publicatie") == [("r2", False)]
@@ -184,7 +184,7 @@ def test_a_first_release_without_a_good_mart_publishes_the_rest_and_says_it_is_m
     assert release.counts == {"dim_y": 1}
     assert {r[0] for r in query(published, "SELECT table_name FROM duckdb_tables()")} == {
         "dim_y", "publicatie", "publicatie_mart"}
-    assert query(published, "SELECT mart, status, reden, run_id, rijen FROM publicatie_mart ORDER BY 1") == [
+    assert query(published, "SELECT mart, status, reden, run_id, n_rijen FROM publicatie_mart ORDER BY 1") == [
         ("dim_y", "fresh", None, "r1", 1), ("fct_x", "missing", "suite x failed", None, None)]
     assert sorted(p.name for p in (tmp_path / "parquet").iterdir()) == ["dim_y.parquet"]
 

@@ -179,7 +179,7 @@ def _attach_previous(con: duckdb.DuckDBPyConnection, published_db: Path) -> dict
     if MART_PUBLICATION_TABLE in tables:
         return {mart: (run, at) for mart, run, at in con.execute(
             f"SELECT mart, run_id, gepubliceerd_op FROM previous.main.{MART_PUBLICATION_TABLE} "
-            "WHERE rijen IS NOT NULL").fetchall()}
+            "WHERE n_rijen IS NOT NULL").fetchall()}
     # A file published before per-mart provenance existed: every mart comes from its one run.
     run, at = con.execute(f"SELECT run_id, gepubliceerd_op FROM previous.main.{PUBLICATION_TABLE}").fetchone()
     return {table: (run, at) for table in tables - {PUBLICATION_TABLE}}
@@ -266,7 +266,7 @@ def _write_publication(con: duckdb.DuckDBPyConnection, release: Release) -> None
                 f"(else see {MART_PUBLICATION_TABLE}).'")
     con.execute(f"""CREATE TABLE pub.main.{MART_PUBLICATION_TABLE} (
         mart VARCHAR NOT NULL PRIMARY KEY, status VARCHAR NOT NULL, reden VARCHAR, run_id VARCHAR,
-        gepubliceerd_op TIMESTAMP, rijen BIGINT)""")
+        gepubliceerd_op TIMESTAMP, n_rijen BIGINT)""")
     con.executemany(f"INSERT INTO pub.main.{MART_PUBLICATION_TABLE} VALUES (?, ?, ?, ?, ?, ?)",
                     [[m.mart, m.status, m.reason, m.run_id, m.published_at, m.rows] for m in release.marts])
     con.execute(f"COMMENT ON TABLE pub.main.{MART_PUBLICATION_TABLE} IS 'One row per mart: fresh from this "

@@ -95,7 +95,7 @@ final as (
         indicatoren.indicator_naam,
         expected.jaar,
         expected.reden,
-        scorecard.streefwaarde is not null as heeft_streefwaarde,
+        scorecard.streefwaarde is not null as is_streefwaarde_aanwezig,
         scorecard.streefwaarde,
         scorecard.streefwaarde_type
 
