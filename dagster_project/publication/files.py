@@ -41,6 +41,15 @@ STORAGE_VERSION = "v1.4.0"
 PUBLICATION_TABLE = "publicatie"
 MART_PUBLICATION_TABLE = "publicatie_mart"
 FRESH, HELD_BACK, MISSING = "fresh", "held back", "missing"
+MART_PUBLICATION_COLUMNS = {
+    "mart": "The mart. Primary key.",
+    "status": "fresh (from this release's run), held back (the data of an earlier run) or missing (no good "
+              "release yet).",
+    "reden": "Why the mart is not fresh: the failed check, the mart it is built from, or the key it would lack.",
+    "run_id": "The run that published the data of this mart.",
+    "gepubliceerd_op": "When that run published it (UTC).",
+    "n_rijen": "The number of rows of the mart in this file; empty when missing.",
+}
 LOAD_TABLES = {
     "load_log": "One row per load attempt of a delivered file: loaded or quarantined (see docs/sources.md).",
     "quarantine": "One row per problem of a quarantined file: file, line, column, value, reason, expected.",
@@ -227,8 +236,9 @@ def _orphans(con: duckdb.DuckDBPyConnection, rel: Relationship, reasons: dict[st
     refers = f'SELECT count(*) FROM {child} AS c WHERE c."{rel.column}" IS NOT NULL {where}'
     if parent is None or rel.field not in _columns(con, parent):
         return con.execute(refers).fetchone()[0]
-    return con.execute(f'{refers} AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE p."{rel.field}" = c."{rel.column}")'
-                       ).fetchone()[0]
+    # Compared as text: a key's type may differ between the previous release and this build.
+    lacking = f'SELECT 1 FROM {parent} AS p WHERE p."{rel.field}"::VARCHAR = c."{rel.column}"::VARCHAR'
+    return con.execute(f"{refers} AND NOT EXISTS ({lacking})").fetchone()[0]
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
@@ -272,6 +282,8 @@ def _write_publication(con: duckdb.DuckDBPyConnection, release: Release) -> None
     con.execute(f"COMMENT ON TABLE pub.main.{MART_PUBLICATION_TABLE} IS 'One row per mart: fresh from this "
                 "release''s run, held back at the data of an earlier run (reden says why), or missing (no good "
                 "release of it yet); run_id and gepubliceerd_op say which run published its data and when.'")
+    for column, comment in MART_PUBLICATION_COLUMNS.items():
+        con.execute(f"COMMENT ON COLUMN pub.main.{MART_PUBLICATION_TABLE}.{column} IS {_sql_string(comment)}")
 
 
 def publish_loads(build_db: Path, loads_db: Path) -> None:
