@@ -44,6 +44,8 @@ class Relationship:
 
 @dataclass(frozen=True)
 class ReleaseGraph:
+    """The marts of a release, which marts each dbt node builds, and the keys between marts."""
+
     marts: tuple[str, ...]
     mart_ids: Mapping[str, str]                 # mart name -> dbt unique_id
     built_from: Mapping[str, frozenset[str]]    # dbt unique_id -> marts built from it, itself included
