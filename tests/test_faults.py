@@ -93,6 +93,7 @@ def leftovers(paths: WarehousePaths) -> list[str]:
     current = (paths.published_db.parent / "parquet").resolve()
     found = [p for folder in folders for p in folder.rglob("*") if ".tmp" in p.name or p.name.endswith(".wal")]
     found += [p for folder in folders for p in folder.glob(".*.duckdb.*")]
+    found += list(paths.incoming_dir.glob("*")) if paths.incoming_dir.exists() else []
     # The Parquet folder of the release before the current one stays, for a reader that is still reading it.
     parquet_dirs = [p for p in paths.published_db.parent.glob(".parquet.*") if p.is_symlink() or p != current]
     return sorted(str(p) for p in found) + ([str(p) for p in parquet_dirs] if len(parquet_dirs) > 1 else [])
