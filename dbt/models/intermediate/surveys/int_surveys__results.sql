@@ -40,7 +40,9 @@ aggregated as (
         sum(gewicht * gewicht) filter (where meetwaarde is not null) as som_gewicht_kwadraat,
         sum(gewicht * meetwaarde) as som_gewogen,
         sum(gewicht * meetwaarde * meetwaarde) as som_gewogen_kwadraat,
-        cast(max(loaded_at) as date) as peildatum
+        -- The figure is about the survey year: its peildatum is the year's last day
+        -- (not the load date, which would move with every reload).
+        make_date(jaar, 12, 31) as peildatum
 
     from measurements
     group by grouping sets (

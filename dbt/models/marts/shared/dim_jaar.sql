@@ -1,5 +1,6 @@
-{#- Every year from the first year in use to four years ahead of today,
-    so that multi-year budgets (meerjarenraming) always have their years. -#}
+{#- Every year from the first year in use (finance, goals, indicators, surveys)
+    to four years ahead of today, so that multi-year budgets (meerjarenraming)
+    always have their years and every fact's year has its row. -#}
 with
 
 years_in_use as (
@@ -7,6 +8,12 @@ years_in_use as (
     select jaar from {{ ref('int_finance__ledger_lines_current') }}
     union all
     select geldig_van_jaar from {{ ref('doelstellingen') }}
+    union all
+    select jaar from {{ ref('stg_indicators__values') }}
+    union all
+    select jaar from {{ ref('int_indicators__values_derived') }}
+    union all
+    select jaar from {{ ref('int_surveys__measurements') }}
     union all
     select year(current_date) + 4
 

@@ -1,9 +1,33 @@
-{#- The age bands of survey breakdowns. -#}
+{#- The age bands of survey breakdowns, plus an "onbekend" member (last in the
+    sort order) for respondents without an age band. -#}
 with
 
 leeftijdsklassen as (
 
     select * from {{ ref('leeftijdsklassen') }}
+
+),
+
+unknown as (
+
+    select
+        {{ onbekend() }} as leeftijdsklasse,
+        cast(null as integer) as van_leeftijd,
+        cast(null as integer) as tot_leeftijd,
+        max(volgorde) + 1 as volgorde
+
+    from leeftijdsklassen
+
+),
+
+members as (
+
+    select leeftijdsklasse, van_leeftijd, tot_leeftijd, volgorde
+    from leeftijdsklassen
+
+    union all
+
+    select * from unknown
 
 ),
 
@@ -15,7 +39,7 @@ final as (
         tot_leeftijd,
         volgorde
 
-    from leeftijdsklassen
+    from members
 
 )
 
