@@ -55,3 +55,27 @@ def test_sensor_starts_a_run_only_when_deliveries_change(paths, ledger_dir):
     context = build_sensor_context(cursor=context.cursor, resources={"warehouse": warehouse})
     second = new_deliveries(context)
     assert isinstance(second, RunRequest) and second.run_key != first.run_key
+
+
+def test_sensor_starts_no_run_for_files_the_load_log_knows(paths, ledger_dir):
+    from dagster_project.ingest.loading import load_source
+    from dagster_project.publish import publish_loads
+    from dagster_project.sources.finance import LEDGER
+
+    warehouse = WarehouseResource(landing_dir=str(paths.landing_dir), warehouse_dir=str(paths.warehouse_dir),
+                                  published_db=str(paths.published_db))
+    write_csv(ledger_dir / "a.csv", [ledger_line()])
+    load_source(LEDGER, paths)
+    publish_loads(paths.build_db, paths.loads_db)
+    # A fresh instance (`make dev`): the first tick has no cursor, and nothing is new.
+    context = build_sensor_context(resources={"warehouse": warehouse})
+    assert isinstance(new_deliveries(context), SkipReason)
+    # The same content written again (a new modification time) is not new either.
+    write_csv(ledger_dir / "a.csv", [ledger_line()])
+    context = build_sensor_context(cursor=context.cursor, resources={"warehouse": warehouse})
+    assert isinstance(new_deliveries(context), SkipReason)
+
+    write_csv(ledger_dir / "a.csv", [ledger_line(bedrag="-1,00")])
+    context = build_sensor_context(cursor=context.cursor, resources={"warehouse": warehouse})
+    request = new_deliveries(context)
+    assert isinstance(request, RunRequest) and request.tags["new_files"] == "1"
