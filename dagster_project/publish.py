@@ -8,9 +8,12 @@ writer because the writer never opens the published file.
 
 The file is written in the DuckDB 1.4 storage format so that the DuckDB 1.4
 and 1.5 readers of BI tools (Metabase's driver, ODBC, the 1.5 CLI) can open it.
-A Parquet copy of each mart is published next to it, swapped in by renaming
-a symbolic link. The load log and quarantine are published the same way to a
-file of their own after every load, for data stewards.
+Every table carries the primary and foreign keys declared in the dbt project
+(publication/keys.py), so that BI tools find the star schema by themselves.
+A Parquet copy of each mart and of `publicatie` is published next to it, in a
+folder whose path never changes (see _swap_parquet). The load log and
+quarantine are published the same way to a file of their own after every
+load, for data stewards.
 """
 
 from __future__ import annotations
@@ -25,11 +28,14 @@ from pathlib import Path
 
 import duckdb
 
+from .publication.keys import Keys, read_keys
 from .settings import duckdb_config
 
 STORAGE_VERSION = "v1.4.0"
 MARTS_SCHEMA = "marts"
 PUBLICATION_TABLE = "publicatie"
+PARQUET_DIR = "parquet"
+PARQUET_STAGING_PREFIX = ".parquet."
 LOAD_TABLES = {
     "load_log": "One row per load attempt of a delivered file: loaded or quarantined (see docs/sources.md).",
     "quarantine": "One row per problem of a quarantined file: file, line, column, value, reason, expected.",
@@ -105,8 +111,9 @@ def _atomic_file(target: Path, build_db: Path):
 
 
 def publish(build_db: Path, published_db: Path, run_id: str, manifest_path: Path | None = None) -> dict[str, int]:
-    """Copy every table of the build file's marts schema to `published_db`. Returns row counts."""
-    parquet_dir = published_db.parent / f".parquet.{uuid.uuid4().hex}"
+    """Copy every table of the build file's marts schema to `published_db`, with the primary and
+    foreign keys declared in the dbt manifest, and to Parquet. Returns row counts."""
+    staging_dir = published_db.parent / f"{PARQUET_STAGING_PREFIX}{uuid.uuid4().hex}"
     descriptions = _descriptions(manifest_path)
     published_at = datetime.now(UTC).replace(tzinfo=None)
     try:
@@ -114,14 +121,14 @@ def publish(build_db: Path, published_db: Path, run_id: str, manifest_path: Path
             tables = _mart_tables(con)
             if not tables:
                 raise RuntimeError(f"no tables in schema {MARTS_SCHEMA} of {build_db}: nothing to publish")
-            parquet_dir.mkdir()
-            counts = {}
-            for table in tables:
-                con.execute(f"CREATE TABLE pub.main.{table} AS SELECT * FROM build.{MARTS_SCHEMA}.{table}")
+            keys = read_keys(manifest_path).restricted_to(tables)
+            staging_dir.mkdir()
+            release = {"run_id": run_id, "gepubliceerd_op": published_at.isoformat()}
+            for table in keys.creation_order(tables):
+                _create_with_keys(con, table, keys)
                 _comment(con, table, descriptions.get(table))
-                con.execute(f"COPY pub.main.{table} TO {_sql_string(str(parquet_dir / f'{table}.parquet'))} "
-                            "(FORMAT parquet)")
-                counts[table] = con.execute(f"SELECT count(*) FROM pub.main.{table}").fetchone()[0]
+                _copy_to_parquet(con, table, staging_dir, release)
+            counts = {table: con.execute(f"SELECT count(*) FROM pub.main.{table}").fetchone()[0] for table in tables}
             con.execute(
                 f"CREATE TABLE pub.main.{PUBLICATION_TABLE} AS SELECT ? AS gepubliceerd_op, ? AS run_id, "
                 "? AS tabellen",
@@ -129,11 +136,39 @@ def publish(build_db: Path, published_db: Path, run_id: str, manifest_path: Path
             )
             con.execute(f"COMMENT ON TABLE pub.main.{PUBLICATION_TABLE} IS "
                         "'When this file was published (UTC), by which run, with the row count of every mart.'")
-        _swap_parquet(parquet_dir, published_db.parent / "parquet")
+            _copy_to_parquet(con, PUBLICATION_TABLE, staging_dir, release)
+        _swap_parquet(staging_dir, published_db.parent / PARQUET_DIR)
         return counts
     finally:
-        if parquet_dir.exists() and (published_db.parent / "parquet").resolve() != parquet_dir.resolve():
-            shutil.rmtree(parquet_dir, ignore_errors=True)
+        shutil.rmtree(staging_dir, ignore_errors=True)
+
+
+def _create_with_keys(con: duckdb.DuckDBPyConnection, table: str, keys: Keys) -> None:
+    """Create the table with its primary and foreign keys, then fill it: DuckDB takes
+    constraints only in CREATE TABLE. Referenced tables must exist (creation order)."""
+    columns = con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() "
+        "WHERE database_name = 'build' AND schema_name = ? AND table_name = ? ORDER BY column_index",
+        [MARTS_SCHEMA, table],
+    ).fetchall()
+    definitions = [f'"{name}" {data_type}' for name, data_type in columns]
+    if table in keys.primary:
+        definitions.append(f"PRIMARY KEY ({_column_list(keys.primary[table])})")
+    definitions += [f'FOREIGN KEY ("{fk.column}") REFERENCES {fk.parent} ("{fk.parent_column}")'
+                    for fk in keys.foreign_of(table)]
+    con.execute(f"CREATE TABLE pub.main.{table} ({', '.join(definitions)})")
+    con.execute(f"INSERT INTO pub.main.{table} SELECT * FROM build.{MARTS_SCHEMA}.{table}")
+
+
+def _column_list(columns) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def _copy_to_parquet(con: duckdb.DuckDBPyConnection, table: str, folder: Path, release: dict[str, str]) -> None:
+    """One Parquet file per table; its key-value metadata names the release it belongs to."""
+    metadata = ", ".join(f"{key}: {_sql_string(value)}" for key, value in release.items())
+    con.execute(f"COPY pub.main.{table} TO {_sql_string(str(folder / f'{table}.parquet'))} "
+                f"(FORMAT parquet, KV_METADATA {{{metadata}}})")
 
 
 def publish_loads(build_db: Path, loads_db: Path) -> None:
@@ -145,14 +180,23 @@ def publish_loads(build_db: Path, loads_db: Path) -> None:
             con.execute(f"COMMENT ON TABLE pub.main.{table} IS {_sql_string(description)}")
 
 
-def _swap_parquet(new_dir: Path, link: Path) -> None:
-    """Point `link` at `new_dir` with one rename, then remove older releases."""
-    if link.exists() and not link.is_symlink():
-        shutil.rmtree(link)
-    previous = link.resolve() if link.is_symlink() else None
-    temporary_link = link.with_name(f".{link.name}.{uuid.uuid4().hex}")
-    temporary_link.symlink_to(new_dir.name)
-    os.replace(temporary_link, link)
-    for old in link.parent.glob(".parquet.*"):
-        if old.resolve() not in (new_dir.resolve(), previous):
-            shutil.rmtree(old, ignore_errors=True)
+def _swap_parquet(staging_dir: Path, folder: Path) -> None:
+    """Move the new release's Parquet files into `folder`, a real directory whose path never
+    changes (BI folder connectors keep it), each with one atomic rename: the marts first, then
+    publicatie.parquet, then the files of marts no longer published go. A reader opening a
+    file gets a whole file, old or new; publicatie.parquet and each file's key-value metadata
+    (run_id) tell which release it is."""
+    for leftover in folder.parent.glob(f"{PARQUET_STAGING_PREFIX}*"):  # interrupted publishes
+        if leftover != staging_dir:
+            shutil.rmtree(leftover, ignore_errors=True)
+    if folder.is_symlink():  # the earlier layout: a link to a release folder
+        folder.unlink()
+    folder.mkdir(exist_ok=True)
+    new = sorted(staging_dir.glob("*.parquet"), key=lambda p: p.name == f"{PUBLICATION_TABLE}.parquet")
+    for path in new:
+        _fsync(path)
+        os.replace(path, folder / path.name)
+    for old in folder.glob("*.parquet"):
+        if old.name not in {p.name for p in new}:
+            old.unlink()
+    _fsync(folder)

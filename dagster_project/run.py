@@ -12,19 +12,25 @@ import sys
 
 from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
 
+from .publication.postgres import PostgresTarget
 from .settings import WarehousePaths
 from .sources import CONTRACTS
 
 
-def run_config(paths: WarehousePaths | None = None, log_level: str = "WARNING") -> dict:
-    """Run config for the nightly job: console log level and, optionally, other folders."""
+def run_config(paths: WarehousePaths | None = None, log_level: str = "WARNING",
+               postgres: PostgresTarget | None = None) -> dict:
+    """Run config for the nightly job: console log level and, optionally, other folders and
+    a PostgreSQL publication."""
     config: dict = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    warehouse: dict = {}
     if paths is not None:
-        config["resources"] = {"warehouse": {"config": {
-            "landing_dir": str(paths.landing_dir),
-            "warehouse_dir": str(paths.warehouse_dir),
-            "published_db": str(paths.published_db),
-        }}}
+        warehouse.update(landing_dir=str(paths.landing_dir), warehouse_dir=str(paths.warehouse_dir),
+                         published_db=str(paths.published_db))
+    if postgres is not None:
+        warehouse.update(postgres_url=postgres.url, postgres_schema=postgres.schema,
+                         postgres_reader_role=postgres.reader_role)
+    if warehouse:
+        config["resources"] = {"warehouse": {"config": warehouse}}
     return config
 
 
@@ -64,13 +70,22 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths) -> tuple[st
     published = materialized.get("published_marts")
     lines.append("")
     if published:
-        lines.append(f"Published: {paths.published_db}")
-        lines.append(f"  Parquet:  {published['parquet']}")
-        for table, rows in published["row_counts"].items():
-            lines.append(f"  {table:<28} {rows:>8} rows")
+        lines += _published_lines(paths, published)
     else:
         lines.append(f"NOT published: the last good marts (if any) stay in place at {paths.published_db}")
     return "\n".join(lines), bool(published) and result.success
+
+
+def _published_lines(paths: WarehousePaths, published: dict) -> list[str]:
+    lines = [f"Published: {paths.published_db}", f"  Parquet:    {published['parquet']}"]
+    postgres = published.get("postgres_row_counts")
+    if postgres is None:
+        return lines + [f"  {table:<28} {rows:>8} rows" for table, rows in published["row_counts"].items()]
+    lines += [f"  PostgreSQL: {published['postgres']}", f"  {'':<28} {'DuckDB':>8} {'PostgreSQL':>11}"]
+    for table in sorted({*published["row_counts"], *postgres}):
+        duckdb_rows = published["row_counts"].get(table, "")
+        lines.append(f"  {table:<28} {duckdb_rows:>8} {postgres.get(table, 'missing'):>11}")
+    return lines
 
 
 def main() -> int:

@@ -13,23 +13,11 @@ import pytest
 
 from dagster_project.publish import publish
 
-from .conftest import query
+from .conftest import build_file, query
 
 VENV = Path(sys.executable).parent.parent
 # The CLIs of the DuckDB versions that BI drivers embed today (installed by `make setup`).
 DUCKDB_CLIS = {"v1.5.": VENV / "bin" / "duckdb", "v1.4.": VENV / "duckdb-1.4" / "bin" / "duckdb"}
-
-
-def build_file(path: Path, rows: int) -> Path:
-    """A build file with raw, staging and marts schemas, like the real one."""
-    with duckdb.connect(str(path)) as con:
-        for schema in ("raw", "staging", "marts"):
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        con.execute("CREATE OR REPLACE TABLE raw.quarantine AS SELECT 1 AS x")
-        con.execute("CREATE OR REPLACE VIEW staging.stg_x AS SELECT 1 AS x")
-        con.execute(f"CREATE OR REPLACE TABLE marts.fct_x AS SELECT range AS n FROM range({rows})")
-        con.execute("CREATE OR REPLACE TABLE marts.dim_y AS SELECT 'GM0637' AS gemeente_code")
-    return path
 
 
 @pytest.fixture
@@ -45,7 +33,8 @@ def test_only_the_marts_are_published(tmp_path, build):
     assert query(published, "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 2") == [
         ("main", "dim_y"), ("main", "fct_x"), ("main", "publicatie")]
     assert query(published, "SELECT run_id, tabellen FROM publicatie") == [("r1", '{"dim_y": 1, "fct_x": 3}')]
-    assert sorted(p.name for p in (tmp_path / "out" / "parquet").iterdir()) == ["dim_y.parquet", "fct_x.parquet"]
+    assert sorted(p.name for p in (tmp_path / "out" / "parquet").iterdir()) == [
+        "dim_y.parquet", "fct_x.parquet", "publicatie.parquet"]
     assert [p.name for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")] == []
 
 
