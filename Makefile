@@ -67,10 +67,11 @@ test: setup postgres-server
 dev: setup
 	$(BIN)/dagster dev -m dagster_project.definitions
 
-bench: setup
+bench: setup postgres-server
 	$(BIN)/python -m benchmarks.ledger
 	$(BIN)/python -m benchmarks.nightly
 	$(BIN)/python -m benchmarks.surveys
+	$(BIN)/python -m benchmarks.publication
 
 docs: setup
 	$(BIN)/python -m dagster_project.indicator_docs

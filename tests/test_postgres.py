@@ -267,3 +267,14 @@ def test_only_the_release_of_its_own_run_is_loaded(tmp_path, target):
     with pytest.raises(RuntimeError, match="holds run r1, not run r2"):
         publish_postgres(tmp_path / "marts.duckdb", target, "r2")
     assert json.loads(fetch(target, "SELECT tabellen FROM marts.publicatie")[0][0]) == {"dim_y": 1, "fct_x": 3}
+
+
+def test_the_run_summary_shows_the_postgres_schema_and_row_counts(sample_run, sample_postgres):
+    from dagster_project.run import summarise
+
+    paths, result = sample_run
+    text, ok = summarise(result, paths)
+    assert ok
+    assert f"  PostgreSQL: 127.0.0.1:{sample_postgres.url.split(':')[2].split('/')[0]}/sample schema marts" in text
+    assert re.search(r"^  fct_financien +1009 +1009$", text, re.MULTILINE)
+    assert re.search(r"^  publicatie +1$", text, re.MULTILINE)

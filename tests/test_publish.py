@@ -110,3 +110,31 @@ def test_load_log_and_quarantine_are_published_for_data_stewards(paths, ledger_d
         load_source(LEDGER, paths)
         publish_loads(paths.build_db, paths.loads_db)
     assert query(paths.loads_db, "SELECT count(*) FROM load_log") == [(3,)]
+
+
+def test_parquet_is_a_fixed_folder_updated_file_by_file(tmp_path, build):
+    out = tmp_path / "out"
+    out.mkdir()
+    # The earlier layout: `parquet` a link to a release folder, and a leftover of an interrupted publish.
+    (out / ".parquet.old").mkdir()
+    (out / ".parquet.old" / "fct_x.parquet").write_bytes(b"old release")
+    (out / "parquet").symlink_to(".parquet.old")
+    (out / ".parquet.interrupted").mkdir()
+    publish(build, out / "marts.duckdb", run_id="r1")
+    folder = out / "parquet"
+    assert folder.is_dir() and not folder.is_symlink()
+    assert sorted(p.name for p in out.iterdir()) == ["marts.duckdb", "parquet"]
+    inode = folder.stat().st_ino
+
+    with duckdb.connect(str(build)) as con:  # the next release drops dim_y and adds dim_z
+        con.execute("DROP TABLE marts.dim_y")
+        con.execute("CREATE TABLE marts.dim_z AS SELECT 1 AS z")
+    publish(build, out / "marts.duckdb", run_id="r2")
+    assert folder.stat().st_ino == inode
+    assert sorted(p.name for p in folder.iterdir()) == ["dim_z.parquet", "fct_x.parquet", "publicatie.parquet"]
+    assert query(out / "marts.duckdb", f"SELECT run_id, tabellen FROM '{folder / 'publicatie.parquet'}'") == [
+        ("r2", '{"dim_z": 1, "fct_x": 3}')]
+    # Every file names its release.
+    assert query(out / "marts.duckdb", f"""
+        SELECT DISTINCT decode(value) FROM parquet_kv_metadata('{folder}/*.parquet')
+        WHERE decode(key) = 'run_id'""") == [("r2",)]
