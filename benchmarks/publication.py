@@ -11,7 +11,6 @@ memory. Prints the measurements and exits non-zero when a target is missed.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 import time
@@ -20,13 +19,13 @@ from pathlib import Path
 from dagster_project.ingest.loading import load_source
 from dagster_project.publication.postgres import PostgresTarget, publish_postgres
 from dagster_project.publish import publish
-from dagster_project.settings import DBT_PROJECT_DIR, SAMPLE_LANDING_DIR, WarehousePaths
+from dagster_project.settings import DBT_PROJECT_DIR
 from dagster_project.sources.surveys import OMNIBUS
 from tests.postgres_server import start_server
 
 from .memory import PeakMemory
 from .nightly import measure_nightly
-from .surveys import write_omnibus
+from .surveys import omnibus_landing
 
 TARGET_DUCKDB_SECONDS = 120
 TARGET_POSTGRES_SECONDS = 300
@@ -39,12 +38,7 @@ def main() -> int:
     server = start_server()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp)
-            paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
-            folder = paths.landing_dir / "surveys" / "omnibus"
-            folder.mkdir(parents=True)
-            write_omnibus(folder / "omnibus.csv", respondents)
-            shutil.copytree(SAMPLE_LANDING_DIR / "indicators", paths.landing_dir / "indicators")
+            paths = omnibus_landing(Path(tmp), respondents)
             load_source(OMNIBUS, paths)
             built, _, _ = measure_nightly(paths, f"{respondents:,} omnibus respondents")
 

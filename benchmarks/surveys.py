@@ -56,16 +56,21 @@ def write_omnibus(path: Path, respondents: int) -> None:
     """)
 
 
+def omnibus_landing(root: Path, respondents: int) -> WarehousePaths:
+    """Folders under `root` with a synthetic omnibus delivery and the sample indicators."""
+    paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
+    folder = paths.landing_dir / "surveys" / "omnibus"
+    folder.mkdir(parents=True)
+    write_omnibus(folder / "omnibus.csv", respondents)
+    # The sample indicator deliveries carry the targets the scorecard checks expect.
+    shutil.copytree(SAMPLE_LANDING_DIR / "indicators", paths.landing_dir / "indicators")
+    return paths
+
+
 def main() -> int:
     respondents = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
-        folder = paths.landing_dir / "surveys" / "omnibus"
-        folder.mkdir(parents=True)
-        write_omnibus(folder / "omnibus.csv", respondents)
-        # The sample indicator deliveries carry the targets the scorecard checks expect.
-        shutil.copytree(SAMPLE_LANDING_DIR / "indicators", paths.landing_dir / "indicators")
+        paths = omnibus_landing(Path(tmp), respondents)
 
         started = time.perf_counter()
         with PeakMemory() as load_peak:
