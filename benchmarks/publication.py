@@ -18,20 +18,20 @@ import time
 from pathlib import Path
 
 from dagster_project.ingest.loading import load_source
+from dagster_project.manifest import mart_names
+from dagster_project.publication.files import publish
+from dagster_project.publication.keys import read_keys
 from dagster_project.publication.postgres import PostgresTarget, publish_postgres
-from dagster_project.publish import publish
-from dagster_project.settings import DBT_PROJECT_DIR
-from dagster_project.sources.surveys import OMNIBUS
+from dagster_project.sources.enquetes import OMNIBUS
 from tests.postgres_server import start_server
 
+from .enquetes_omnibus import omnibus_landing
 from .memory import PeakMemory
 from .nightly import measure_nightly
-from .surveys import omnibus_landing
 
 TARGET_DUCKDB_SECONDS = 600
 TARGET_POSTGRES_SECONDS = 600
 TARGET_PEAK_MB = 4096
-MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 
 def main() -> int:
@@ -45,7 +45,7 @@ def main() -> int:
 
             started = time.perf_counter()
             with PeakMemory() as duckdb_peak:
-                counts = publish(paths.build_db, paths.published_db, "benchmark", MANIFEST)
+                counts = publish(paths.build_db, paths.published_db, "benchmark", mart_names(), read_keys())
             duckdb_seconds = time.perf_counter() - started
             print(f"DuckDB publish with keys, {sum(counts.values()):,} rows ({counts['fct_enquete_antwoord']:,} "
                   f"answers): {duckdb_seconds:.1f} s, peak resident memory {duckdb_peak.mb:,.0f} MB")
@@ -53,7 +53,7 @@ def main() -> int:
             target = PostgresTarget(server.create_database("benchmark"))
             started = time.perf_counter()
             with PeakMemory() as postgres_peak:
-                loaded = publish_postgres(paths.published_db, target, "benchmark", MANIFEST)
+                loaded = publish_postgres(paths.published_db, target, "benchmark", read_keys())
             postgres_seconds = time.perf_counter() - started
             print(f"PostgreSQL publish, {sum(loaded.values()):,} rows: {postgres_seconds:.1f} s, "
                   f"peak resident memory {postgres_peak.mb:,.0f} MB (this process and the server)")

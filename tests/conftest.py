@@ -39,13 +39,13 @@ def write_csv(path: Path, lines: list[dict], header=LEDGER_HEADER, encoding="utf
 @pytest.fixture
 def paths(tmp_path: Path) -> WarehousePaths:
     landing = tmp_path / "landing"
-    (landing / "finance" / "ledger").mkdir(parents=True)
+    (landing / "financien" / "grootboek").mkdir(parents=True)
     return WarehousePaths(landing, tmp_path / "warehouse", tmp_path / "warehouse" / "marts.duckdb")
 
 
 @pytest.fixture
 def ledger_dir(paths: WarehousePaths) -> Path:
-    return paths.landing_dir / "finance" / "ledger"
+    return paths.landing_dir / "financien" / "grootboek"
 
 
 def query(database: Path, sql: str, params=None) -> list[tuple]:
@@ -57,6 +57,9 @@ def quarantine(paths: WarehousePaths) -> list[tuple]:
     """Every quarantined problem: (source_row, column_name, value, reason)."""
     return query(paths.build_db, "SELECT source_row, column_name, value, reason FROM raw.quarantine "
                                  "ORDER BY source_row, column_name")
+
+
+MARTS = ["dim_y", "fct_x"]  # the marts of build_file
 
 
 def build_file(path: Path, rows: int) -> Path:

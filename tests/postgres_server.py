@@ -78,12 +78,13 @@ def start_server() -> PostgresServer:
         check=True, capture_output=True, cwd=root, **as_user,
     )
     port = _free_port()
-    process = subprocess.Popen(
-        [bin_dir / "postgres", "-D", data_dir, "-p", str(port), "-c", "listen_addresses=127.0.0.1",
-         "-c", f"unix_socket_directories={root}", "-c", "fsync=off", "-c", "synchronous_commit=off",
-         "-c", "full_page_writes=off", "-c", "max_connections=50"],
-        stdout=subprocess.DEVNULL, stderr=open(root / "server.log", "wb"), cwd=root, **as_user,
-    )
+    with open(root / "server.log", "wb") as log:  # the server keeps its own copy of the handle
+        process = subprocess.Popen(
+            [bin_dir / "postgres", "-D", data_dir, "-p", str(port), "-c", "listen_addresses=127.0.0.1",
+             "-c", f"unix_socket_directories={root}", "-c", "fsync=off", "-c", "synchronous_commit=off",
+             "-c", "full_page_writes=off", "-c", "max_connections=50"],
+            stdout=subprocess.DEVNULL, stderr=log, cwd=root, **as_user,
+        )
     server = PostgresServer(port, root, process)
     deadline = time.monotonic() + 60
     while True:

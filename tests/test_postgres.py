@@ -21,12 +21,12 @@ import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
+from dagster_project.publication.files import publish
 from dagster_project.publication.keys import ForeignKey, read_keys
 from dagster_project.publication.postgres import PostgresTarget, publish_postgres
-from dagster_project.publish import publish
 
-from .conftest import build_file, query
-from .test_star_schema import MANIFEST, orphan_sql
+from .conftest import MARTS, build_file, query
+from .test_star_schema import orphan_sql
 
 
 def fetch(target: PostgresTarget, sql: str, params=None, user: str | None = None) -> list[tuple]:
@@ -44,7 +44,7 @@ def release(tmp_path: Path, target: PostgresTarget, run_id: str, rows: int, **kw
     """A build with `rows` rows in fct_x, published to the DuckDB file and to PostgreSQL."""
     build = build_file(tmp_path / "build.duckdb", rows)
     published = tmp_path / "marts.duckdb"
-    publish(build, published, run_id)
+    publish(build, published, run_id, MARTS)
     return publish_postgres(published, target, run_id, **kwargs)
 
 
@@ -100,7 +100,8 @@ def test_the_sample_release_in_postgres_equals_the_duckdb_file(sample_run, sampl
                         if not same(a, b)]
     assert differences == []
     # The published figures themselves, e.g. the 2021 programme header (x € 1.000).
-    assert fetch(sample_postgres, "SELECT uitgaven_x1000, inkomsten_x1000, saldo_x1000 FROM marts.rpt_programma_totalen "
+    assert fetch(sample_postgres, "SELECT uitgaven_x1000, inkomsten_x1000, saldo_x1000 "
+                                  "FROM marts.rpt_programma_totalen "
                                   "WHERE jaar = 2021 AND fase = 'rekening'") == [(-110262, 2654, -107608)]
 
 
@@ -117,7 +118,7 @@ def test_types_comments_keys_and_no_orphans_in_postgres(sample_postgres):
         sample_postgres, "SELECT obj_description('marts.fct_financien'::regclass), "
                          "col_description('marts.fct_financien'::regclass, 1)")
     assert table_comment.startswith("Budgeted and realised baten and lasten") and column_comment
-    keys = read_keys(MANIFEST)
+    keys = read_keys()
     primary = {table: tuple(columns) for table, columns in fetch(sample_postgres, """
         SELECT c.conrelid::regclass::text, array_agg(a.attname ORDER BY k.i)
         FROM pg_constraint c, unnest(c.conkey) WITH ORDINALITY k(n, i), pg_attribute a
@@ -210,7 +211,7 @@ def test_a_publish_killed_halfway_leaves_the_published_schema_untouched(tmp_path
     release(tmp_path, target, "r1", rows=3)
     big = tmp_path / "big"
     big.mkdir()
-    publish(build_file(big / "build.duckdb", 3_000_000), big / "marts.duckdb", "r2")
+    publish(build_file(big / "build.duckdb", 3_000_000), big / "marts.duckdb", "r2", MARTS)
     name = "publication to be killed"
     publisher = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         from pathlib import Path
@@ -244,7 +245,7 @@ def test_a_failed_publish_changes_nothing_and_leaves_nothing_behind(tmp_path, ta
     build = build_file(tmp_path / "build.duckdb", 5)
     with duckdb.connect(str(build)) as con:
         con.execute("CREATE TABLE marts.fct_lijst AS SELECT [1, 2] AS waarden")  # no PostgreSQL type
-    publish(build, tmp_path / "marts.duckdb", "r2")
+    publish(build, tmp_path / "marts.duckdb", "r2", [*MARTS, "fct_lijst"])
     with pytest.raises(ValueError, match="no PostgreSQL type"):
         publish_postgres(tmp_path / "marts.duckdb", target, "r2")
     with psycopg.connect(target.url) as reader:

@@ -15,8 +15,6 @@ from dagster_project.settings import DBT_PROJECT_DIR
 
 from .conftest import query
 
-MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
-
 
 def render_test(file_name: str, call: str) -> str:
     """The SQL of a dbt generic test for `call` (a test block renders like a macro)."""
@@ -41,7 +39,7 @@ def test_the_key_tests_find_duplicates_empty_keys_and_orphans():
 
 @cache
 def keys():
-    return read_keys(MANIFEST)
+    return read_keys()
 
 
 def mart_columns(published: Path) -> dict[str, list[str]]:

@@ -33,27 +33,27 @@ nightly_schedule = ScheduleDefinition(
 )
 
 
-def _landing_files(warehouse: WarehouseResource):
-    """(source, path) of every delivery file in the landing directory."""
+def _landing_files(warehouse: WarehouseResource, contracts):
+    """(source, path) of every delivery file of `contracts` in the landing directory."""
     landing = warehouse.paths().landing_dir
-    for contract in CONTRACTS:
+    for contract in contracts:
         if (landing / contract.folder).is_dir():
             for path in delivery_files(landing / contract.folder):
                 yield contract.source, path
 
 
-def landing_fingerprint(warehouse: WarehouseResource) -> tuple[str, int]:
+def landing_fingerprint(warehouse: WarehouseResource, contracts=CONTRACTS) -> tuple[str, int]:
     """A hash over name, size and modification time of every delivery file."""
     landing = warehouse.paths().landing_dir
     entries = sorted(
         f"{path.relative_to(landing)}|{stat.st_size}|{stat.st_mtime_ns}"
-        for _, path in _landing_files(warehouse)
+        for _, path in _landing_files(warehouse, contracts)
         if (stat := path.stat())
     )
     return hashlib.sha256("\n".join(entries).encode()).hexdigest(), len(entries)
 
 
-def unseen_files(warehouse: WarehouseResource) -> list[str]:
+def unseen_files(warehouse: WarehouseResource, contracts=CONTRACTS) -> list[str]:
     """Delivery files whose content the load log does not know (loaded or quarantined): what a
     run would load. Read from the published load log, so the build file is never locked."""
     loads_db = warehouse.paths().loads_db
@@ -61,7 +61,7 @@ def unseen_files(warehouse: WarehouseResource) -> list[str]:
     if loads_db.exists():
         with duckdb.connect(str(loads_db), read_only=True) as con:
             seen = set(con.execute("SELECT source, content_sha256 FROM load_log").fetchall())
-    return [path.name for source, path in _landing_files(warehouse) if (source, _sha256(path)) not in seen]
+    return [path.name for source, path in _landing_files(warehouse, contracts) if (source, _sha256(path)) not in seen]
 
 
 def _sha256(path) -> str:
@@ -69,21 +69,28 @@ def _sha256(path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-@sensor(job=nightly_job, minimum_interval_seconds=300, default_status=DefaultSensorStatus.RUNNING)
-def new_deliveries(context: SensorEvaluationContext, warehouse: WarehouseResource):
-    """Starts the nightly job when files in the landing directory were added or changed and
-    the load log does not know their content. On the first tick (no cursor yet) that means:
-    no run when everything delivered was loaded before."""
-    fingerprint, files = landing_fingerprint(warehouse)
-    if fingerprint == context.cursor:
-        return SkipReason(f"no new or changed files among {files} in the landing directory")
-    context.update_cursor(fingerprint)
-    unseen = unseen_files(warehouse)
-    if not unseen:
-        return SkipReason(f"the load log has the content of all {files} files in the landing directory")
-    return RunRequest(run_key=fingerprint, tags={"trigger": "new_deliveries", "new_files": str(len(unseen))})
+def delivery_sensor(contracts=CONTRACTS):
+    """A sensor that watches the landing folders of `contracts`."""
 
+    @sensor(name="new_deliveries", job=nightly_job, minimum_interval_seconds=300,
+            default_status=DefaultSensorStatus.RUNNING)
+    def new_deliveries(context: SensorEvaluationContext, warehouse: WarehouseResource):
+        """Starts the nightly job when files in the landing directory were added or changed and
+        the load log does not know their content. On the first tick (no cursor yet) that means:
+        no run when everything delivered was loaded before."""
+        fingerprint, files = landing_fingerprint(warehouse, contracts)
+        if fingerprint == context.cursor:
+            return SkipReason(f"no new or changed files among {files} in the landing directory")
+        context.update_cursor(fingerprint)
+        unseen = unseen_files(warehouse, contracts)
+        if not unseen:
+            return SkipReason(f"the load log has the content of all {files} files in the landing directory")
+        return RunRequest(run_key=fingerprint, tags={"trigger": "new_deliveries", "new_files": str(len(unseen))})
+
+    return new_deliveries
+
+
+new_deliveries = delivery_sensor()
 
 JOBS = [nightly_job]
 SCHEDULES = [nightly_schedule]
-SENSORS = [new_deliveries]

@@ -3,10 +3,12 @@ and then to PostgreSQL when it is configured."""
 
 from dagster import AssetExecutionContext, Backoff, MaterializeResult, MetadataValue, RetryPolicy, asset
 
+from ..manifest import mart_names
+from ..publication.files import PARQUET_DIR, publish
+from ..publication.keys import read_keys
 from ..publication.postgres import publish_postgres
-from ..publish import PARQUET_DIR, publish
 from .dbt import mart_asset_keys
-from .resources import WarehouseResource, dbt_project
+from .resources import WarehouseResource
 
 
 @asset(
@@ -20,7 +22,8 @@ from .resources import WarehouseResource, dbt_project
 def published_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     paths = warehouse.paths()
     run_id = context.run.run_id
-    counts = publish(paths.build_db, paths.published_db, run_id, dbt_project.manifest_path)
+    keys = read_keys()
+    counts = publish(paths.build_db, paths.published_db, run_id, mart_names(), keys)
     context.log.info(f"published {len(counts)} marts to {paths.published_db}")
     metadata = {
         "path": MetadataValue.path(str(paths.published_db)),
@@ -30,7 +33,7 @@ def published_marts(context: AssetExecutionContext, warehouse: WarehouseResource
     target = warehouse.postgres_target()
     if target is not None:
         # After the file: PostgreSQL gets exactly the release the file holds.
-        postgres_counts = publish_postgres(paths.published_db, target, run_id, dbt_project.manifest_path)
+        postgres_counts = publish_postgres(paths.published_db, target, run_id, keys)
         context.log.info(f"published {len(postgres_counts)} tables to PostgreSQL {target.display()}")
         metadata["postgres"] = target.display()
         metadata["postgres_row_counts"] = MetadataValue.json(postgres_counts)

@@ -23,9 +23,12 @@ class WarehouseResource(ConfigurableResource):
     warehouse_dir: str = Field(default=str(_DEFAULTS.warehouse_dir), description="Folder for the build file, quarantine and validation results.")
     published_db: str = Field(default=str(_DEFAULTS.published_db), description="The analyst-facing DuckDB file.")
     # The URL holds a password: its default is read when used, so that it never shows as config.
-    postgres_url: str = Field(default="", description="PostgreSQL connection URL for the marts; empty: WAREHOUSE_POSTGRES_URL, and when that is empty too, no PostgreSQL publication.")
+    postgres_url: str = Field(default="", description=(
+        "PostgreSQL connection URL for the marts; empty: WAREHOUSE_POSTGRES_URL, and when that is empty too, "
+        "no PostgreSQL publication."))
     postgres_schema: str = Field(default=_POSTGRES["schema"], description="The published schema in PostgreSQL.")
-    postgres_reader_role: str = Field(default=_POSTGRES["reader_role"], description="The read-only role that gets SELECT on the published schema.")
+    postgres_reader_role: str = Field(default=_POSTGRES["reader_role"],
+                                      description="The read-only role that gets SELECT on the published schema.")
 
     def paths(self) -> WarehousePaths:
         return WarehousePaths(Path(self.landing_dir), Path(self.warehouse_dir), Path(self.published_db))

@@ -1,1 +1,2 @@
-"""Publication targets of the marts: the keys they share (keys.py) and PostgreSQL (postgres.py)."""
+"""Where a release goes: the published DuckDB file and Parquet (files), and PostgreSQL
+(postgres), both with the keys declared in the dbt project (keys)."""

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from pathlib import Path
 
+from ..manifest import MANIFEST_PATH
+
 PRIMARY_KEY_TEST = "primary_key"
 FOREIGN_KEY_TEST = "foreign_key"
 
@@ -47,14 +49,15 @@ class Keys:
         return list(TopologicalSorter(graph).static_order())
 
 
+NO_KEYS = Keys({}, ())
+
+
 def _table(node: dict) -> str:
     return node.get("alias") or node["name"]
 
 
-def read_keys(manifest_path: Path | None) -> Keys:
+def read_keys(manifest_path: Path = MANIFEST_PATH) -> Keys:
     """Every primary_key and foreign_key test of the manifest as constraints, by table name."""
-    if manifest_path is None or not manifest_path.exists():
-        return Keys({}, ())
     nodes = json.loads(manifest_path.read_text())["nodes"]
     primary: dict[str, tuple[str, ...]] = {}
     foreign: list[ForeignKey] = []

@@ -36,7 +36,7 @@ import pyarrow.csv as pacsv
 from psycopg import sql
 
 from ..settings import duckdb_config
-from .keys import Keys, read_keys
+from .keys import NO_KEYS, Keys
 
 BATCH_ROWS = 100_000
 LOAD_INFIX = "_load_"
@@ -81,16 +81,16 @@ def pg_type(duckdb_type: str) -> str:
         raise ValueError(f"no PostgreSQL type for DuckDB type {duckdb_type}") from None
 
 
-def publish_postgres(published_db: Path, target: PostgresTarget, run_id: str,
-                     manifest_path: Path | None = None, lock_wait_s: float = LOCK_WAIT_S,
+def publish_postgres(published_db: Path, target: PostgresTarget, run_id: str, keys: Keys = NO_KEYS,
+                     lock_wait_s: float = LOCK_WAIT_S,
                      application_name: str = "warehouse publication") -> dict[str, int]:
-    """Load the tables of the published DuckDB file into `target` and swap them in.
-    Returns the row count of every table, as read back from PostgreSQL."""
+    """Load the tables of the published DuckDB file into `target` with the `keys` among them,
+    and swap them in. Returns the row count of every table, as read back from PostgreSQL."""
     load_schema = f"{target.schema}{LOAD_INFIX}{uuid.uuid4().hex[:12]}"
     with duckdb.connect(str(published_db), read_only=True, config=duckdb_config()) as source:
         _check_release(source, published_db, run_id)
         tables = _tables(source)
-        keys = read_keys(manifest_path).restricted_to(tables)
+        keys = keys.restricted_to(tables)
         with psycopg.connect(target.url, application_name=application_name) as pg:
             # One publisher at a time per schema; released at commit or rollback.
             pg.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"warehouse publication {target.schema}"])

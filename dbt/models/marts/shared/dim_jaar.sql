@@ -5,15 +5,13 @@ with
 
 years_in_use as (
 
-    select jaar from {{ ref('int_finance__ledger_lines_current') }}
+    select jaar from {{ ref('int_financien__grootboek_current') }}
     union all
     select geldig_van_jaar from {{ ref('doelstellingen') }}
     union all
-    select jaar from {{ ref('stg_indicators__values') }}
+    select jaar from {{ ref('int_indicatoren__waarden') }}
     union all
-    select jaar from {{ ref('int_indicators__values_derived') }}
-    union all
-    select jaar from {{ ref('int_surveys__measurements') }}
+    select jaar from {{ ref('int_enquetes__metingen') }}
     union all
     select year(current_date) + 4
 
