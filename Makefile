@@ -75,4 +75,4 @@ docs: setup
 	$(BIN)/python -m dagster_project.indicator_docs
 
 clean:
-	rm -rf $(VENV) warehouse dbt/target dbt/logs *.egg-info
+	rm -rf $(VENV) warehouse test-output dbt/target dbt/logs *.egg-info
