@@ -23,6 +23,15 @@ def duckdb_config() -> dict[str, str]:
     return {"memory_limit": os.environ.get("WAREHOUSE_DUCKDB_MEMORY_LIMIT", "4GB")}
 
 
+DEFAULT_SETTLE_SECONDS = 60
+
+
+def settle_seconds() -> float:
+    """A delivery modified less than this many seconds ago may still be being written:
+    the run skips it and a later run loads it (WAREHOUSE_SETTLE_SECONDS)."""
+    return float(os.environ.get("WAREHOUSE_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS))
+
+
 def report_gemeenten() -> list[str] | None:
     """The gemeenten (CBS codes, comma-separated in WAREHOUSE_RAPPORT_GEMEENTEN) that get report pages;
     None (not set) means every gemeente in the marts."""
@@ -62,6 +71,11 @@ class WarehousePaths:
     @property
     def quarantine_dir(self) -> Path:
         return self.warehouse_dir / "quarantine"
+
+    @property
+    def incoming_dir(self) -> Path:
+        """Private copies of the files being loaded (removed after each file)."""
+        return self.warehouse_dir / "incoming"
 
     @property
     def validation_dir(self) -> Path:
