@@ -4,6 +4,7 @@ the DuckDB file, Parquet and PostgreSQL) for the end-to-end tests."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from dagster_project.publication.postgres import PostgresTarget
 from dagster_project.settings import SAMPLE_LANDING_DIR, WarehousePaths
 
 from .postgres_server import PostgresServer, start_server
+
+# Test deliveries are written a moment before they are loaded: nothing is still being written.
+os.environ["WAREHOUSE_SETTLE_SECONDS"] = "0"
 
 LEDGER_HEADER = ("gemeente_code", "jaar", "fase", "programma_code", "doelstelling_code", "doelstelling_naam",
                  "taakveld_code", "kostenplaats", "soort", "reservemutatie", "bedrag")
@@ -85,6 +89,12 @@ def run_nightly(paths: WarehousePaths, postgres: PostgresTarget | None = None):
         run_config=run_config(paths, postgres=postgres), instance=DagsterInstance.ephemeral(),
         raise_on_error=False,
     )
+
+
+def check_evaluations(result) -> dict[tuple[str, str], bool]:
+    """Whether each asset check of a run passed, by (asset, check name)."""
+    evaluations = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    return {(e.asset_key.to_user_string(), e.check_name): e.passed for e in evaluations}
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from dagster import (
     sensor,
 )
 
-from ..ingest.loading import delivery_files
+from ..ingest.loading import settled_files
 from ..sources import CONTRACTS
 from .resources import WarehouseResource
 
@@ -34,21 +34,22 @@ nightly_schedule = ScheduleDefinition(
 
 
 def _landing_files(warehouse: WarehouseResource, contracts):
-    """(source, path) of every delivery file of `contracts` in the landing directory."""
+    """(source, path) of every delivery of `contracts` in the landing directory that is no longer
+    being written (a file still being written starts a run once it has settled)."""
     landing = warehouse.paths().landing_dir
     for contract in contracts:
         if (landing / contract.folder).is_dir():
-            for path in delivery_files(landing / contract.folder):
-                yield contract.source, path
+            for entry in settled_files(landing / contract.folder):
+                yield contract.source, entry.path
 
 
 def landing_fingerprint(warehouse: WarehouseResource, contracts=CONTRACTS) -> tuple[str, int]:
-    """A hash over name, size and modification time of every delivery file."""
+    """A hash over name, size and modification time of every settled delivery file."""
     landing = warehouse.paths().landing_dir
     entries = sorted(
         f"{path.relative_to(landing)}|{stat.st_size}|{stat.st_mtime_ns}"
         for _, path in _landing_files(warehouse, contracts)
-        if (stat := path.stat())
+        if (stat := path.stat(follow_symlinks=False))
     )
     return hashlib.sha256("\n".join(entries).encode()).hexdigest(), len(entries)
 
@@ -61,7 +62,8 @@ def unseen_files(warehouse: WarehouseResource, contracts=CONTRACTS) -> list[str]
     if loads_db.exists():
         with duckdb.connect(str(loads_db), read_only=True) as con:
             seen = set(con.execute("SELECT source, content_sha256 FROM load_log").fetchall())
-    return [path.name for source, path in _landing_files(warehouse, contracts) if (source, _sha256(path)) not in seen]
+    return [path.name for source, path in _landing_files(warehouse, contracts)
+            if path.is_file() and not path.is_symlink() and (source, _sha256(path)) not in seen]
 
 
 def _sha256(path) -> str:

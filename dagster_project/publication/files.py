@@ -185,3 +185,27 @@ def _swap_parquet(staging_dir: Path, folder: Path) -> None:
         if old.name not in {p.name for p in new}:
             old.unlink()
     _fsync(folder)
+
+
+def staging_folder(link: Path) -> Path:
+    """A new, empty folder next to `link` to build the next release in."""
+    folder = link.with_name(f".{link.name}.{uuid.uuid4().hex}")
+    folder.mkdir(parents=True)
+    return folder
+
+
+def swap_directory(new_dir: Path, link: Path) -> None:
+    """Point the symbolic link `link` at `new_dir` with one rename, then remove older releases
+    (keeping the previous one for readers that are still in it) and leftovers of interrupted ones."""
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)
+    previous = link.resolve() if link.is_symlink() else None
+    temporary_link = link.with_name(f".{link.name}.{uuid.uuid4().hex}.link")
+    temporary_link.symlink_to(new_dir.name)
+    os.replace(temporary_link, link)
+    _fsync(link.parent)
+    for old in link.parent.glob(f".{link.name}.*"):
+        if old.is_symlink():
+            old.unlink()
+        elif old.is_dir() and old.resolve() not in (new_dir.resolve(), previous):
+            shutil.rmtree(old, ignore_errors=True)
