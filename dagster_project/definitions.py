@@ -2,11 +2,12 @@
 
 from dagster import Definitions, in_process_executor
 
-from .defs import automation, checks, dbt, finance, indicators, publish, surveys
+from .defs import automation, checks, dbt, finance, indicators, publish, registraties, surveys
 from .defs.resources import RESOURCES
 
 defs = Definitions(
-    assets=[*finance.ASSETS, *indicators.ASSETS, *surveys.ASSETS, *dbt.ASSETS, *publish.ASSETS],
+    assets=[*finance.ASSETS, *indicators.ASSETS, *surveys.ASSETS, *registraties.ASSETS, *dbt.ASSETS,
+            *publish.ASSETS],
     asset_checks=checks.CHECKS,
     jobs=automation.JOBS,
     schedules=automation.SCHEDULES,

@@ -169,9 +169,12 @@ def _load_file(
         problem_count = len(result.problems)
         _set_problems(con, result.problems)
 
+    holds_bsn = con.execute("SELECT coalesce(bool_or(mask_bsns(value) IS DISTINCT FROM value), false) "
+                            "FROM problems").fetchone()[0]
     load_id = _quarantine(con, contract, path, len(data), run_id, digest, result.encoding, problem_count)
-    paths.quarantine_dir.mkdir(parents=True, exist_ok=True)
-    (paths.quarantine_dir / f"{load_id}__{path.name}").write_bytes(data)
+    if not holds_bsn:  # no second copy of a file with a BSN in it
+        paths.quarantine_dir.mkdir(parents=True, exist_ok=True)
+        (paths.quarantine_dir / f"{load_id}__{path.name}").write_bytes(data)
     first = con.execute(
         f"SELECT reason FROM raw.quarantine WHERE load_id = {load_id} ORDER BY source_row NULLS FIRST LIMIT 1"
     ).fetchone()[0]
@@ -242,12 +245,12 @@ def _append(con, contract: Contract, path: Path, size: int, digest: str, result:
 
 def _quarantine(con, contract: Contract, path: Path | None, size: int | None, run_id, digest: str | None,
                 encoding: str | None, problem_count: int) -> int:
-    """Record a failed load with the problems in the temp table `problems`."""
+    """Record a failed load with the problems in the temp table `problems`; a BSN in a value is masked."""
     con.begin()
     try:
         load_id = _next_load_id(con)
         con.execute(
-            "INSERT INTO raw.quarantine SELECT ?, ?, ?, source_row, column_name, value, reason, expected, ? "
+            "INSERT INTO raw.quarantine SELECT ?, ?, ?, source_row, column_name, mask_bsns(value), reason, expected, ? "
             "FROM problems ORDER BY source_row NULLS FIRST, column_name",
             [load_id, contract.source, path.name if path else None, _now()],
         )

@@ -1,5 +1,5 @@
 """Source contracts, one module per source system."""
 
-from . import finance, indicators, surveys
+from . import finance, indicators, registraties, surveys
 
-CONTRACTS = (*finance.CONTRACTS, *indicators.CONTRACTS, *surveys.CONTRACTS)
+CONTRACTS = (*finance.CONTRACTS, *indicators.CONTRACTS, *surveys.CONTRACTS, *registraties.CONTRACTS)

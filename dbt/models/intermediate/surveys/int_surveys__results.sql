@@ -6,7 +6,7 @@
       effective n;
     - gemiddelde: the weighted mean with the 95% t interval on the effective n.
     The effective n is Kish's (sum w)^2 / sum w^2. A cell from fewer respondents
-    than min_respondenten_publicatie is suppressed: every figure empty. -#}
+    than min_aantal_publicatie is suppressed: every figure empty. -#}
 with
 
 measurements as (
@@ -84,7 +84,7 @@ intervals as (
             when 'percentage' then {{ wilson_bound('schatting', 'n_effectief', 1) }}
             else schatting + {{ t_quantile_975('n_effectief - 1') }} * sqrt(variantie / n_effectief)
         end as ci_bovengrens_berekend,
-        n_respondenten < {{ var('min_respondenten_publicatie') }} as is_onderdrukt
+        {{ is_onderdrukt('n_respondenten') }} as is_onderdrukt
 
     from estimated
 

@@ -1,9 +1,9 @@
 {#- Grain: one row per gemeente, indicator, jaar, waardetype and peildatum as
     delivered (a corrected delivery with the same peildatum is another row), plus
-    the values computed by a rekenregel and from survey microdata. The current
-    value of each gemeente, indicator, jaar and waardetype (is_actueel) is the one
-    computed from microdata if there is one, else the one with the latest
-    peildatum (then the latest load). -#}
+    the values computed by a rekenregel and from microdata (surveys and
+    registrations). The current value of each gemeente, indicator, jaar and
+    waardetype (is_actueel) is the one computed from microdata if there is one,
+    else the one with the latest peildatum (then the latest load). -#}
 with
 
 delivered as (
@@ -35,6 +35,17 @@ surveys as (
         on indicatoren.indicator_code = outcomes.indicator_code
         and {{ valid_in_year('results.jaar', 'indicatoren') }}
     where results.indeling = 'totaal' and not results.is_onderdrukt
+
+),
+
+registrations as (
+
+    -- Figures counted from the registrations, for the years the indicator exists.
+    select registration_values.*
+    from {{ ref('int_registraties__indicatorwaarden') }} as registration_values
+    inner join indicatoren
+        on indicatoren.indicator_code = registration_values.indicator_code
+        and {{ valid_in_year('registration_values.jaar', 'indicatoren') }}
 
 ),
 
@@ -70,6 +81,13 @@ all_values as (
         peildatum, 'Microdata ' || onderzoek || ' ' || jaar || ' (' || uitkomst || ')', false, false, true,
         n_respondenten, n_effectief, ci_ondergrens, ci_bovengrens, null, null, null
     from surveys
+
+    union all
+
+    select
+        gemeente_code, indicator_code, jaar, 'realisatie', waarde, teller, noemer, peildatum, bron_document,
+        teller is not null, false, true, null, null, null, null, null, null, null
+    from registrations
 
 ),
 

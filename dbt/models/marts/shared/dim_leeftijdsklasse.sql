@@ -1,4 +1,4 @@
-{#- The age bands of survey breakdowns. -#}
+{#- The age bands of breakdowns: standaard (surveys, Wmo clients) and jeugd (jeugdhulp). -#}
 with
 
 leeftijdsklassen as (
@@ -11,6 +11,7 @@ final as (
 
     select
         leeftijdsklasse,
+        indeling,
         van_leeftijd,
         tot_leeftijd,
         volgorde

@@ -52,7 +52,7 @@ final as (
         end as groep_volgorde,
         cast(round(results.waarde, 4) as decimal(18, 4)) as waarde,
         case
-            when results.is_onderdrukt then 'onderdrukt (minder dan {{ var("min_respondenten_publicatie") }} respondenten)'
+            when results.is_onderdrukt then {{ onderdrukt_weergave('respondenten') }}
             when results.waarde is null then 'geen waarde'
             else replace(printf('%.1f', results.waarde), '.', ',') || case when results.maat = 'percentage' then '%' else '' end
         end as weergave,
