@@ -15,7 +15,7 @@ def test_the_whole_graph_is_one_job():
     job = defs.resolve_job_def("nightly")
     keys = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
     assert {"finance_ledger", "finance_municipal_totals", "indicator_values", "survey_satisfaction", "survey_ceo",
-            "reference/doelstellingen",
+            "registraties_jeugdhulp", "registraties_wmo", "reference/doelstellingen",
             "staging/stg_finance__ledger_lines", "marts/fct_financien", "marts/rpt_financien_doelstelling",
             "published_marts"} <= keys
 
@@ -23,15 +23,20 @@ def test_the_whole_graph_is_one_job():
 def test_publish_depends_on_every_mart():
     graph = defs.resolve_asset_graph()
     marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
-    assert len(marts) == 25
+    assert len(marts) == 31
     assert graph.get(AssetKey("published_marts")).parent_keys == marts
 
 
 def test_mart_checks_are_blocking():
     graph = defs.resolve_asset_graph()
     gx_checks = [k for k in graph.asset_check_keys if k.name.startswith("gx_")]
-    assert len(gx_checks) == 9
+    assert len(gx_checks) == 12
     assert all(graph.get_check_spec(k).blocking for k in gx_checks)
+    # The BSN scan hangs on every mart and blocks publishing.
+    marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
+    bsn_checks = [k for k in graph.asset_check_keys if k.name == "geen_bsn"]
+    assert {k.asset_key for k in bsn_checks} == marts
+    assert all(graph.get_check_spec(k).blocking for k in bsn_checks)
 
 
 def test_nightly_schedule_runs_at_two_in_amsterdam():

@@ -116,7 +116,8 @@ def _code(table: str, column: str, expected: str) -> Kind:
     return Kind(
         "VARCHAR",
         # The codelist's column is renamed, so that {v} (a delivered column of the same name) is the outer one.
-        f"(SELECT c.code FROM (SELECT {column} AS code FROM ref_{table}) c WHERE c.code = lpad({{v}}, 2, '0'))",
+        f"(SELECT c.code FROM (SELECT {column} AS code FROM ref_{table}) c"
+        f" WHERE length({{v}}) <= 2 AND c.code = lpad({{v}}, 2, '0'))",
         expected,
         reason=f"'not a code of seeds/reference/{table}.csv'",
     )
