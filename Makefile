@@ -8,18 +8,19 @@ INSTALLED := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
 # A DuckDB 1.4 CLI beside the 1.5 one in the venv: the tests open the published file with both.
 DUCKDB_14 := $(VENV)/duckdb-1.4/bin/duckdb
-DBT_SOURCES := $(shell find dbt/models dbt/macros seeds/reference -type f) dbt/dbt_project.yml dbt/profiles.yml
+DBT_SOURCES := $(shell find dbt/models dbt/macros seeds/reference dagster_project/sources -type f -not -name "*.pyc") dbt/dbt_project.yml dbt/profiles.yml
 
 export PATH := $(BIN):$(PATH)
 export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
 
-.PHONY: help setup run test dev bench docs clean
+.PHONY: help setup run test lint dev bench docs report clean
 
 help:
 	@echo "make run    set up and run the nightly job once on the sample sources"
 	@echo "make test   set up and run the tests"
+	@echo "make lint   check Python (ruff) and SQL (sqlfluff, dbt templater) style"
 	@echo "make dev    start the Dagster UI on http://127.0.0.1:3000"
 	@echo "make bench  run the benchmarks (speed and memory)"
 	@echo "make docs   regenerate docs/indicators.md from the indicator catalogue"
@@ -32,6 +33,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 	touch $@
 
 $(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
+	$(BIN)/python -m dagster_project.dbt_codegen
 	cd dbt && $(BIN)/dbt parse --profiles-dir . --quiet
 	touch $@
 
@@ -51,13 +53,17 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/sqlfluff lint dbt/models --processes 2
+
 dev: setup
 	$(BIN)/dagster dev -m dagster_project.definitions
 
 bench: setup
-	$(BIN)/python -m benchmarks.ledger
+	$(BIN)/python -m benchmarks.financien_grootboek
 	$(BIN)/python -m benchmarks.nightly
-	$(BIN)/python -m benchmarks.surveys
+	$(BIN)/python -m benchmarks.enquetes_omnibus
 
 docs: setup
 	$(BIN)/python -m dagster_project.indicator_docs

@@ -22,7 +22,7 @@ from dagster_project.definitions import defs
 from dagster_project.run import run_config
 from dagster_project.settings import WarehousePaths
 
-from .ledger import write_ledger
+from .financien_grootboek import write_ledger
 from .memory import PeakMemory
 
 TARGET_SECONDS = 600
@@ -53,8 +53,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
-        (paths.landing_dir / "finance" / "ledger").mkdir(parents=True)
-        write_ledger(paths.landing_dir / "finance" / "ledger" / "ledger.csv", lines)
+        (paths.landing_dir / "financien" / "grootboek").mkdir(parents=True)
+        write_ledger(paths.landing_dir / "financien" / "grootboek" / "ledger.csv", lines)
         published, seconds, peak_mb = measure_nightly(paths, f"{lines:,} ledger lines")
     ok = published and seconds < TARGET_SECONDS and peak_mb < TARGET_PEAK_MB
     print(f"targets (< {TARGET_SECONDS} s, < {TARGET_PEAK_MB} MB): {'met' if ok else 'MISSED'}")

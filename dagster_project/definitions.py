@@ -1,18 +1,24 @@
-"""The one Definitions object of the warehouse."""
+"""The one Definitions object of the warehouse, made from the registry of sources."""
 
 from dagster import Definitions, in_process_executor
 
-from .defs import automation, checks, dbt, finance, indicators, publish, registraties, surveys
+from .defs import automation, checks, dbt, publish, sources
 from .defs.resources import RESOURCES
+from .sources import CONTRACTS
 
-defs = Definitions(
-    assets=[*finance.ASSETS, *indicators.ASSETS, *surveys.ASSETS, *registraties.ASSETS, *dbt.ASSETS,
-            *publish.ASSETS],
-    asset_checks=checks.CHECKS,
-    jobs=automation.JOBS,
-    schedules=automation.SCHEDULES,
-    sensors=automation.SENSORS,
-    resources=RESOURCES,
-    # One DuckDB build file takes one writer at a time: run steps one after another.
-    executor=in_process_executor,
-)
+
+def build_definitions(contracts=CONTRACTS) -> Definitions:
+    """The assets, checks, job, schedule and sensor for the sources in `contracts`."""
+    return Definitions(
+        assets=[*sources.source_assets(contracts), *dbt.ASSETS, *publish.ASSETS],
+        asset_checks=checks.CHECKS,
+        jobs=automation.JOBS,
+        schedules=automation.SCHEDULES,
+        sensors=[automation.delivery_sensor(contracts)],
+        resources=RESOURCES,
+        # One DuckDB build file takes one writer at a time: run steps one after another.
+        executor=in_process_executor,
+    )
+
+
+defs = build_definitions()

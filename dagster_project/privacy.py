@@ -10,16 +10,14 @@ is skipped and listed as such.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from .ingest.parsing import register_macros
+from .manifest import MARTS_SCHEMA, models
 from .settings import duckdb_config
-
-MARTS_SCHEMA = "marts"
 
 
 @dataclass
@@ -34,16 +32,11 @@ class BsnScan:
         return not self.findings
 
 
-def exempt_columns(manifest_path: Path | None) -> dict[str, dict[str, str]]:
-    """Per model, the columns documented with meta geen_bsn and the reason given."""
-    if manifest_path is None or not manifest_path.exists():
-        return {}
-    nodes = json.loads(manifest_path.read_text())["nodes"].values()
-    return {
-        node["name"]: {name: column["meta"]["geen_bsn"] for name, column in node.get("columns", {}).items()
-                       if "geen_bsn" in (column.get("meta") or {})}
-        for node in nodes if node["resource_type"] == "model"
-    }
+def exempt_columns(model: str) -> dict[str, str]:
+    """The columns of a model documented with meta geen_bsn, and the reason given."""
+    columns = models().get(model, {}).get("columns", {})
+    return {name: column["meta"]["geen_bsn"] for name, column in columns.items()
+            if "geen_bsn" in (column.get("meta") or {})}
 
 
 def scan(con: duckdb.DuckDBPyConnection, table: str, skipped: dict[str, str] | None = None,

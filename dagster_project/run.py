@@ -32,7 +32,7 @@ def _events(result: ExecuteInProcessResult, event_type: DagsterEventType):
     return [e for e in result.all_events if e.event_type == event_type]
 
 
-def summarise(result: ExecuteInProcessResult, paths: WarehousePaths) -> tuple[str, bool]:
+def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=CONTRACTS) -> tuple[str, bool]:
     lines = [f"Nightly run {result.run_id}: {'succeeded' if result.success else 'FAILED'}", "", "Sources"]
     materialized = {}
     for event in _events(result, DagsterEventType.ASSET_MATERIALIZATION):
@@ -40,7 +40,7 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths) -> tuple[st
         materialized[materialization.asset_key.to_user_string()] = {
             k: v.value for k, v in materialization.metadata.items()
         }
-    for source in (contract.source for contract in CONTRACTS):
+    for source in (contract.source for contract in contracts):
         meta = materialized.get(source)
         if meta is None:
             lines.append(f"  {source:<26} not run")

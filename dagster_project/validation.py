@@ -1,7 +1,7 @@
 """Run the Great Expectations suites in expectations/ against the built marts.
 
-Each suite is a GX 1.x expectation suite stored as JSON. Its `meta` says which
-mart it validates (`asset`), whether a failure stops publishing (`blocking`)
+Each suite is a GX 1.x expectation suite stored as JSON, named after the mart
+it validates. Its `meta` says whether a failure stops publishing (`blocking`)
 and which SQL query produces the batch (`query`, run on the build file). The
 batch is read from DuckDB into DataFrames of at most BATCH_ROWS rows and
 validated with GX's pandas engine, in a file-backed GX project that also
@@ -52,7 +52,7 @@ class Suite:
                     "batches; judge each row on its own (e.g. count duplicates in the suite's query)")
         return cls(
             name=definition["name"],
-            asset=meta["asset"],
+            asset=definition["name"],
             blocking=bool(meta.get("blocking", True)),
             query=meta["query"],
             description=meta.get("description", ""),

@@ -35,13 +35,13 @@ def write_csv(path: Path, lines: list[dict], header=LEDGER_HEADER, encoding="utf
 @pytest.fixture
 def paths(tmp_path: Path) -> WarehousePaths:
     landing = tmp_path / "landing"
-    (landing / "finance" / "ledger").mkdir(parents=True)
+    (landing / "financien" / "grootboek").mkdir(parents=True)
     return WarehousePaths(landing, tmp_path / "warehouse", tmp_path / "warehouse" / "marts.duckdb")
 
 
 @pytest.fixture
 def ledger_dir(paths: WarehousePaths) -> Path:
-    return paths.landing_dir / "finance" / "ledger"
+    return paths.landing_dir / "financien" / "grootboek"
 
 
 def query(database: Path, sql: str, params=None) -> list[tuple]:
@@ -82,3 +82,14 @@ def published(sample_run) -> Path:
     paths, result = sample_run
     assert result.success
     return paths.published_db
+
+
+@pytest.fixture(scope="session")
+def registraties_handmade(tmp_path_factory):
+    """The nightly job once on the hand-made registration cases (tests/registraties_cases.py)."""
+    from .registraties_cases import write_handmade
+
+    root = tmp_path_factory.mktemp("registraties")
+    paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
+    write_handmade(paths)
+    return paths, run_nightly(paths)

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from dagster_project.ingest.loading import load_source
-from dagster_project.sources.finance import LEDGER, MUNICIPAL_TOTALS
+from dagster_project.sources.financien import GEMEENTETOTALEN, GROOTBOEK
 
 from .conftest import LEDGER_HEADER, ledger_line, query, write_csv
 
@@ -23,15 +23,15 @@ def quarantine(paths, file_name):
 
 def raw_lines(paths):
     return query(paths.build_db, "SELECT file_name, source_row, jaar, fase, doelstelling_naam, bedrag, reservemutatie "
-                                 "FROM raw.finance_ledger_lines ORDER BY load_id, source_row")
+                                 "FROM raw.financien_grootboek ORDER BY load_id, source_row")
 
 
 def test_a_good_file_lands_in_raw_with_its_lineage(paths, ledger_dir):
     write_csv(ledger_dir / "good.csv", [ledger_line(), ledger_line(soort="baten", bedrag="364.210,00")])
-    report = load_source(LEDGER, paths, run_id="r1")
+    report = load_source(GROOTBOEK, paths, run_id="r1")
     assert [(f.file_name, f.status, f.rows) for f in report.files] == [("good.csv", "loaded", 2)]
     assert query(paths.build_db, "SELECT load_id, file_name, source_row, loaded_at IS NOT NULL, bedrag "
-                                 "FROM raw.finance_ledger_lines ORDER BY source_row") == [
+                                 "FROM raw.financien_grootboek ORDER BY source_row") == [
         (1, "good.csv", 2, True, Decimal("-65776123.45")), (1, "good.csv", 3, True, Decimal("364210.00"))]
     assert query(paths.build_db, "SELECT run_id, status, row_count, content_sha256 IS NOT NULL FROM raw.load_log") == [
         ("r1", "loaded", 2, True)]
@@ -42,13 +42,13 @@ def test_windows_1252_bom_and_header_case_are_accepted(paths, ledger_dir):
     write_csv(ledger_dir / "b_bom.csv", [ledger_line(jaar="2020")], encoding="utf-8-sig")
     write_csv(ledger_dir / "c_upper.csv", [ledger_line(jaar="2022", fase="Begroting Na Wijziging")],
               header=tuple(h.upper() for h in LEDGER_HEADER))
-    report = load_source(LEDGER, paths)
+    report = load_source(GROOTBOEK, paths)
     assert [f.status for f in report.files] == ["loaded"] * 3
-    assert query(paths.build_db, "SELECT kostenplaats FROM raw.finance_ledger_lines WHERE file_name = 'a_cp1252.csv'") == [
+    assert query(paths.build_db, "SELECT kostenplaats FROM raw.financien_grootboek WHERE file_name = 'a_cp1252.csv'") == [
         ("Cliëntondersteuning € extra",)]
     assert query(paths.build_db, "SELECT encoding FROM raw.load_log ORDER BY load_id") == [
         ("cp1252",), ("utf-8-sig",), ("utf-8",)]
-    assert query(paths.build_db, "SELECT fase FROM raw.finance_ledger_lines WHERE jaar = 2022") == [
+    assert query(paths.build_db, "SELECT fase FROM raw.financien_grootboek WHERE jaar = 2022") == [
         ("begroting na wijziging",)]
 
 
@@ -62,7 +62,7 @@ def test_xlsx_with_numeric_and_text_amounts_is_accepted(paths, ledger_dir):
     sheet.append([*[ledger_line(soort="baten")[h] for h in LEDGER_HEADER[:-1]], 69000])
     sheet["B2"] = 2021  # a numeric year cell
     workbook.save(ledger_dir / "ledger.xlsx")
-    report = load_source(LEDGER, paths)
+    report = load_source(GROOTBOEK, paths)
     assert [(f.status, f.rows) for f in report.files] == [("loaded", 3)]
     assert [r[5] for r in raw_lines(paths)] == [Decimal("-65776123.45"), Decimal("364210.00"), Decimal("69000.00")]
 
@@ -74,7 +74,7 @@ def test_xlsx_with_a_bad_cell_names_the_sheet_row(paths, ledger_dir):
     sheet.append([ledger_line()[h] for h in LEDGER_HEADER])
     sheet.append([*[ledger_line()[h] for h in LEDGER_HEADER[:-1]], 1.80535713509409e17])
     workbook.save(ledger_dir / "ledger.xlsx")
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     assert quarantine(paths, "ledger.xlsx") == [
         (3, "bedrag", "1,80535713509409e+17", "scientific notation is not accepted (a spreadsheet export artefact)",
          "an amount in euros with decimal comma and optional thousands dots, such as -65.776.123,45")]
@@ -89,7 +89,7 @@ def test_xlsx_with_a_bad_cell_names_the_sheet_row(paths, ledger_dir):
 ])
 def test_whole_file_problems(paths, ledger_dir, name, content, expected):
     (ledger_dir / name).write_text(content)
-    report = load_source(LEDGER, paths)
+    report = load_source(GROOTBOEK, paths)
     assert report.files[0].status == "quarantined"
     assert quarantine(paths, name) == expected
 
@@ -97,7 +97,7 @@ def test_whole_file_problems(paths, ledger_dir, name, content, expected):
 def test_wrong_encoding_is_quarantined(paths, ledger_dir):
     path = write_csv(ledger_dir / "bad_encoding.csv", [ledger_line()])
     path.write_bytes(path.read_bytes().replace(b"Jeugdhulp Zorg", b"Jeugdhulp \x81Zorg"))
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     [(row, column, value, reason, expected)] = quarantine(paths, "bad_encoding.csv")
     assert row == 2 and reason.startswith("byte b'\\x81'") and "Windows-1252" in expected
 
@@ -105,7 +105,7 @@ def test_wrong_encoding_is_quarantined(paths, ledger_dir):
 def test_missing_and_unknown_columns(paths, ledger_dir):
     header = tuple(h for h in LEDGER_HEADER if h != "reservemutatie") + ("opmerking",)
     write_csv(ledger_dir / "columns.csv", [dict(ledger_line(), opmerking="x")], header=header)
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     problems = quarantine(paths, "columns.csv")
     assert [(p[1], p[3]) for p in problems] == [("opmerking", "unknown column"),
                                                 ("reservemutatie", "missing required column")]
@@ -114,14 +114,14 @@ def test_missing_and_unknown_columns(paths, ledger_dir):
 
 def test_duplicate_column(paths, ledger_dir):
     write_csv(ledger_dir / "dup.csv", [dict(ledger_line())], header=LEDGER_HEADER + ("jaar",))
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     assert [(p[1], p[3]) for p in quarantine(paths, "dup.csv")] == [("jaar", "duplicate column")]
 
 
 def test_truncated_file_lists_the_broken_line(paths, ledger_dir):
     path = write_csv(ledger_dir / "truncated.csv", [ledger_line(), ledger_line(soort="baten", bedrag="364.210,00")])
     path.write_bytes(path.read_bytes()[:-40])  # cut off in the middle of the last line
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     [(row, column, value, reason, expected)] = quarantine(paths, "truncated.csv")
     assert row == 3 and value.startswith("GM0637;2021;rekening")
     assert reason == "the line has 8 fields instead of 11 (truncated or corrupt file)"
@@ -135,7 +135,7 @@ def test_every_bad_value_is_listed_and_the_file_is_not_loaded(paths, ledger_dir)
         ledger_line(jaar="2025", doelstelling_code="2.2", doelstelling_naam="Langer zelfstandig wonen"),
         ledger_line(reservemutatie="", taakveld_code="6.99"),
     ])
-    report = load_source(LEDGER, paths)
+    report = load_source(GROOTBOEK, paths)
     assert report.files[0].status == "quarantined" and report.files[0].problems == 7
     assert raw_lines(paths) == []
     problems = quarantine(paths, "values.csv")
@@ -156,14 +156,14 @@ def test_every_bad_value_is_listed_and_the_file_is_not_loaded(paths, ledger_dir)
 def test_goal_names_match_ignoring_case_and_spaces(paths, ledger_dir):
     write_csv(ledger_dir / "names.csv", [ledger_line(doelstelling_naam="  bevorderen  VROEGTIJDIGE, toegankelijke, "
                                                                         "passende en effectieve jeugdhulp")])
-    assert load_source(LEDGER, paths).files[0].status == "loaded"
+    assert load_source(GROOTBOEK, paths).files[0].status == "loaded"
 
 
 def test_a_bad_file_does_not_stop_the_others_and_is_kept(paths, ledger_dir):
     write_csv(ledger_dir / "a.csv", [ledger_line()])
     (ledger_dir / "b.csv").write_text("")
     write_csv(ledger_dir / "c.csv", [ledger_line(jaar="2020")])
-    report = load_source(LEDGER, paths)
+    report = load_source(GROOTBOEK, paths)
     assert [(f.file_name, f.status) for f in report.files] == [
         ("a.csv", "loaded"), ("b.csv", "quarantined"), ("c.csv", "loaded")]
     [kept] = list(paths.quarantine_dir.iterdir())
@@ -172,9 +172,9 @@ def test_a_bad_file_does_not_stop_the_others_and_is_kept(paths, ledger_dir):
 
 def test_redelivery_of_the_same_content_is_a_no_op(paths, ledger_dir):
     path = write_csv(ledger_dir / "2021.csv", [ledger_line()])
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     (ledger_dir / "2021_copy.csv").write_bytes(path.read_bytes())
-    report = load_source(LEDGER, paths)
+    report = load_source(GROOTBOEK, paths)
     assert [f.status for f in report.files] == ["unchanged", "unchanged"]
     assert len(raw_lines(paths)) == 1
     assert query(paths.build_db, "SELECT count(*) FROM raw.load_log") == [(1,)]
@@ -182,29 +182,29 @@ def test_redelivery_of_the_same_content_is_a_no_op(paths, ledger_dir):
 
 def test_redelivering_a_quarantined_file_does_not_quarantine_it_twice(paths, ledger_dir):
     write_csv(ledger_dir / "bad.csv", [ledger_line(bedrag="x")])
-    load_source(LEDGER, paths)
-    assert [f.status for f in load_source(LEDGER, paths).files] == ["unchanged"]
+    load_source(GROOTBOEK, paths)
+    assert [f.status for f in load_source(GROOTBOEK, paths).files] == ["unchanged"]
     assert query(paths.build_db, "SELECT count(*) FROM raw.quarantine") == [(1,)]
 
 
 def test_a_whole_source_problem_is_recorded_and_other_sources_still_load(paths):
-    totals = paths.landing_dir / "finance" / "municipal_totals"
+    totals = paths.landing_dir / "financien" / "gemeentetotalen"
     totals.parent.mkdir(parents=True, exist_ok=True)
     totals.write_text("not a folder")  # the source folder is unusable
-    ledger = write_csv(paths.landing_dir / "finance" / "ledger" / "a.csv", [ledger_line()])
-    report = load_source(MUNICIPAL_TOTALS, paths)
+    ledger = write_csv(paths.landing_dir / "financien" / "grootboek" / "a.csv", [ledger_line()])
+    report = load_source(GEMEENTETOTALEN, paths)
     assert report.source_problem.startswith(f"folder {totals} cannot be read")
     assert query(paths.build_db, "SELECT source, file_name, reason FROM raw.quarantine") == [
-        ("finance_municipal_totals", None, report.source_problem)]
-    assert load_source(LEDGER, paths).files[0].status == "loaded" and ledger.exists()
+        ("financien_gemeentetotalen", None, report.source_problem)]
+    assert load_source(GROOTBOEK, paths).files[0].status == "loaded" and ledger.exists()
 
 
 def test_municipal_totals_reject_a_second_line_for_the_same_year_and_phase(paths):
     header = ("gemeente_code", "jaar", "fase", "uitgaven", "inkomsten")
     line = dict(gemeente_code="GM0637", jaar="2021", fase="rekening", uitgaven="-497.800.000,00",
                 inkomsten="497.800.000,00")
-    write_csv(paths.landing_dir / "finance" / "municipal_totals" / "t.csv", [line, line], header=header)
-    load_source(MUNICIPAL_TOTALS, paths)
+    write_csv(paths.landing_dir / "financien" / "gemeentetotalen" / "t.csv", [line, line], header=header)
+    load_source(GEMEENTETOTALEN, paths)
     assert quarantine(paths, "t.csv") == [(3, "fase", "GM0637 2021 rekening",
                                            "a second line for this municipality, year and phase (first on line 2)",
                                            "one line per gemeente_code, jaar, fase")]
@@ -214,7 +214,7 @@ def test_a_file_of_another_type_is_quarantined_and_hidden_files_are_ignored(path
     (ledger_dir / "financien_2021.xls").write_bytes(b"\xd0\xcf\x11\xe0 old excel")
     (ledger_dir / ".DS_Store").write_bytes(b"\x00")
     (ledger_dir / "~$financien_2021.xlsx").write_bytes(b"lock")
-    report = load_source(LEDGER, paths)
+    report = load_source(GROOTBOEK, paths)
     assert [(f.file_name, f.status) for f in report.files] == [("financien_2021.xls", "quarantined")]
     assert quarantine(paths, "financien_2021.xls") == [
         (None, None, None, "file type '.xls' is not accepted", "a .csv, .xlsx or .sav file")]
@@ -235,6 +235,6 @@ def test_an_unforeseen_error_while_checking_quarantines_the_file_and_the_rest_lo
     monkeypatch.setattr(loading, "_check_rows", failing_for_a)
     write_csv(ledger_dir / "a.csv", [ledger_line(), ledger_line()])
     write_csv(ledger_dir / "b.csv", [ledger_line()])
-    report = load_source(LEDGER, paths)
+    report = load_source(GROOTBOEK, paths)
     assert [(f.file_name, f.status) for f in report.files] == [("a.csv", "quarantined"), ("b.csv", "loaded")]
     assert quarantine(paths, "a.csv")[0][3] == "the file cannot be checked: Could not convert string 'x' to INT32"

@@ -11,9 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.publish import publish
+from dagster_project.publication.files import publish
 
 from .conftest import query
+
+MARTS = ["dim_y", "fct_x"]
 
 VENV = Path(sys.executable).parent.parent
 # The CLIs of the DuckDB versions that BI drivers embed today (installed by `make setup`).
@@ -41,7 +43,7 @@ def test_only_the_marts_are_published(tmp_path, build):
     published = tmp_path / "out" / "marts.duckdb"
     published.parent.mkdir()
     (published.parent / ".marts.duckdb.0123.tmp").write_bytes(b"left by an interrupted publish")
-    assert publish(build, published, run_id="r1") == {"dim_y": 1, "fct_x": 3}
+    assert publish(build, published, run_id="r1", tables=MARTS) == {"dim_y": 1, "fct_x": 3}
     assert query(published, "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 2") == [
         ("main", "dim_y"), ("main", "fct_x"), ("main", "publicatie")]
     assert query(published, "SELECT run_id, tabellen FROM publicatie") == [("r1", '{"dim_y": 1, "fct_x": 3}')]
@@ -53,7 +55,7 @@ def test_only_the_marts_are_published(tmp_path, build):
 def test_published_file_opens_read_only_in_duckdb_1_4_and_1_5(tmp_path, build, version):
     cli = DUCKDB_CLIS[version]
     published = tmp_path / "marts.duckdb"
-    publish(build, published, run_id="r1")
+    publish(build, published, run_id="r1", tables=MARTS)
     assert subprocess.run([cli, "--version"], capture_output=True, text=True, check=True).stdout.startswith(version)
     result = subprocess.run([cli, "-readonly", "-csv", str(published), "-c", "SELECT count(*) FROM fct_x"],
                             capture_output=True, text=True)
@@ -63,7 +65,7 @@ def test_published_file_opens_read_only_in_duckdb_1_4_and_1_5(tmp_path, build, v
 
 def test_a_reader_never_blocks_a_publish_and_never_sees_a_mix(tmp_path, build):
     published = tmp_path / "marts.duckdb"
-    publish(build, published, run_id="r1")
+    publish(build, published, run_id="r1", tables=MARTS)
     # An analyst opens the published file read-only and keeps the connection open.
     reader = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
@@ -78,7 +80,7 @@ def test_a_reader_never_blocks_a_publish_and_never_sees_a_mix(tmp_path, build):
     try:
         assert reader.stdout.readline().strip() == "3"
         build_file(build, rows=5)  # the nightly build changes
-        assert publish(build, published, run_id="r2") == {"dim_y": 1, "fct_x": 5}
+        assert publish(build, published, run_id="r2", tables=MARTS) == {"dim_y": 1, "fct_x": 5}
         # The open connection still sees the old version, whole; a new one sees the new version.
         reader.stdin.write("\n")
         reader.stdin.flush()
@@ -91,25 +93,25 @@ def test_a_reader_never_blocks_a_publish_and_never_sees_a_mix(tmp_path, build):
 
 def test_a_failed_publish_leaves_the_published_file_as_it_was(tmp_path, build):
     published = tmp_path / "marts.duckdb"
-    publish(build, published, run_id="good")
+    publish(build, published, run_id="good", tables=MARTS)
     with duckdb.connect(str(build)) as con:
         con.execute("DROP SCHEMA marts CASCADE")
-    with pytest.raises(RuntimeError, match="nothing to publish"):
-        publish(build, published, run_id="bad")
+    with pytest.raises(RuntimeError, match="marts missing .*: dim_y, fct_x; nothing published"):
+        publish(build, published, run_id="bad", tables=MARTS)
     assert query(published, "SELECT run_id FROM publicatie") == [("good",)]
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_load_log_and_quarantine_are_published_for_data_stewards(paths, ledger_dir):
     from dagster_project.ingest.loading import load_source
-    from dagster_project.publish import publish_loads
-    from dagster_project.sources.finance import LEDGER
+    from dagster_project.publication.files import publish_loads
+    from dagster_project.sources.financien import GROOTBOEK
 
     from .conftest import ledger_line, write_csv
 
     write_csv(ledger_dir / "a_good.csv", [ledger_line()])
     write_csv(ledger_dir / "b_bad.csv", [ledger_line(bedrag="1,80535713509409E+17%")])
-    load_source(LEDGER, paths)
+    load_source(GROOTBOEK, paths)
     publish_loads(paths.build_db, paths.loads_db)
     assert query(paths.loads_db, "SELECT file_name, status FROM load_log") == [
         ("a_good.csv", "loaded"), ("b_bad.csv", "quarantined")]
@@ -118,6 +120,6 @@ def test_load_log_and_quarantine_are_published_for_data_stewards(paths, ledger_d
     # A steward reading it does not block the next load and publish.
     with duckdb.connect(str(paths.loads_db), read_only=True):
         write_csv(ledger_dir / "c_good.csv", [ledger_line(jaar="2020")])
-        load_source(LEDGER, paths)
+        load_source(GROOTBOEK, paths)
         publish_loads(paths.build_db, paths.loads_db)
     assert query(paths.loads_db, "SELECT count(*) FROM load_log") == [(3,)]

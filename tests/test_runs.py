@@ -23,7 +23,7 @@ def test_a_corrected_file_supersedes_the_earlier_one_and_history_is_kept(paths, 
     write_csv(ledger_dir / "financien_2021_rekening_20220301.csv",
               [ledger_line(bedrag="-1.000,00"), ledger_line(soort="baten", bedrag="500,00")])
     # The municipal totals folder is unusable: the ledger must still load and publish.
-    (paths.landing_dir / "finance" / "municipal_totals").write_text("not a folder")
+    (paths.landing_dir / "financien" / "gemeentetotalen").write_text("not a folder")
     first = run_nightly(paths)
     assert first.success and published_run(paths) == first.run_id
     assert query(paths.published_db, "SELECT sum(bedrag), count(*) FROM fct_financien") == [(Decimal("-500.00"), 2)]
@@ -38,15 +38,15 @@ def test_a_corrected_file_supersedes_the_earlier_one_and_history_is_kept(paths, 
         (Decimal("-2000.00"), 1, "financien_2021_rekening_20220415.csv")]
     assert query(paths.build_db, """
         SELECT file_name, line_count, is_current, superseded_by_load_id IS NOT NULL
-        FROM intermediate.int_finance__ledger_deliveries ORDER BY load_id""") == [
+        FROM intermediate.int_financien__grootboek_deliveries ORDER BY load_id""") == [
         ("financien_2021_rekening_20220301.csv", 2, False, True),
         ("financien_2021_rekening_20220415.csv", 1, True, False),
     ]
-    assert query(paths.build_db, "SELECT count(*) FROM raw.finance_ledger_lines") == [(3,)]
+    assert query(paths.build_db, "SELECT count(*) FROM raw.financien_grootboek") == [(3,)]
 
 
 def test_a_failing_blocking_check_keeps_the_last_good_marts(paths, ledger_dir):
-    totals_dir = paths.landing_dir / "finance" / "municipal_totals"
+    totals_dir = paths.landing_dir / "financien" / "gemeentetotalen"
     write_csv(ledger_dir / "financien_2021_rekening.csv", [ledger_line()])
     write_csv(totals_dir / "gemeentetotalen_1.csv", [totals("-497.800.000,00")], header=TOTALS_HEADER)
     good = run_nightly(paths)
@@ -58,7 +58,7 @@ def test_a_failing_blocking_check_keeps_the_last_good_marts(paths, ledger_dir):
     failed = [(e.event_specific_data.check_name, e.event_specific_data.severity.value)
               for e in bad.all_events
               if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed]
-    assert failed == [("gx_programma_totalen", "ERROR")]
+    assert failed == [("gx_rpt_programma_totalen", "ERROR")]
     materialized = {e.asset_key.to_user_string() for e in bad.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
     assert "published_marts" not in materialized
     assert published_run(paths) == good.run_id

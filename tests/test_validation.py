@@ -7,7 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from dagster_project.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR
+from dagster_project.manifest import MANIFEST_PATH, mart_names
+from dagster_project.settings import EXPECTATIONS_DIR
 from dagster_project.validation import load_suites, validate
 
 SUITES = {suite.name: suite for suite in load_suites(EXPECTATIONS_DIR)}
@@ -21,38 +22,43 @@ def header(**overrides) -> pd.DataFrame:
     return pd.DataFrame([row])
 
 
-def test_every_suite_validates_a_mart_that_exists(tmp_path):
-    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
-    marts = {n["name"] for n in manifest["nodes"].values()
-             if n["resource_type"] == "model" and n["config"].get("schema") == "marts"}
-    assert set(SUITES) == {"financien_regels", "financien_doelstelling", "programma_totalen", "financien_aansluiting",
-                           "indicatorwaarden", "indicator_scorecard", "enquete_resultaten", "enquete_respondenten",
-                           "enquete_antwoorden"}
-    assert {suite.asset for suite in SUITES.values()} <= marts
-    assert all(suite.blocking for suite in SUITES.values())
+def test_every_suite_is_named_after_the_mart_it_validates():
+    assert SUITES and set(SUITES) <= set(mart_names())
+    assert all(name == suite.asset for name, suite in SUITES.items())
+
+
+def test_no_suite_repeats_a_dbt_not_null_test():
+    """A column that dbt tests for nulls is not checked again by Great Expectations."""
+    nodes = json.loads(MANIFEST_PATH.read_text())["nodes"].values()
+    tested = {(node["attached_node"].split(".")[-1], node["column_name"]) for node in nodes
+              if node["resource_type"] == "test" and (node.get("test_metadata") or {}).get("name") == "not_null"}
+    repeated = [(name, e["kwargs"]["column"]) for name, suite in SUITES.items()
+                for e in suite.definition["expectations"]
+                if e["type"] == "expect_column_values_to_not_be_null" and (name, e["kwargs"]["column"]) in tested]
+    assert tested and repeated == []
 
 
 def test_a_correct_header_passes(tmp_path):
-    outcome = validate(SUITES["programma_totalen"], header(), tmp_path)
+    outcome = validate(SUITES["rpt_programma_totalen"], header(), tmp_path)
     assert outcome.passed and outcome.failed_errors == []
 
 
 def test_the_published_saldo_percentage_is_caught(tmp_path):
-    outcome = validate(SUITES["programma_totalen"], header(aandeel_saldo_pct=1.80535713509409e17), tmp_path, "run1")
+    outcome = validate(SUITES["rpt_programma_totalen"], header(aandeel_saldo_pct=1.80535713509409e17), tmp_path, "run1")
     assert [(f["column"], f["unexpected_count"]) for f in outcome.failed_errors] == [("aandeel_saldo_pct", 1)]
-    assert outcome.result_file == tmp_path / "run1" / "programma_totalen.json"
+    assert outcome.result_file == tmp_path / "run1" / "rpt_programma_totalen.json"
     assert json.loads(outcome.result_file.read_text())["success"] is False
     assert "programma_totalen" in outcome.data_docs.read_text()
 
 
 @pytest.mark.parametrize("column", ["aandeel_uitgaven_pct", "aandeel_inkomsten_pct"])
 def test_a_share_above_100_is_an_error(tmp_path, column):
-    outcome = validate(SUITES["programma_totalen"], header(**{column: 221.5}), tmp_path)
+    outcome = validate(SUITES["rpt_programma_totalen"], header(**{column: 221.5}), tmp_path)
     assert [f["column"] for f in outcome.failed_errors] == [column]
 
 
 def test_missing_municipal_totals_only_warn(tmp_path):
-    outcome = validate(SUITES["programma_totalen"], header(aandeel_uitgaven_pct=None, aandeel_inkomsten_pct=None), tmp_path)
+    outcome = validate(SUITES["rpt_programma_totalen"], header(aandeel_uitgaven_pct=None, aandeel_inkomsten_pct=None), tmp_path)
     assert outcome.failed_errors == []
     assert [f["column"] for f in outcome.failed_warnings] == ["aandeel_uitgaven_pct"]
     assert not outcome.passed
@@ -65,14 +71,14 @@ def test_saldo_must_equal_baten_plus_lasten(tmp_path):
         dict(gemeente_code="GM0637", jaar=2021, fase="rekening", doelstelling_key="k2", doelstelling_code="2.2",
              doelstelling_naam="y", saldo_verschil=0.01, saldo_x1000_afrondingsverschil=0),
     ])
-    outcome = validate(SUITES["financien_doelstelling"], rows, tmp_path)
+    outcome = validate(SUITES["rpt_financien_doelstelling"], rows, tmp_path)
     assert [(f["column"], f["unexpected_count"]) for f in outcome.failed_errors] == [("saldo_verschil", 1)]
 
 
 def test_an_unexplained_difference_between_goals_and_header_is_an_error(tmp_path):
     rows = pd.DataFrame([dict(doelstellingen_saldo=-107608353.47, onverklaard_baten=0.0, onverklaard_lasten=-69000.0,
                               onverklaard_saldo=0.0, toelichting="...")])
-    outcome = validate(SUITES["financien_aansluiting"], rows, tmp_path)
+    outcome = validate(SUITES["rpt_financien_aansluiting"], rows, tmp_path)
     assert [f["column"] for f in outcome.failed_errors] == ["onverklaard_lasten"]
 
 
@@ -81,7 +87,7 @@ def test_a_goal_outside_its_years_is_an_error(tmp_path):
                 doelstelling_key="d", taakveld_key="t", bedrag=1.0, soort="lasten",
                 is_doelstelling_geldig_in_jaar=False, is_taakveld_geldig_in_jaar=True,
                 n_met_zelfde_financien_regel_key=1)
-    outcome = validate(SUITES["financien_regels"], pd.DataFrame([line]), tmp_path)
+    outcome = validate(SUITES["fct_financien"], pd.DataFrame([line]), tmp_path)
     assert [f["column"] for f in outcome.failed_errors] == ["is_doelstelling_geldig_in_jaar"]
 
 
@@ -98,7 +104,7 @@ def test_a_large_mart_is_validated_in_batches_and_failures_add_up(tmp_path):
             SELECT 'R' || least(i, 6) AS respondent_key, CASE WHEN i % 3 = 1 THEN 11 ELSE 8 END AS cijfer,
                    1.0 AS weegfactor, true AS is_tevreden
             FROM range(1, 8) t(i)""")
-    suite = SUITES["enquete_respondenten"]
+    suite = SUITES["fct_enquete_respondent"]
     query = suite.query.replace("from marts.fct_enquete_respondent",
                                 "from (select *, null::int as eenzaamheid_score, null::int as emotionele_eenzaamheid,"
                                 " null::int as sociale_eenzaamheid, null::boolean as is_eenzaam"
@@ -109,7 +115,7 @@ def test_a_large_mart_is_validated_in_batches_and_failures_add_up(tmp_path):
     assert (outcome.rows, outcome.batches) == (7, 3)
     failed = {f["column"]: f["unexpected_count"] for f in outcome.failed_errors}
     assert failed == {"cijfer": 3, "n_met_zelfde_respondent_key": 2}
-    assert (tmp_path / "validation" / "run1" / "enquete_respondenten.part3.json").exists()
+    assert (tmp_path / "validation" / "run1" / "fct_enquete_respondent.part3.json").exists()
 
 
 def test_an_empty_mart_is_one_empty_batch(tmp_path):

@@ -32,12 +32,12 @@ nightly_schedule = ScheduleDefinition(
 )
 
 
-def landing_fingerprint(warehouse: WarehouseResource) -> tuple[str, int]:
+def landing_fingerprint(warehouse: WarehouseResource, contracts=CONTRACTS) -> tuple[str, int]:
     """A hash over name, size and modification time of every delivery file."""
     landing = warehouse.paths().landing_dir
     entries = sorted(
         f"{path.relative_to(landing)}|{stat.st_size}|{stat.st_mtime_ns}"
-        for contract in CONTRACTS
+        for contract in contracts
         if (landing / contract.folder).is_dir()
         for path in delivery_files(landing / contract.folder)
         if (stat := path.stat())
@@ -45,16 +45,23 @@ def landing_fingerprint(warehouse: WarehouseResource) -> tuple[str, int]:
     return hashlib.sha256("\n".join(entries).encode()).hexdigest(), len(entries)
 
 
-@sensor(job=nightly_job, minimum_interval_seconds=300, default_status=DefaultSensorStatus.RUNNING)
-def new_deliveries(context: SensorEvaluationContext, warehouse: WarehouseResource):
-    """Starts the nightly job when files in the landing directory were added or changed."""
-    fingerprint, files = landing_fingerprint(warehouse)
-    if fingerprint == context.cursor:
-        return SkipReason(f"no new or changed files among {files} in the landing directory")
-    context.update_cursor(fingerprint)
-    return RunRequest(run_key=fingerprint, tags={"trigger": "new_deliveries"})
+def delivery_sensor(contracts=CONTRACTS):
+    """A sensor that watches the landing folders of `contracts`."""
 
+    @sensor(name="new_deliveries", job=nightly_job, minimum_interval_seconds=300,
+            default_status=DefaultSensorStatus.RUNNING)
+    def new_deliveries(context: SensorEvaluationContext, warehouse: WarehouseResource):
+        """Starts the nightly job when files in the landing directory were added or changed."""
+        fingerprint, files = landing_fingerprint(warehouse, contracts)
+        if fingerprint == context.cursor:
+            return SkipReason(f"no new or changed files among {files} in the landing directory")
+        context.update_cursor(fingerprint)
+        return RunRequest(run_key=fingerprint, tags={"trigger": "new_deliveries"})
+
+    return new_deliveries
+
+
+new_deliveries = delivery_sensor()
 
 JOBS = [nightly_job]
 SCHEDULES = [nightly_schedule]
-SENSORS = [new_deliveries]

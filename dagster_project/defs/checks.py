@@ -8,11 +8,12 @@ last good published marts stay in place.
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 from dagster_dbt import get_asset_key_for_model
 
+from ..manifest import mart_names
 from ..privacy import exempt_columns, scan_database
 from ..settings import EXPECTATIONS_DIR
 from ..validation import Suite, load_suites, run_suite
-from .dbt import mart_model_names, warehouse_dbt_assets
-from .resources import WarehouseResource, dbt_project
+from .dbt import warehouse_dbt_assets
+from .resources import WarehouseResource
 
 
 def suite_check(suite: Suite):
@@ -72,7 +73,6 @@ def bsn_check(model: str, skipped: dict[str, str]):
     return _check
 
 
-_EXEMPT = exempt_columns(dbt_project.manifest_path)
 CHECKS = [suite_check(suite) for suite in load_suites(EXPECTATIONS_DIR)] + [
-    bsn_check(model, _EXEMPT.get(model, {})) for model in mart_model_names()
+    bsn_check(model, exempt_columns(model)) for model in mart_names()
 ]

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate and marts, with dbt tests as checks."""
 
-import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -8,6 +7,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, Backoff, RetryPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
+from ..manifest import mart_names
 from .resources import WarehouseResource, dbt_project
 
 
@@ -33,17 +33,8 @@ def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, wa
     yield from dbt.cli(["build"], context=context).stream()
 
 
-def mart_model_names() -> list[str]:
-    """All models in the marts schema: what gets published."""
-    nodes = json.loads(dbt_project.manifest_path.read_text())["nodes"].values()
-    return sorted(
-        node["name"] for node in nodes
-        if node["resource_type"] == "model" and node["config"].get("schema") == "marts"
-    )
-
-
 def mart_asset_keys() -> list[AssetKey]:
-    return [get_asset_key_for_model([warehouse_dbt_assets], name) for name in mart_model_names()]
+    return [get_asset_key_for_model([warehouse_dbt_assets], name) for name in mart_names()]
 
 
 ASSETS = [warehouse_dbt_assets]

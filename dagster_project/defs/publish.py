@@ -2,9 +2,10 @@
 
 from dagster import AssetExecutionContext, Backoff, MaterializeResult, MetadataValue, RetryPolicy, asset
 
-from ..publish import publish
+from ..manifest import mart_names
+from ..publication.files import publish
 from .dbt import mart_asset_keys
-from .resources import WarehouseResource, dbt_project
+from .resources import WarehouseResource
 
 
 @asset(
@@ -16,7 +17,7 @@ from .resources import WarehouseResource, dbt_project
 )
 def published_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     paths = warehouse.paths()
-    counts = publish(paths.build_db, paths.published_db, context.run.run_id, dbt_project.manifest_path)
+    counts = publish(paths.build_db, paths.published_db, context.run.run_id, mart_names())
     context.log.info(f"published {len(counts)} marts to {paths.published_db}")
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(paths.published_db)),

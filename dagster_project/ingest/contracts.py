@@ -172,15 +172,34 @@ class Column:
 
 @dataclass(frozen=True)
 class Contract:
-    """One source entity: a folder of files that land in one raw table."""
+    """One source entity: a folder of delivered files that land in one raw table.
 
-    source: str  # e.g. finance_ledger
-    folder: str  # relative to the landing directory
-    raw_table: str  # schema-qualified
+    Everything else is named after the domain and entity (docs/naming.md): the
+    source and its Dagster asset `<domain>_<entity>`, the landing folder
+    `<domain>/<entity>/`, the raw table `raw.<domain>_<entity>`, the dbt source
+    `source('<domain>', '<entity>')` and the staging model `stg_<domain>__<entity>`.
+    """
+
+    domain: str  # e.g. financien
+    entity: str  # e.g. grootboek
+    description: str  # what a delivery holds, for the asset, the dbt source and the docs
     columns: tuple[Column, ...]
     # Extra row rules: SQL selecting (source_row, column_name, value, reason, expected)
     # from the temp table `parsed`; reference tables are available as ref_<name>.
     row_rules: tuple[str, ...] = field(default=())
+
+    @property
+    def source(self) -> str:
+        return f"{self.domain}_{self.entity}"
+
+    @property
+    def folder(self) -> str:
+        """Relative to the landing directory."""
+        return f"{self.domain}/{self.entity}"
+
+    @property
+    def raw_table(self) -> str:
+        return f"raw.{self.source}"
 
     @property
     def column_names(self) -> tuple[str, ...]:

@@ -34,7 +34,8 @@ CREATE OR REPLACE TEMP MACRO bsn_digits(s) AS regexp_replace(s, '[\s.]', '', 'g'
 CREATE OR REPLACE TEMP MACRO is_bsn(s) AS coalesce(
     CASE WHEN regexp_full_match(bsn_digits(s), '[0-9]{8,9}') AND NOT regexp_full_match(bsn_digits(s), '0+')
          THEN list_sum(list_transform(range(9), lambda i:
-                  CAST(substr(lpad(bsn_digits(s), 9, '0'), i + 1, 1) AS INTEGER) * CASE WHEN i = 8 THEN -1 ELSE 9 - i END
+                  CAST(substr(lpad(bsn_digits(s), 9, '0'), i + 1, 1) AS INTEGER)
+                  * CASE WHEN i = 8 THEN -1 ELSE 9 - i END
               )) % 11 = 0
     END, false);
 -- A BSN shown without its first digits: '123456782' -> '*****6782'.

@@ -1,5 +1,10 @@
-"""Source contracts, one module per source system."""
+"""The one registry of sources: every delivery contract, one module per domain.
 
-from . import finance, indicators, registraties, surveys
+The source assets, the delivery sensor, the run summary and the dbt sources
+(dbt/models/staging/_sources.yml, generated) are all made from CONTRACTS.
+Adding a source is one contract here plus one staging model (docs/operations.md).
+"""
 
-CONTRACTS = (*finance.CONTRACTS, *indicators.CONTRACTS, *surveys.CONTRACTS, *registraties.CONTRACTS)
+from . import enquetes, financien, indicatoren, registraties
+
+CONTRACTS = (*financien.CONTRACTS, *indicatoren.CONTRACTS, *enquetes.CONTRACTS, *registraties.CONTRACTS)

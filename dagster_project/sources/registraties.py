@@ -99,9 +99,12 @@ def _client_columns() -> tuple[Column, ...]:
 
 
 JEUGDHULP = Contract(
-    source="registraties_jeugdhulp",
-    folder="registraties/jeugdhulp",
-    raw_table="raw.registraties_jeugdhulp",
+    domain="registraties",
+    entity="jeugdhulp",
+    description=(
+        "Export of the jeugdhulp registration (iJw) for a period: one line per trajectory with a pseudonymised "
+        "client number, date of birth, productcategorie, provider, start and end. CSV or XLSX."
+    ),
     columns=(
         *_export_columns(),
         *_client_columns(),
@@ -116,9 +119,12 @@ JEUGDHULP = Contract(
 )
 
 WMO = Contract(
-    source="registraties_wmo",
-    folder="registraties/wmo",
-    raw_table="raw.registraties_wmo",
+    domain="registraties",
+    entity="wmo",
+    description=(
+        "Export of the Wmo maatwerk registration (iWmo) for a period: one line per maatwerkvoorziening with a "
+        "pseudonymised client number, date of birth, productcategorie, start and end. CSV or XLSX."
+    ),
     columns=(
         *_export_columns(),
         *_client_columns(),

@@ -15,12 +15,11 @@
     cut to the date ranges in which that export counts (int_registraties__geldigheid).
     begindatum and einddatum are the piece's; regel_begindatum and regel_einddatum
     the line's as delivered; is_begin_afgekapt when an earlier export counts for the
-    line's first days. The client number becomes a keyed pseudonym (client_key); the
+    line's first days. The client number is left behind (client_key is its pseudonym); the
     client's date of birth (the first of the month where only year and month are
     known) is the latest current line's; the wijk is resolved to its code. -#}
 {% macro current_pieces(lines, registratie) -%}
     select
-        {{ pseudonym(['lines.gemeente_code', "'" ~ registratie ~ "'", 'lines.client_id']) }} as client_key,
         lines.* exclude (begindatum, einddatum, client_id),
         lines.begindatum as regel_begindatum,
         lines.einddatum as regel_einddatum,
@@ -52,7 +51,7 @@
             {{ name_key('wijken.wijk_naam') }} = {{ name_key('lines.wijk') }}
             or upper(wijken.wijk_code) = upper(lines.wijk)
         )
-    window client as (partition by lines.gemeente_code, lines.client_id)
+    window client as (partition by lines.gemeente_code, lines.client_key)
 {%- endmacro %}
 
 {#- A count as the documents write it: 4.548. -#}

@@ -94,7 +94,8 @@ figures as (
     select gemeente_code, jaar, indeling, groep, peildatum, 'leeftijd_instroom', leeftijd_instroom, null, null, instroom
     from aggregated
     union all
-    select gemeente_code, jaar, indeling, groep, peildatum, 'leeftijd_uitstroom', leeftijd_uitstroom, null, null, uitstroom
+    select
+        gemeente_code, jaar, indeling, groep, peildatum, 'leeftijd_uitstroom', leeftijd_uitstroom, null, null, uitstroom
     from aggregated
 
 ),

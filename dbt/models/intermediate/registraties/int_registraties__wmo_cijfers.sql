@@ -14,7 +14,7 @@ clients as (
 
 ledger as (
 
-    select * from {{ ref('int_finance__ledger_lines_current') }}
+    select * from {{ ref('int_financien__grootboek_current') }}
     where fase = 'rekening' and soort = 'lasten'
 
 ),

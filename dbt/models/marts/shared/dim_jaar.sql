@@ -4,7 +4,7 @@ with
 
 years_in_use as (
 
-    select jaar from {{ ref('int_finance__ledger_lines_current') }}
+    select jaar from {{ ref('int_financien__grootboek_current') }}
     union all
     select geldig_van_jaar from {{ ref('doelstellingen') }}
     union all

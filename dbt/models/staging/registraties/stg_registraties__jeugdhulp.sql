@@ -1,4 +1,6 @@
-{#- Every loaded line of the jeugdhulp registration, current or not: renamed and cast only. -#}
+{#- Every loaded line of the jeugdhulp registration, current or not: renamed and cast
+    only, and the client number replaced by a keyed pseudonym (the number itself
+    stays in the build file only). -#}
 with
 
 source as (
@@ -10,6 +12,7 @@ source as (
 final as (
 
     select
+        {{ pseudonym(['gemeente_code', "'jeugdhulp'", 'client_id']) }} as client_key,
         load_id,
         file_name,
         source_row,

@@ -1,0 +1,1 @@
+"""Where a release goes: the published DuckDB file and Parquet (files)."""
