@@ -64,6 +64,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.financien_grootboek
 	$(BIN)/python -m benchmarks.nightly
 	$(BIN)/python -m benchmarks.enquetes_omnibus
+	$(BIN)/python -m benchmarks.registraties_jeugdhulp
 
 docs: setup
 	$(BIN)/python -m dagster_project.indicator_docs

@@ -72,8 +72,8 @@ def write_export(path: Path, youths: int, begin: str, end: str) -> None:
                 strftime(start - start_age * 365 - CAST(hash(i, 6) % 365 AS INTEGER), '%Y-%m-%d') AS geboortedatum,
                 '' AS geboortemaand,
                 CAST(1 + hash(i, 7) % 2 AS VARCHAR) AS geslacht,
-                CASE WHEN hash(i, 8) % 25 = 0 THEN '' ELSE [{wijken}][CAST(1 + hash(i, 9) % {len(WIJKEN)} AS BIGINT)] END
-                    AS wijk,
+                CASE WHEN hash(i, 8) % 25 = 0 THEN ''
+                     ELSE [{wijken}][CAST(1 + hash(i, 9) % {len(WIJKEN)} AS BIGINT)] END AS wijk,
                 ['45', '45', '54', '43', '44', '41', '50', '46', '48'][CAST(1 + hash(i, j, 10) % 9 AS BIGINT)]
                     AS productcategorie,
                 '73' || lpad(CAST(hash(i, j, 11) % 1500 AS VARCHAR), 6, '0') AS aanbieder_agb,

@@ -37,7 +37,7 @@ def assert_no_full_number(database: Path, number: str) -> None:
 
 @pytest.mark.parametrize("number, masked", [(BSN, "*****6782"), (BSN_8, "****5672"), ("123.456.782", "*****6782")])
 def test_a_bsn_as_client_number_quarantines_the_file_masked(paths, number, masked):
-    from dagster_project.publish import publish_loads
+    from dagster_project.publication.files import publish_loads
 
     write_csv(jeugdhulp_dir(paths) / "jeugdhulp.csv", [traject("J1"), traject(number)], header=HEADER)
     [outcome] = load_source(JEUGDHULP, paths).files
@@ -123,7 +123,8 @@ def test_no_published_mart_holds_a_value_that_passes_the_elfproef(published):
     from dagster_project.privacy import exempt_columns, scan
 
     with duckdb.connect(str(published), read_only=True) as con:
-        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name <> 'publicatie'")]
+        tables = [t for (t,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE table_name <> 'publicatie'").fetchall()]
         scans = [scan(con, table, exempt_columns(table), schema="main") for table in tables]
     assert len(scans) == 31 and sum(len(s.columns) for s in scans) > 100
     assert [s.table for s in scans if not s.passed] == []

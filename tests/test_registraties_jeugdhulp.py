@@ -153,7 +153,8 @@ def test_a_later_export_replaces_the_days_it_covers(superseded, client_id, expec
 
 
 def test_years_are_counted_only_where_the_exports_cover_them_in_full(superseded):
-    years = query(superseded.build_db, "SELECT list(jaar ORDER BY jaar) FROM intermediate.int_registraties__telbare_jaren "
+    years = query(superseded.build_db, "SELECT list(jaar ORDER BY jaar) "
+                                       "FROM intermediate.int_registraties__telbare_jaren "
                                        "WHERE registratie = 'jeugdhulp'")
     assert years == [([2018, 2019, 2020, 2021, 2022],)]
 
