@@ -15,10 +15,11 @@ export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
 
-.PHONY: help setup run test lint dev bench docs report clean
+.PHONY: help setup run report test lint dev bench docs clean
 
 help:
 	@echo "make run    set up and run the nightly job once on the sample sources"
+	@echo "make report rebuild the programme report (warehouse/rapport/) from the published marts"
 	@echo "make test   set up and run the tests"
 	@echo "make lint   check Python (ruff) and SQL (sqlfluff, dbt templater) style"
 	@echo "make dev    start the Dagster UI on http://127.0.0.1:3000"
@@ -50,7 +51,12 @@ setup: $(INSTALLED) $(MANIFEST) $(DUCKDB_14) $(DAGSTER_HOME)/dagster.yaml
 run: setup
 	$(BIN)/python -m dagster_project.run
 
+report: setup
+	$(BIN)/python -m dagster_project.report
+
 test: setup
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || echo "NOTE: chromium not found: \
+	the browser test of the report will be SKIPPED. Install it with 'apt-get install -y chromium' (.ci/run does)."
 	$(BIN)/python -m pytest
 
 lint: setup
@@ -70,4 +76,4 @@ docs: setup
 	$(BIN)/python -m dagster_project.indicator_docs
 
 clean:
-	rm -rf $(VENV) warehouse dbt/target dbt/logs *.egg-info
+	rm -rf $(VENV) warehouse test-output dbt/target dbt/logs *.egg-info

@@ -4,8 +4,9 @@ checks and publish).
 
     python -m benchmarks.enquetes_omnibus [respondents]
 
-Targets on the reference machine (2 cores, 24 GB): the load under 60 s, the
-nightly job under 10 minutes, peak resident memory under 8 GB. Prints the
+Targets on the reference machine (2 cores, 24 GB): the load under 60 s with a
+peak under DuckDB's memory limit plus 512 MB, the nightly job under 10
+minutes, peak resident memory under 8 GB. Prints the
 measurements and exits non-zero when a target is missed.
 """
 
@@ -24,7 +25,7 @@ from dagster_project.ingest.loading import load_source
 from dagster_project.settings import REFERENCE_DIR, SAMPLE_LANDING_DIR, WarehousePaths
 from dagster_project.sources.enquetes import OMNIBUS
 
-from .memory import PeakMemory
+from .memory import PeakMemory, cpu_seconds, load_target_mb
 from .nightly import measure_nightly
 
 TARGET_LOAD_SECONDS = 60
@@ -67,16 +68,17 @@ def main() -> int:
         # The sample indicator deliveries carry the targets the scorecard checks expect.
         shutil.copytree(SAMPLE_LANDING_DIR / "indicatoren", paths.landing_dir / "indicatoren")
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         with PeakMemory() as load_peak:
             [outcome] = load_source(OMNIBUS, paths).files
-        load_seconds = time.perf_counter() - started
-        print(f"load {respondents:,} respondents: {load_seconds:.1f} s, {outcome.status}, rows {outcome.rows:,}, "
-              f"peak resident memory {load_peak.mb:,.0f} MB")
+        load_seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        print(f"load {respondents:,} respondents: {load_seconds:.1f} s ({cpu:.1f} CPU-s), {outcome.status}, "
+              f"rows {outcome.rows:,}, peak resident memory {load_peak.mb:,.0f} MB (target < {load_target_mb():,.0f})")
 
         published, job_seconds, job_peak_mb = measure_nightly(paths, f"{respondents:,} omnibus respondents")
     peak = max(load_peak.mb, job_peak_mb)
-    ok = (outcome.status == "loaded" and load_seconds < TARGET_LOAD_SECONDS and published
+    ok = (outcome.status == "loaded" and load_seconds < TARGET_LOAD_SECONDS and load_peak.mb < load_target_mb()
+          and published
           and job_seconds < TARGET_JOB_SECONDS and peak < TARGET_PEAK_MB)
     print(f"targets (load < {TARGET_LOAD_SECONDS} s, job < {TARGET_JOB_SECONDS} s, < {TARGET_PEAK_MB} MB): "
           f"{'met' if ok else 'MISSED'}")

@@ -3,14 +3,15 @@
     python -m benchmarks.financien_grootboek [lines]
 
 Targets on the reference machine (2 cores, 24 GB): a million valid lines load
-in under 60 s with a peak resident memory under 4 GB, and a million-line file
-with one bad amount is quarantined in the same time. Prints the measurements
-and exits non-zero when a target is missed.
+in under 60 s, and a million-line file with one bad amount is quarantined in
+the same time; the peak resident memory of each load stays under DuckDB's
+memory limit (WAREHOUSE_DUCKDB_MEMORY_LIMIT, 4 GB) plus a margin of 512 MB.
+Prints the measurements (wall and CPU seconds) and exits non-zero when a
+target is missed.
 """
 
 from __future__ import annotations
 
-import resource
 import sys
 import tempfile
 import time
@@ -22,8 +23,9 @@ from dagster_project.ingest.loading import load_source
 from dagster_project.settings import WarehousePaths
 from dagster_project.sources.financien import GROOTBOEK
 
+from .memory import PeakMemory, cpu_seconds, load_target_mb
+
 TARGET_SECONDS = 60
-TARGET_PEAK_MB = 4096
 HEADER = ("gemeente_code;jaar;fase;programma_code;doelstelling_code;doelstelling_naam;taakveld_code;"
           "kostenplaats;soort;reservemutatie;bedrag")
 
@@ -46,13 +48,15 @@ def write_ledger(path: Path, lines: int, bad_line: int | None = None) -> None:
     """)
 
 
-def measure(paths: WarehousePaths, label: str) -> tuple[float, str]:
-    started = time.perf_counter()
-    report = load_source(GROOTBOEK, paths)
-    seconds = time.perf_counter() - started
+def measure(paths: WarehousePaths, label: str) -> tuple[float, float, str]:
+    started, cpu = time.perf_counter(), cpu_seconds()
+    with PeakMemory() as peak:
+        report = load_source(GROOTBOEK, paths)
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     [outcome] = [f for f in report.files if f.status != "unchanged"]
-    print(f"{label:<34} {seconds:6.1f} s  {outcome.status:<12} rows {outcome.rows:>9,}  problems {outcome.problems}")
-    return seconds, outcome.status
+    print(f"{label:<34} {seconds:6.1f} s ({cpu:5.1f} CPU-s)  peak {peak.mb:6,.0f} MB  {outcome.status:<12} "
+          f"rows {outcome.rows:>9,}  problems {outcome.problems}")
+    return seconds, peak.mb, outcome.status
 
 
 def main() -> int:
@@ -65,16 +69,15 @@ def main() -> int:
 
         write_ledger(ledger_dir / "a_valid.csv", lines)
         print(f"ledger of {lines:,} lines: {(ledger_dir / 'a_valid.csv').stat().st_size / 1e6:.0f} MB")
-        valid_seconds, valid_status = measure(paths, "load valid ledger")
+        valid_seconds, valid_mb, valid_status = measure(paths, "load valid ledger")
 
         write_ledger(ledger_dir / "b_one_bad_amount.csv", lines, bad_line=lines // 2)
-        bad_seconds, bad_status = measure(paths, "quarantine ledger with 1 bad line")
+        bad_seconds, bad_mb, bad_status = measure(paths, "quarantine ledger with 1 bad line")
 
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory: {peak_mb:,.0f} MB")
+    target_mb = load_target_mb()
     ok = (valid_status == "loaded" and bad_status == "quarantined"
-          and max(valid_seconds, bad_seconds) < TARGET_SECONDS and peak_mb < TARGET_PEAK_MB)
-    print(f"targets (< {TARGET_SECONDS} s per file, < {TARGET_PEAK_MB} MB): {'met' if ok else 'MISSED'}")
+          and max(valid_seconds, bad_seconds) < TARGET_SECONDS and max(valid_mb, bad_mb) < target_mb)
+    print(f"targets (< {TARGET_SECONDS} s per file, < {target_mb:,.0f} MB): {'met' if ok else 'MISSED'}")
     return 0 if ok else 1
 
 

@@ -8,10 +8,29 @@ summing it double-counts. This samples the whole process tree instead.
 from __future__ import annotations
 
 import os
+import re
+import resource
 import threading
 from pathlib import Path
 
+from dagster_project.settings import duckdb_config
+
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+# What a load may use beyond DuckDB's memory limit: Python, pyarrow, pandas and the libraries.
+LOAD_MARGIN_MB = 512
+_UNITS = {"KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process so far, all its threads (DuckDB's too)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def load_target_mb() -> float:
+    """The most a load may take: the configured DuckDB memory limit plus LOAD_MARGIN_MB."""
+    number, unit = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]+)\s*", duckdb_config()["memory_limit"]).groups()
+    return float(number) * _UNITS[unit.upper()] / 2**20 + LOAD_MARGIN_MB
 
 
 def tree_rss_bytes(root: int) -> int:

@@ -2,7 +2,7 @@
 
 from dagster import Definitions, in_process_executor
 
-from .defs import automation, checks, dbt, publish, sources
+from .defs import automation, checks, dbt, publish, report, sources
 from .defs.resources import RESOURCES
 from .sources import CONTRACTS
 
@@ -10,7 +10,7 @@ from .sources import CONTRACTS
 def build_definitions(contracts=CONTRACTS) -> Definitions:
     """The assets, checks, job, schedule and sensor for the sources in `contracts`."""
     return Definitions(
-        assets=[*sources.source_assets(contracts), *dbt.ASSETS, *publish.ASSETS],
+        assets=[*sources.source_assets(contracts), *dbt.ASSETS, *publish.ASSETS, *report.ASSETS],
         asset_checks=checks.CHECKS,
         jobs=automation.JOBS,
         schedules=automation.SCHEDULES,

@@ -31,6 +31,10 @@ def _years(row: dict) -> str:
     return f"{row['geldig_van_jaar']}–{row['geldig_tot_jaar'] or ''}"
 
 
+def _decimals(decimalen: str) -> str:
+    return "a whole number" if decimalen == "0" else f"{decimalen} decimal{'s' if decimalen != '1' else ''}"
+
+
 def render() -> str:
     bronnen = {b["bron_code"]: b["bron_naam"] for b in _read("bronnen")}
     goals = {(d["gemeente_code"], d["doelstelling_versie"]): d["doelstelling_code"] for d in _read("doelstellingen")}
@@ -38,7 +42,8 @@ def render() -> str:
     for link in _read("indicator_doelstellingen"):
         goal = goals[(link["gemeente_code"], link["doelstelling_versie"])]
         links.setdefault(link["indicator_code"], []).append(f"{goal} ({_years(link)})")
-    rules = {r["indicator_code"]: r["toelichting"] for r in _read("indicator_rekenregels")}
+    rules = {r["indicator_code"]: f"{r['toelichting']} Rounded half away from zero to {_decimals(r['decimalen'])}."
+             for r in _read("indicator_rekenregels")}
 
     lines = [
         "# Indicators",

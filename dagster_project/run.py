@@ -45,12 +45,14 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=C
         if meta is None:
             lines.append(f"  {source:<26} not run")
             continue
+        skipped = f", skipped {meta['files_skipped']}" if meta.get("files_skipped") else ""
         lines.append(
             f"  {source:<26} loaded {meta['files_loaded']}, quarantined {meta['files_quarantined']}, "
-            f"unchanged {meta['files_unchanged']}, rows loaded {meta['rows_loaded']}"
+            f"unchanged {meta['files_unchanged']}{skipped}, rows loaded {meta['rows_loaded']}"
         )
-        if meta.get("files_quarantined"):
-            lines.append("    " + str(meta["quarantined"]).replace("\n", "\n    "))
+        for listing in ("quarantined", "skipped"):
+            if meta.get(f"files_{listing}"):
+                lines.append("    " + str(meta[listing]).replace("\n", "\n    "))
         if meta.get("source_problem"):
             lines.append(f"    {meta['source_problem']}")
     lines.append(f"  load log and quarantine: {paths.loads_db}")
@@ -70,6 +72,13 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=C
             lines.append(f"  {table:<28} {rows:>8} rows")
     else:
         lines.append(f"NOT published: the last good marts (if any) stay in place at {paths.published_db}")
+
+    report = materialized.get("programma_rapport")
+    lines.append("")
+    if report:
+        lines.append(f"Report: {report['path']} ({report['pages']} pages, {report['charts']} charts)")
+    else:
+        lines.append(f"Report NOT rebuilt: the last report (if any) stays in place at {paths.report_dir}")
     return "\n".join(lines), bool(published) and result.success
 
 

@@ -23,6 +23,23 @@ def duckdb_config() -> dict[str, str]:
     return {"memory_limit": os.environ.get("WAREHOUSE_DUCKDB_MEMORY_LIMIT", "4GB")}
 
 
+DEFAULT_SETTLE_SECONDS = 60
+
+
+def settle_seconds() -> float:
+    """A delivery modified less than this many seconds ago may still be being written:
+    the run skips it and a later run loads it (WAREHOUSE_SETTLE_SECONDS)."""
+    return float(os.environ.get("WAREHOUSE_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS))
+
+
+def report_gemeenten() -> list[str] | None:
+    """The gemeenten (CBS codes, comma-separated in WAREHOUSE_RAPPORT_GEMEENTEN) that get report pages;
+    None (not set) means every gemeente in the marts."""
+    value = os.environ.get("WAREHOUSE_RAPPORT_GEMEENTEN", "")
+    codes = [code.strip() for code in value.split(",") if code.strip()]
+    return codes or None
+
+
 def _path(variable: str, default: Path) -> Path:
     value = os.environ.get(variable)
     return Path(value).expanduser().resolve() if value else default
@@ -47,8 +64,18 @@ class WarehousePaths:
         return self.warehouse_dir / "loads.duckdb"
 
     @property
+    def report_dir(self) -> Path:
+        """The programme report: a static site next to the published file (a link to the current release)."""
+        return self.published_db.parent / "rapport"
+
+    @property
     def quarantine_dir(self) -> Path:
         return self.warehouse_dir / "quarantine"
+
+    @property
+    def incoming_dir(self) -> Path:
+        """Private copies of the files being loaded (removed after each file)."""
+        return self.warehouse_dir / "incoming"
 
     @property
     def validation_dir(self) -> Path:

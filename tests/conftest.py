@@ -3,6 +3,7 @@ and one nightly run on the sample sources for the end-to-end tests."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import duckdb
 import pytest
 
 from dagster_project.settings import SAMPLE_LANDING_DIR, WarehousePaths
+
+# Test deliveries are written a moment before they are loaded: nothing is still being written.
+os.environ["WAREHOUSE_SETTLE_SECONDS"] = "0"
 
 LEDGER_HEADER = ("gemeente_code", "jaar", "fase", "programma_code", "doelstelling_code", "doelstelling_naam",
                  "taakveld_code", "kostenplaats", "soort", "reservemutatie", "bedrag")
@@ -65,6 +69,12 @@ def run_nightly(paths: WarehousePaths):
     return defs.resolve_job_def("nightly").execute_in_process(
         run_config=run_config(paths), instance=DagsterInstance.ephemeral(), raise_on_error=False,
     )
+
+
+def check_evaluations(result) -> dict[tuple[str, str], bool]:
+    """Whether each asset check of a run passed, by (asset, check name)."""
+    evaluations = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    return {(e.asset_key.to_user_string(), e.check_name): e.passed for e in evaluations}
 
 
 @pytest.fixture(scope="session")

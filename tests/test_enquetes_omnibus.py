@@ -6,6 +6,7 @@ SPSS and CSV routes, and the figures in the scorecard."""
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -77,6 +78,25 @@ def weighted_line(index: int, weight: int, good: bool, volunteers: bool, score: 
                       vrijwilligerswerk="ja" if volunteers else "nee")
 
 
+# Small weighted deliveries for the t interval, one year each: (weight, loneliness score).
+# 2027: effective n 8,68 (7,68 degrees of freedom), where the exact upper bound rounds to 5,4782 and
+# the four-term Cornish-Fisher expansion gave 5,4781.
+T_8_68 = [("1,3933", 2), ("0,63", 2), ("2,34", 3), ("0,91", 3), ("2,75", 5), ("1,88", 0), ("1,39", 2), ("1,1", 9),
+          ("1,54", 5), ("1,6", 5)]
+# 2028: 10 respondents, effective n 16,5^2 / 65,25 = 4,17: below 5 degrees of freedom.
+T_4_17 = [("7,5", 1)] + [("1", score) for score in (0, 2, 3, 4, 5, 6, 7, 8, 11)]
+# 2029: 10 respondents, effective n 109^2 / 10009 = 1,19: too little weight for any t interval.
+T_1_19 = [("100", 1)] + [("1", score) for score in (0, 2, 3, 4, 5, 6, 7, 8, 11)]
+# 2030: 16 unweighted respondents, 5 in good health: 31,25%.
+HALF_WAY = [("", 0)] * 16
+
+
+def small_set(year: int, cases: list[tuple[str, int]]) -> list[dict]:
+    return [respondent(f"Y{year}-{index:02d}", {i: LONELY_ANSWER[i] for i in range(1, score + 1)}, jaar=str(year),
+                       weegfactor=weight, gezondheid="goed" if index < 5 else "slecht")
+            for index, (weight, score) in enumerate(cases)]
+
+
 @pytest.fixture(scope="module")
 def handmade(tmp_path_factory):
     """The nightly job on a landing folder with only the hand-made omnibus file.
@@ -89,6 +109,8 @@ def handmade(tmp_path_factory):
     lines = [line for line, _ in SCORING_CASES]
     lines.append(respondent("MINOR", dict(LONELY_ANSWER), leeftijd="17"))  # not in the 18+ figures
     lines += [weighted_line(i, *case) for i, case in enumerate(WEIGHTED)]
+    for year, cases in {2027: T_8_68, 2028: T_4_17, 2029: T_1_19, 2030: HALF_WAY}.items():
+        lines += small_set(year, cases)
     write_csv(paths.landing_dir / "enquetes" / "omnibus" / "omnibus_handmade.csv", lines, header=HEADER)
     run_nightly(paths)
     return paths.build_db
@@ -163,38 +185,60 @@ def test_a_weighted_percentage_and_its_effective_n(handmade):
     assert result(handmade, 2026, "vrijwilligerswerk")["waarde"] == pytest.approx(37.5)
 
 
-def test_a_weighted_mean_with_its_t_interval(handmade):
-    weights = [w for w, *_ in WEIGHTED]
-    values = [score for *_, score in WEIGHTED]
+def t_interval(weights: list[float], values: list[float]) -> tuple[float, float, float, float]:
+    """Weighted mean, Kish's effective n and the 95% t interval, written out: (mean, n_eff, lower, upper)."""
     total = sum(weights)
-    mean = sum(w * x for w, x in zip(weights, values, strict=True)) / total  # (28 + 76) / 16 = 6.5
+    mean = sum(w * x for w, x in zip(weights, values, strict=True)) / total
     n_eff = total ** 2 / sum(w * w for w in weights)
     variance = sum(w * (x - mean) ** 2 for w, x in zip(weights, values, strict=True)) / total * n_eff / (n_eff - 1)
     half = student_t.ppf(0.975, n_eff - 1) * math.sqrt(variance / n_eff)
+    return mean, n_eff, mean - half, mean + half
+
+
+def test_a_weighted_mean_with_its_t_interval(handmade):
+    mean, _, lower, upper = t_interval([w for w, *_ in WEIGHTED], [score for *_, score in WEIGHTED])
     got = result(handmade, 2026, "eenzaamheid_score")
-    assert mean == 6.5 and got["waarde"] == pytest.approx(6.5)
-    assert got["lower"] == pytest.approx(mean - half, abs=1e-4)
-    assert got["upper"] == pytest.approx(mean + half, abs=1e-4)
+    assert mean == 6.5 and got["waarde"] == pytest.approx(6.5)  # (28 + 76) / 16
+    assert (got["lower"], got["upper"]) == (pytest.approx(lower, abs=1e-9), pytest.approx(upper, abs=1e-9))
 
 
-def render_macro(file_name: str, call: str, **context) -> str:
-    """The SQL a dbt macro file renders for `call`."""
-    import jinja2
+@pytest.mark.parametrize("year, cases, n_eff", [(2027, T_8_68, 8.68), (2028, T_4_17, 4.17)])
+def test_the_t_interval_is_exact_at_few_degrees_of_freedom(handmade, year, cases, n_eff):
+    mean, expected_n_eff, lower, upper = t_interval([float(w.replace(",", ".")) for w, _ in cases],
+                                                    [score for _, score in cases])
+    assert round(expected_n_eff, 2) == n_eff
+    got = result(handmade, year, "eenzaamheid_score")
+    assert (got["n"], got["n_eff"], got["waarde"]) == (10, pytest.approx(expected_n_eff), pytest.approx(mean))
+    assert (got["lower"], got["upper"]) == (pytest.approx(lower, abs=1e-9), pytest.approx(upper, abs=1e-9))
 
-    macro = (Path(__file__).parents[1] / "dbt" / "macros" / file_name).read_text()
-    return jinja2.Environment().from_string(macro + "{{ " + call + " }}").render(**context)
+
+def published_cell(build_db, year: int, outcome: str) -> tuple:
+    [row] = query(build_db, """
+        SELECT n_effectief, waarde, ci_ondergrens, ci_bovengrens, weergave, is_onderdrukt, is_niet_representatief
+        FROM marts.rpt_enquete_resultaat
+        WHERE onderzoek = 'omnibus' AND jaar = ? AND uitkomst = ? AND indeling = 'totaal'""", [year, outcome])
+    return row
 
 
-def test_the_t_quantile_against_known_values():
-    import duckdb
+def test_the_published_upper_bound_at_8_68_effective_respondents(handmade):
+    # Exact: 5,478171 -> 5,4782. The Cornish-Fisher expansion gave 5,478146 -> 5,4781.
+    n_eff, _, _, upper, _, _, _ = published_cell(handmade, 2027, "eenzaamheid_score")
+    assert (n_eff, upper) == (Decimal("8.7"), Decimal("5.4782"))
 
-    # Rendered with an expression as the degrees of freedom, as the models call it.
-    sql = render_macro("t_quantile.sql", "t_quantile_975('n - 1')")
-    with duckdb.connect() as con:
-        for df in (5, 9, 10, 20, 30, 100, 1000):
-            [(value,)] = con.execute(f"SELECT {sql} FROM (SELECT {df + 1} AS n)").fetchall()
-            assert value == pytest.approx(student_t.ppf(0.975, df), abs=3e-4 if df < 10 else 1e-5), df
-        assert con.execute(f"SELECT {sql} FROM (SELECT 5 AS n)").fetchall() == [(None,)]
+
+def test_no_t_interval_without_a_degree_of_freedom(handmade):
+    # 10 respondents, but one carries nearly all the weight: effective n 1,19. No interval, so no figure.
+    for outcome in ("eenzaamheid_score", "gezondheid_goed"):
+        assert result(handmade, 2029, outcome) == dict(n=None, zonder_antwoord=None, n_eff=None, waarde=None,
+                                                       lower=None, upper=None, onderdrukt=True)
+        assert published_cell(handmade, 2029, outcome) == (
+            None, None, None, None, "onderdrukt (effectieve n kleiner dan 2)", True, True)
+
+
+def test_weergave_rounds_half_away_from_zero(handmade):
+    # 5 of 16 in good health: 31,25%, shown as 31,3% (not 31,2%, the float rounding half to even).
+    _, waarde, _, _, weergave, _, _ = published_cell(handmade, 2030, "gezondheid_goed")
+    assert (waarde, weergave) == (Decimal("31.2500"), "31,3%")
 
 
 def test_small_cells_are_suppressed_not_zero(handmade):
@@ -203,6 +247,22 @@ def test_small_cells_are_suppressed_not_zero(handmade):
     minor = result(handmade, 2025, "gezondheid_goed", "leeftijdsklasse", "0-17")
     assert minor == dict(n=None, zonder_antwoord=None, n_eff=None, waarde=None, lower=None, upper=None,
                          onderdrukt=True)
+
+
+def test_every_suppressed_cell_is_niet_representatief(handmade):
+    # 2029: 7 outcomes in 3 cells (total, wijk, age band); 2025: the minor's age band in health and volunteering.
+    suppressed = 7 * 3 + 2
+    assert query(handmade, """
+        SELECT count(*), count(*) FILTER (WHERE is_niet_representatief)
+        FROM marts.rpt_enquete_resultaat WHERE is_onderdrukt""") == [(suppressed, suppressed)]
+
+
+def render_macro(file_name: str, call: str, **context) -> str:
+    """The SQL a dbt macro file renders for `call`."""
+    import jinja2
+
+    macro = (Path(__file__).parents[1] / "dbt" / "macros" / file_name).read_text()
+    return jinja2.Environment().from_string(macro + "{{ " + call + " }}").render(**context)
 
 
 # --- loading -----------------------------------------------------------------------------------
@@ -313,9 +373,9 @@ def test_weighted_figures_have_an_effective_n_below_n_and_unweighted_ones_equal(
 
 def test_published_breakdowns_suppress_small_cells(published):
     suppressed = query(published, """
-        SELECT DISTINCT indeling, groep, weergave, waarde, n_respondenten FROM rpt_enquete_resultaat
-        WHERE is_onderdrukt""")
-    assert suppressed == [("leeftijdsklasse", "0-17", "onderdrukt (minder dan 10 respondenten)", None, None)]
+        SELECT DISTINCT indeling, groep, weergave, waarde, n_respondenten, is_niet_representatief
+        FROM rpt_enquete_resultaat WHERE is_onderdrukt""")
+    assert suppressed == [("leeftijdsklasse", "0-17", "onderdrukt (minder dan 10 respondenten)", None, None, True)]
     assert query(published, "SELECT min(n_respondenten) >= 10 FROM rpt_enquete_resultaat WHERE waarde IS NOT NULL") \
         == [(True,)]
     # The wijk cells add up to the total (unknown wijk included).

@@ -115,7 +115,8 @@ def test_the_published_file_holds_only_marts(published):
     tables = {r[0] for r in query(published, "SELECT table_name FROM duckdb_tables()")}
     assert tables == {"dim_doelstelling", "dim_doelstelling_crosswalk", "dim_fase", "dim_gemeente", "dim_jaar",
                       "dim_programma", "dim_taakveld", "dim_taakveld_crosswalk", "fct_financien",
-                      "rpt_financien_aansluiting", "rpt_financien_doelstelling", "rpt_programma_totalen",
+                      "rpt_financien_aansluiting", "rpt_financien_doelstelling", "rpt_financien_vergelijking",
+                      "rpt_programma_totalen",
                       "dim_indicator", "dim_bron", "dim_indicator_doelstelling", "fct_indicatorwaarde",
                       "rpt_indicator_scorecard", "fct_enquete_respondent", "rpt_enquete_resultaat", "fct_enquete_antwoord",
                       "dim_enquete_vraag", "dim_enquete_antwoord", "dim_enquete_uitkomst", "dim_wijk",

@@ -3,8 +3,9 @@ and the scorecard against every figure the source documents publish."""
 
 from __future__ import annotations
 
+import csv
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 import pytest
@@ -12,10 +13,10 @@ import pytest
 from dagster_project.ingest.contracts import KINDS
 from dagster_project.ingest.loading import load_source
 from dagster_project.ingest.parsing import register_macros
-from dagster_project.settings import REPO_ROOT
+from dagster_project.settings import REFERENCE_DIR, REPO_ROOT
 from dagster_project.sources.indicatoren import WAARDEN
 
-from .conftest import quarantine, query, write_csv
+from .conftest import check_evaluations, quarantine, query, run_nightly, write_csv
 
 HEADER = ("gemeente_code", "indicator_code", "jaar", "waardetype", "waarde", "teller", "noemer", "peildatum",
           "bron_document")
@@ -111,6 +112,38 @@ def test_a_second_value_for_the_same_peildatum_is_quarantined(paths):
          "a second value for this indicator, year, type and peildatum (first on line 2)")]
 
 
+# --- values computed by a rule ----------------------------------------------------------------
+
+def test_a_computed_count_is_a_whole_number_and_passes_the_checks(paths):
+    # Veilig Thuis realisaties 1.201, 1.350, 1.287 and 1.412: mean 1.312,5, a prognose of 1.313 meldingen.
+    realisaties = {2020: "1.201", 2021: "1.350", 2022: "1.287", 2023: "1.412"}
+    write_csv(paths.landing_dir / "indicatoren" / "waarden" / "veilig_thuis.csv", [
+        value(indicator_code="VT_MELDINGEN", jaar=str(year), waarde=waarde, peildatum=f"27-01-{year + 1}",
+              bron_document=f"Jaarstukken {year}") for year, waarde in realisaties.items()], header=HEADER)
+    result = run_nightly(paths)
+    assert query(paths.build_db, """
+        SELECT jaar, waarde, is_rekenregel FROM marts.fct_indicatorwaarde
+        WHERE indicator_code = 'VT_MELDINGEN' AND waardetype = 'prognose' ORDER BY jaar""") == [
+        (year, Decimal("1313"), True) for year in range(2025, 2029)]
+    # The blocking checks on the indicator values (counts are whole numbers among them) pass.
+    on_values = {name: passed for (asset, name), passed in check_evaluations(result).items()
+                 if asset.endswith("fct_indicatorwaarde")}
+    assert on_values and all(on_values.values()), on_values
+
+
+def test_every_rule_rounds_a_count_to_a_whole_number():
+    def read(name: str) -> list[dict]:
+        with (REFERENCE_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    whole = {unit["eenheid"] for unit in read("eenheden") if unit["is_geheel_getal"] == "true"}
+    units = {indicator["indicator_code"]: indicator["eenheid"] for indicator in read("indicatoren")}
+    rules = read("indicator_rekenregels")
+    assert rules and all(rule["decimalen"] in "01234" and len(rule["decimalen"]) == 1 for rule in rules)
+    assert [rule["indicator_code"] for rule in rules if units[rule["indicator_code"]] in whole
+            and rule["decimalen"] != "0"] == []
+
+
 # --- the scorecard on the sample sources --------------------------------------------------------
 
 def scorecard(published, code: str, year: int) -> dict:
@@ -159,11 +192,14 @@ def test_verwijsindex_2021(published):
 
 
 def test_veilig_thuis_prognose_is_the_mean_of_2020_2023(published):
-    [(mean,)] = query(published, "SELECT avg(waarde) FROM fct_indicatorwaarde WHERE indicator_code = 'VT_MELDINGEN' "
-                                 "AND waardetype = 'realisatie' AND is_actueel AND jaar BETWEEN 2020 AND 2023")
+    realisaties = [r for (r,) in query(published, """
+        SELECT waarde FROM fct_indicatorwaarde WHERE indicator_code = 'VT_MELDINGEN'
+        AND waardetype = 'realisatie' AND is_actueel AND jaar BETWEEN 2020 AND 2023""")]
+    assert len(realisaties) == 4
+    prognose = (sum(realisaties) / 4).quantize(Decimal(1), ROUND_HALF_UP)  # a count: a whole number
     for year in range(2025, 2029):
         card = scorecard(published, "VT_MELDINGEN", year)
-        assert (card["streefwaarde"], card["streefwaarde_type"]) == (mean, "prognose")
+        assert (card["streefwaarde"], card["streefwaarde_type"]) == (prognose, "prognose")
         assert card["doelstelling_code"] == "2.1"  # Veilig Thuis sits under 2.1 in the 2025 budget
     assert scorecard(published, "VT_MELDINGEN", 2021)["doelstelling_code"] == "2.3"
 

@@ -228,7 +228,7 @@ def test_an_unforeseen_error_while_checking_quarantines_the_file_and_the_rest_lo
     real_check = loading._check_rows
 
     def failing_for_a(con, contract, result):
-        if result.table.num_rows == 2:
+        if result.rows == 2:
             raise duckdb.ConversionException("Could not convert string 'x' to INT32")
         return real_check(con, contract, result)
 

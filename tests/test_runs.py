@@ -60,6 +60,7 @@ def test_a_failing_blocking_check_keeps_the_last_good_marts(paths, ledger_dir):
               if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed]
     assert failed == [("gx_rpt_programma_totalen", "ERROR")]
     materialized = {e.asset_key.to_user_string() for e in bad.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
-    assert "published_marts" not in materialized
+    assert "published_marts" not in materialized and "programma_rapport" not in materialized
     assert published_run(paths) == good.run_id
+    assert good.run_id in (paths.report_dir / "index.html").read_text(encoding="utf-8")  # the last good report
     assert query(paths.published_db, "SELECT round(aandeel_uitgaven_pct, 2) FROM rpt_programma_totalen") == [(13.21,)]

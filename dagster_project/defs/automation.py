@@ -14,7 +14,7 @@ from dagster import (
     sensor,
 )
 
-from ..ingest.loading import delivery_files
+from ..ingest.loading import settled_files
 from ..sources import CONTRACTS
 from .resources import WarehouseResource
 
@@ -33,14 +33,15 @@ nightly_schedule = ScheduleDefinition(
 
 
 def landing_fingerprint(warehouse: WarehouseResource, contracts=CONTRACTS) -> tuple[str, int]:
-    """A hash over name, size and modification time of every delivery file."""
+    """A hash over name, size and modification time of every delivery file that is no longer
+    being written (a file still being written starts a run once it has settled)."""
     landing = warehouse.paths().landing_dir
     entries = sorted(
-        f"{path.relative_to(landing)}|{stat.st_size}|{stat.st_mtime_ns}"
+        f"{entry.path.relative_to(landing)}|{stat.st_size}|{stat.st_mtime_ns}"
         for contract in contracts
         if (landing / contract.folder).is_dir()
-        for path in delivery_files(landing / contract.folder)
-        if (stat := path.stat())
+        for entry in settled_files(landing / contract.folder)
+        if (stat := entry.path.stat(follow_symlinks=False))
     )
     return hashlib.sha256("\n".join(entries).encode()).hexdigest(), len(entries)
 

@@ -26,12 +26,15 @@ SOURCE_RETRY = RetryPolicy(max_retries=3, delay=20, backoff=Backoff.EXPONENTIAL)
 
 def report_metadata(report: SourceReport) -> dict:
     quarantined = [f for f in report.files if f.status == "quarantined"]
+    skipped = [f for f in report.files if f.status == "skipped"]
     return {
         "folder": MetadataValue.path(str(report.folder)),
         "files_loaded": report.count("loaded"),
         "files_quarantined": len(quarantined),
         "files_unchanged": report.count("unchanged"),
+        "files_skipped": len(skipped),
         "rows_loaded": report.rows_loaded,
+        "skipped": MetadataValue.md("\n".join(f"- `{f.file_name}`: {f.note}" for f in skipped) or "none"),
         "source_problem": report.source_problem or "",
         "note": report.note or "",
         "quarantined": MetadataValue.md(
@@ -65,6 +68,9 @@ def source_asset(contract: Contract):
                     f"{outcome.problems} problem(s), first: {outcome.first_problem}. "
                     f"All problems: table quarantine in {paths.loads_db}."
                 )
+        for outcome in report.files:
+            if outcome.status == "skipped":
+                context.log.info(f"{contract.source}: {outcome.file_name} {outcome.note}")
         if report.source_problem:
             context.log.warning(f"{contract.source}: {report.source_problem}")
         if report.note:

@@ -13,12 +13,23 @@ from dataclasses import dataclass, field
 class Kind:
     """How one kind of value is parsed from the trimmed text `{v}` (a DuckDB
     expression that yields NULL for an invalid value), what a valid value looks
-    like, and optionally a more specific reason for an invalid one."""
+    like, and optionally a more specific reason for an invalid one.
+
+    With a `lookup` (SQL selecting `key, value` from reference tables), the parsed
+    text is the key and the value is looked up with a join: a key that is not
+    there (or twice) is an invalid value."""
 
     sql_type: str
     parse: str
     expected: str
     reason: str | None = None
+    lookup: str | None = None
+
+
+# Years and dates outside this range are typing errors (2201, 1021), not history or plans.
+FIRST_YEAR, LAST_YEAR = 1990, 2099
+# The longest value accepted in any column; longer is a damaged file or text pasted in the wrong place.
+MAX_VALUE_CHARS = 1000
 
 
 KINDS: dict[str, Kind] = {
@@ -26,12 +37,20 @@ KINDS: dict[str, Kind] = {
     "gemeente_code": Kind(
         "VARCHAR",
         "CASE WHEN regexp_full_match(upper({v}), 'GM[0-9]{{4}}') THEN upper({v}) END",
-        "a CBS gemeentecode such as GM0637",
+        "a CBS gemeentecode of seeds/reference/gemeenten.csv, such as GM0637",
+        reason="CASE WHEN regexp_full_match(upper({v}), 'GM[0-9]{{4}}')"
+        " THEN 'unknown gemeente: ' || upper({v}) || ' is not in seeds/reference/gemeenten.csv'"
+        " ELSE 'not a valid gemeente_code' END",
+        lookup="SELECT upper(gemeente_code) AS key, upper(gemeente_code) AS value FROM ref_gemeenten",
     ),
     "jaar": Kind(
         "INTEGER",
-        "CASE WHEN regexp_full_match({v}, '(19|20|21)[0-9]{{2}}') THEN CAST({v} AS INTEGER) END",
-        "a year of 4 digits such as 2021",
+        f"CASE WHEN regexp_full_match({{v}}, '[0-9]{{{{4}}}}')"
+        f" AND CAST({{v}} AS INTEGER) BETWEEN {FIRST_YEAR} AND {LAST_YEAR} THEN CAST({{v}} AS INTEGER) END",
+        f"a year of 4 digits from {FIRST_YEAR} to {LAST_YEAR}, such as 2021",
+        reason=f"CASE WHEN regexp_full_match({{v}}, '[0-9]{{{{4}}}}')"
+        f" THEN 'year ' || {{v}} || ' lies outside {FIRST_YEAR}-{LAST_YEAR} (a typing error?)'"
+        " ELSE 'not a valid jaar' END",
     ),
     "fase": Kind(
         "VARCHAR",
@@ -71,8 +90,13 @@ KINDS: dict[str, Kind] = {
     ),
     "datum": Kind(
         "DATE",
-        "coalesce(try_strptime({v}, '%d-%m-%Y'), try_strptime({v}, '%Y-%m-%d'))",
-        "a date such as 27-01-2022 or 2022-01-27",
+        f"CASE WHEN year(nl_datum({{v}})) BETWEEN {FIRST_YEAR} AND {LAST_YEAR} THEN nl_datum({{v}}) END",
+        f"a date such as 27-01-2022 or 2022-01-27, from {FIRST_YEAR} to {LAST_YEAR}",
+        reason="CASE WHEN nl_datum({v}) IS NOT NULL"
+        f" THEN 'the year of the date lies outside {FIRST_YEAR}-{LAST_YEAR} (a typing error?)'"
+        " WHEN regexp_full_match({v}, '[0-9]{{1,2}}-[0-9]{{1,2}}-[0-9]{{4}}|[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}')"
+        " THEN 'no such date in the calendar (such as 31 February)'"
+        " ELSE 'not a valid datum' END",
     ),
     "waardetype": Kind(
         "VARCHAR",
@@ -136,10 +160,11 @@ def _answer(scale: str, expected: str) -> Kind:
     labels (seeds/reference/enquete_antwoord_labels.csv), case-insensitive."""
     return Kind(
         "INTEGER",
-        "(SELECT CAST(l.antwoord_code AS INTEGER) FROM ref_enquete_antwoord_labels l"
-        f" WHERE l.antwoordschaal = '{scale}' AND l.label = lower({{v}}))",
+        "lower({v})",
         expected + "; empty = no answer",
         reason=f"'not a known answer on the scale {scale} (seeds/reference/enquete_antwoord_labels.csv)'",
+        lookup="SELECT label AS key, CAST(antwoord_code AS INTEGER) AS value FROM ref_enquete_antwoord_labels"
+        f" WHERE antwoordschaal = '{scale}'",
     )
 
 

@@ -1,12 +1,13 @@
 """Load a source folder into its raw table, file by file, all or nothing per file.
 
-The rules (identity by content hash, name order, quarantine, supersession) are
-documented in docs/sources.md.
+The rules (identity by content hash, name order, quarantine, supersession,
+files still being written, links and folders) are documented in docs/sources.md.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,12 +15,23 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ..settings import REFERENCE_DIR, WarehousePaths, duckdb_config
+from ..settings import REFERENCE_DIR, WarehousePaths, duckdb_config, settle_seconds
 from .contracts import Contract
-from .parsing import parse_sql, problems_sql, register_macros
-from .reading import Problem, ReadResult, read_file
+from .delivery import (
+    ChangedWhileReading,
+    Entry,
+    Snapshot,
+    Unreadable,
+    content_digest,
+    landing_entries,
+    remove_leftovers,
+    snapshot,
+)
+from .parsing import CONTROL_CHARACTERS, parse_sql, problems_sql, register_macros
+from .reading import Problem, ReadResult, drop_landed, read_file
 
-MAX_LISTED_STRUCTURAL_PROBLEMS = 1000
+# A value in the quarantine table is cut off beyond this many characters (the file is kept whole).
+MAX_SHOWN_VALUE_CHARS = 200
 
 META_DDL = """
 CREATE SCHEMA IF NOT EXISTS raw;
@@ -54,11 +66,12 @@ CREATE TABLE IF NOT EXISTS raw.quarantine (
 @dataclass(frozen=True)
 class FileOutcome:
     file_name: str
-    status: str  # loaded | quarantined | unchanged
+    status: str  # loaded | quarantined | unchanged | skipped
     load_id: int | None = None
     rows: int = 0
     problems: int = 0
     first_problem: str | None = None
+    note: str | None = None  # why a file was skipped
 
 
 @dataclass
@@ -106,13 +119,15 @@ def register_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REF
         )
 
 
-def delivery_files(folder: Path) -> list[Path]:
-    """Every file in a source folder, in name order, except hidden and Office lock files.
-    A file of a type the contract does not accept is quarantined, not ignored."""
-    return sorted(
-        (p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))),
-        key=lambda p: p.name,
-    )
+def _settled(entry: Entry, now: float) -> bool:
+    """Whether an entry has not changed for `settle_seconds`: no longer being written."""
+    return now - entry.modified >= settle_seconds()
+
+
+def settled_files(folder: Path) -> list[Entry]:
+    """The files of a source folder that are not being written any more."""
+    now = time.time()
+    return [e for e in landing_entries(folder) if e.kind == "file" and _settled(e, now)]
 
 
 def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = None) -> SourceReport:
@@ -122,84 +137,129 @@ def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = 
     with connect(paths.build_db) as con:
         ensure_tables(con, contract)
         register_macros(con)
+        con.execute(SHOWN_VALUE_MACROS)
         register_reference(con)
         if not folder.exists():
             report.note = f"folder {folder} does not exist: nothing delivered"
             return report
         try:
-            files = delivery_files(folder)
+            entries = landing_entries(folder)
         except OSError as error:
             report.source_problem = f"folder {folder} cannot be read: {error}"
             _set_problems(con, [Problem(report.source_problem, "a readable folder")])
             _quarantine(con, contract, None, None, run_id, None, None, 1)
             return report
-        for path in files:
-            report.files.append(_load_file(con, contract, path, paths, run_id))
+        remove_leftovers(paths.incoming_dir)
+        started = time.time()
+        for entry in entries:
+            report.files.append(_load_entry(con, contract, entry, paths, run_id, started))
     return report
 
 
-def _load_file(
-    con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, paths: WarehousePaths, run_id: str | None,
-) -> FileOutcome:
-    data = path.read_bytes()  # read once: what is hashed is what is loaded
-    digest = hashlib.sha256(data).hexdigest()
-    seen = con.execute(
+def _seen(con: duckdb.DuckDBPyConnection, contract: Contract, digest: str) -> bool:
+    return con.execute(
         "SELECT 1 FROM raw.load_log WHERE source = ? AND content_sha256 = ? LIMIT 1", [contract.source, digest],
-    ).fetchone()
-    if seen:
-        return FileOutcome(path.name, "unchanged")
+    ).fetchall() != []
 
+
+def _load_entry(con, contract: Contract, entry: Entry, paths: WarehousePaths, run_id: str | None,
+                started: float) -> FileOutcome:
+    if entry.kind != "file":
+        return _reject_entry(con, contract, entry, run_id)
+    if not _settled(entry, started):
+        changed = max(started - entry.modified, 0)
+        return FileOutcome(entry.name, "skipped", note=f"still being written (changed {changed:.0f} s ago), "
+                                                       "skipped: a later run loads it")
     try:
-        result = read_file(path.name, data, contract.column_names)
-    except Exception as error:  # a corrupt file must not stop the other files
-        result = ReadResult(None, problems=[Problem(
-            f"the file cannot be read: {type(error).__name__}: {error}", "a valid CSV or XLSX file",
-        )])
+        digest = content_digest(entry.path)
+        if _seen(con, contract, digest):
+            return FileOutcome(entry.name, "unchanged")
+        with snapshot(entry.path, paths.incoming_dir, digest) as snap:
+            return _load_file(con, contract, entry.path, snap, paths, run_id)
+    except ChangedWhileReading:
+        return FileOutcome(entry.name, "skipped", note="still being written (it changed while it was read), "
+                                                       "skipped: a later run loads it")
+    except Unreadable as error:  # e.g. no permission: nothing to record, the next run tries again
+        return FileOutcome(entry.name, "skipped", note=f"cannot be read ({error}), skipped")
 
-    problem_count = 0
-    if result.table is not None:
-        try:
-            problem_count = _check_rows(con, contract, result)
-        except duckdb.Error as error:  # a value the checks did not foresee: quarantine, don't stop
-            result = ReadResult(None, result.encoding, [Problem(
-                f"the file cannot be checked: {error}", "a file that meets the contract")])
-    if result.table is not None and problem_count == 0:
-        return _append(con, contract, path, len(data), digest, result, run_id)
-    if result.table is None:
-        problem_count = len(result.problems)
-        _set_problems(con, result.problems)
 
-    holds_bsn = con.execute("SELECT coalesce(bool_or(mask_bsns(value) IS DISTINCT FROM value), false) "
-                            "FROM problems").fetchone()[0]
-    load_id = _quarantine(con, contract, path, len(data), run_id, digest, result.encoding, problem_count)
-    if not holds_bsn:  # no second copy of a file with a BSN in it
+def _entry_problem(contract: Contract, entry: Entry) -> Problem:
+    if entry.kind == "link":
+        return Problem("a symbolic link, not a delivered file: links are never followed and nothing was copied",
+                       "the file itself, in the source folder", value=entry.target)
+    if entry.kind == "folder":
+        return Problem("a folder inside the source folder: files in it are not read",
+                       f"files directly in {contract.folder}/", value=entry.name + "/")
+    return Problem("not a regular file (a named pipe, socket or device)", "a regular file")
+
+
+def _reject_entry(con, contract: Contract, entry: Entry, run_id: str | None) -> FileOutcome:
+    """A link, folder or special file: recorded once in quarantine (identified by kind, name and
+    target), never read, never copied."""
+    identity = hashlib.sha256(f"{entry.kind}\0{entry.name}\0{entry.target or ''}".encode()).hexdigest()
+    if _seen(con, contract, identity):
+        return FileOutcome(entry.name, "unchanged")
+    problem = _entry_problem(contract, entry)
+    _set_problems(con, [problem])
+    load_id = _quarantine(con, contract, entry.path, None, run_id, identity, None, 1)
+    return FileOutcome(entry.name, "quarantined", load_id, problems=1, first_problem=problem.reason)
+
+
+def _load_file(con, contract: Contract, path: Path, snap: Snapshot, paths: WarehousePaths, run_id) -> FileOutcome:
+    try:
+        result, problem_count = _read_and_check(con, contract, path.name, snap, paths.incoming_dir)
+        if not result.problems and problem_count == 0:
+            return _append(con, contract, path, snap, result, run_id)
+        if result.problems:
+            problem_count = len(result.problems)
+            _set_problems(con, result.problems)
+        holds_bsn = con.execute("SELECT coalesce(bool_or(mask_bsns(value) IS DISTINCT FROM value), false) "
+                                "FROM problems").fetchall()[0][0]
+        load_id = _quarantine(con, contract, path, snap.size, run_id, snap.digest, result.encoding, problem_count)
+    finally:
+        drop_landed(con)
+        con.execute("DROP TABLE IF EXISTS parsed")
+    if holds_bsn:  # no second copy of a file with a BSN in it
+        snap.path.unlink(missing_ok=True)
+    else:
         paths.quarantine_dir.mkdir(parents=True, exist_ok=True)
-        (paths.quarantine_dir / f"{load_id}__{path.name}").write_bytes(data)
+        snap.path.replace(paths.quarantine_dir / f"{load_id}__{path.name}")
     first = con.execute(
         f"SELECT reason FROM raw.quarantine WHERE load_id = {load_id} ORDER BY source_row NULLS FIRST LIMIT 1"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return FileOutcome(path.name, "quarantined", load_id, problems=problem_count, first_problem=first)
 
 
-def _check_rows(con: duckdb.DuckDBPyConnection, contract: Contract, result: ReadResult) -> int:
-    """Parse and check all rows in SQL: temp tables `parsed` and `problems`; returns the problem count."""
-    con.register("landed", result.table)
+def _read_and_check(con, contract: Contract, name: str, snap: Snapshot, scratch_dir: Path) -> tuple[ReadResult, int]:
+    """Read the file and check its rows; problems found while reading are in the result, the number
+    found by the row checks (listed in the temp table `problems`) is returned next to it."""
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE parsed AS {parse_sql(contract)}")
-    finally:
-        con.unregister("landed")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE problems AS {problems_sql(contract)}")
-    return con.execute("SELECT count(*) FROM problems").fetchone()[0]
+        result = read_file(con, name, snap, contract.column_names, scratch_dir)
+    except Exception as error:  # a corrupt file must not stop the other files
+        return ReadResult(None, [Problem(
+            f"the file cannot be read: {type(error).__name__}: {error}", "a valid CSV, XLSX or SAV file")]), 0
+    if result.problems:
+        return result, 0
+    try:
+        return result, _check_rows(con, contract, result)
+    except duckdb.Error as error:  # a value the checks did not foresee: quarantine, don't stop
+        return ReadResult(result.encoding, [Problem(
+            f"the file cannot be checked: {error}", "a file that meets the contract")]), 0
+
+
+def _check_rows(con: duckdb.DuckDBPyConnection, contract: Contract, result: ReadResult) -> int:
+    """Parse and check all `result.rows` rows of `landed` in SQL: temp tables `parsed` and `problems`;
+    returns the problem count."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE parsed AS {parse_sql(contract)}")
+    drop_landed(con)  # the text is in `parsed` now: never hold a file twice
+    con.execute(f"CREATE OR REPLACE TEMP TABLE problems AS {problems_sql(contract, result.control)}")
+    return con.execute("SELECT count(*) FROM problems").fetchall()[0][0]
 
 
 def _set_problems(con: duckdb.DuckDBPyConnection, problems: list[Problem]) -> None:
     """Problems found while reading become the temp table `problems`, like SQL-found ones."""
-    listed = problems[:MAX_LISTED_STRUCTURAL_PROBLEMS]
-    if len(problems) > len(listed):
-        listed.append(Problem(f"... and {len(problems) - len(listed)} more lines with the same kind of problem",
-                              listed[-1].expected))
     rows = [{"source_row": p.row, "column_name": p.column, "value": p.value, "reason": p.reason,
-             "expected": p.expected} for p in listed]
+             "expected": p.expected} for p in problems]
     table = pa.Table.from_pylist(rows, schema=pa.schema([
         ("source_row", pa.int64()), ("column_name", pa.string()), ("value", pa.string()),
         ("reason", pa.string()), ("expected", pa.string()),
@@ -210,7 +270,7 @@ def _set_problems(con: duckdb.DuckDBPyConnection, problems: list[Problem]) -> No
 
 
 def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM raw.load_log").fetchone()[0]
+    return con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM raw.load_log").fetchall()[0][0]
 
 
 def _now() -> datetime:
@@ -225,22 +285,36 @@ def _log(con, load_id, run_id, contract, path, size, digest, encoding, status, r
     )
 
 
-def _append(con, contract: Contract, path: Path, size: int, digest: str, result: ReadResult, run_id) -> FileOutcome:
+def _append(con, contract: Contract, path: Path, snap: Snapshot, result: ReadResult, run_id) -> FileOutcome:
     columns = ", ".join(f'"{c}"' for c in contract.column_names)
     con.begin()
     try:
         load_id = _next_load_id(con)
-        con.execute(
+        rows = con.execute(
             f"INSERT INTO {contract.raw_table} SELECT ?, ?, source_row, ?, {columns} FROM parsed ORDER BY source_row",
             [load_id, path.name, _now()],
-        )
-        rows = result.table.num_rows
-        _log(con, load_id, run_id, contract, path, size, digest, result.encoding, "loaded", rows, 0)
+        ).fetchall()[0][0]
+        _log(con, load_id, run_id, contract, path, snap.size, snap.digest, result.encoding, "loaded", rows, 0)
         con.commit()
     except Exception:
         con.rollback()
         raise
     return FileOutcome(path.name, "loaded", load_id, rows=rows)
+
+
+# How a value is shown in the quarantine table: cut off when long, control characters as their
+# Unicode pictures (NUL as ␀, ESC as ␛), so that the table can be printed and exported.
+SHOWN_VALUE_MACROS = f"""
+CREATE OR REPLACE TEMP MACRO cut_value(v) AS CASE
+    WHEN length(v) > {MAX_SHOWN_VALUE_CHARS}
+        THEN left(v, {MAX_SHOWN_VALUE_CHARS}) || '… (' || length(v) || ' characters)'
+    ELSE v END;
+CREATE OR REPLACE TEMP MACRO shown_value(v) AS CASE
+    WHEN regexp_matches(v, '{CONTROL_CHARACTERS}')
+        THEN replace(translate(cut_value(v), {" || ".join(f"chr({i})" for i in range(1, 32))},
+                               '{"".join(map(chr, range(0x2401, 0x2420)))}'), chr(0), '\u2400')
+    ELSE cut_value(v) END;
+"""
 
 
 def _quarantine(con, contract: Contract, path: Path | None, size: int | None, run_id, digest: str | None,
@@ -250,8 +324,9 @@ def _quarantine(con, contract: Contract, path: Path | None, size: int | None, ru
     try:
         load_id = _next_load_id(con)
         con.execute(
-            "INSERT INTO raw.quarantine SELECT ?, ?, ?, source_row, column_name, mask_bsns(value), reason, expected, ? "
-            "FROM problems ORDER BY source_row NULLS FIRST, column_name",
+            "INSERT INTO raw.quarantine SELECT ?, ?, ?, source_row, column_name, shown_value(mask_bsns(value)), "
+            "reason, "
+            "expected, ? FROM problems ORDER BY source_row NULLS FIRST, column_name",
             [load_id, contract.source, path.name if path else None, _now()],
         )
         _log(con, load_id, run_id, contract, path, size, digest, encoding, "quarantined", 0, problem_count)

@@ -1,15 +1,20 @@
-"""Parse and check every row of a file in SQL, in one pass.
+"""Parse and check every row of a file in SQL, set-based.
 
 The landed file is the DuckDB relation `landed` (text columns plus
-`source_row`). `parse_sql` turns it into typed columns; `problems_sql`
-lists one row per problem: (source_row, column_name, value, reason, expected).
+`source_row`). `parse_sql` turns it into typed columns, looking values up in
+reference tables with joins; `problems_sql` lists one row per problem:
+(source_row, column_name, value, reason, expected).
 """
 
 from __future__ import annotations
 
 import duckdb
 
-from .contracts import NO_VALUE, Column, Contract
+from .contracts import MAX_VALUE_CHARS, NO_VALUE, Column, Contract
+
+# Control characters have no place in a delivered value (tab, line feed and carriage return are
+# whitespace). A NUL byte in particular is a damaged file or a binary export.
+CONTROL_CHARACTERS = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]"
 
 MACROS = r"""
 -- Dutch amount: '-65.776.123,45', '364.210', '€ -110.262', '0,5'. NULL when invalid.
@@ -26,6 +31,9 @@ CREATE OR REPLACE TEMP MACRO nl_getal(s) AS (
          THEN TRY_CAST(replace(replace(nl_getal_text(s), '.', ''), ',', '.') AS DECIMAL(18,4))
     END
 );
+-- A date as 27-01-2022 or 2022-01-27; NULL when invalid or not in the calendar (31-02-2022).
+CREATE OR REPLACE TEMP MACRO nl_datum(s) AS
+    CAST(coalesce(try_strptime(s, '%d-%m-%Y'), try_strptime(s, '%Y-%m-%d')) AS DATE);
 -- Goal and other names are compared ignoring case and repeated spaces.
 CREATE OR REPLACE TEMP MACRO name_key(s) AS lower(regexp_replace(trim(s), '\s+', ' ', 'g'));
 -- BSN (burgerservicenummer): 9 digits, or 8 with the leading zero dropped (spaces and dots
@@ -54,7 +62,8 @@ def register_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(MACROS)
 
 
-def _quote(name: str) -> str:
+def quote_name(name: str) -> str:
+    """A SQL identifier for any column name."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -62,37 +71,64 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _text(column: Column) -> str:
+def _text(column: Column, table: str = "") -> str:
     """The delivered text, NULL when empty (or, in an optional column, a no-value mark)."""
-    empty = NO_VALUE if not column.required else ("",)
-    marks = ", ".join(_literal(m) for m in empty)
-    return f"CASE WHEN lower({_quote(column.name)}) IN ({marks}) THEN NULL ELSE {_quote(column.name)} END"
+    name = table + quote_name(column.name)
+    if column.required:
+        return f"nullif({name}, '')"
+    marks = ", ".join(_literal(m) for m in NO_VALUE)
+    longest = max(len(m.encode()) for m in NO_VALUE)  # spares lower() on longer values
+    return f"CASE WHEN strlen({name}) <= {longest} AND lower({name}) IN ({marks}) THEN NULL ELSE {name} END"
 
 
 def parse_sql(contract: Contract) -> str:
-    """Typed columns next to the delivered text (`<column>__text`)."""
-    parsed = []
-    for column in contract.columns:
+    """Typed columns next to the delivered text (`<column>__text`). A kind with a lookup
+    joins its reference table (each key once) instead of a subquery per row."""
+    parsed, joins = [], []
+    for number, column in enumerate(contract.columns):
         kind = column.spec
-        value = _text(column)
-        parsed.append(f"CAST({kind.parse.format(v=value)} AS {kind.sql_type}) AS {_quote(column.name)}")
-        parsed.append(f"{value} AS {_quote(column.name + '__text')}")
-    return "SELECT source_row,\n    " + ",\n    ".join(parsed) + "\nFROM landed"
+        value = _text(column, "l.")
+        typed = kind.parse.format(v=value)
+        if kind.lookup:
+            alias = f"lookup_{number}"
+            joins.append(f"LEFT JOIN (SELECT key, any_value(value) AS value FROM ({kind.lookup}) "
+                         f"GROUP BY key HAVING count(*) = 1) AS {alias} ON {alias}.key = {typed}")
+            typed = f"{alias}.value"
+        parsed.append(f"CAST({typed} AS {kind.sql_type}) AS {quote_name(column.name)}")
+        parsed.append(f"{value} AS {quote_name(column.name + '__text')}")
+    return ("SELECT l.source_row,\n    " + ",\n    ".join(parsed) + "\nFROM landed AS l"
+            + "".join(f"\n{join}" for join in joins))
 
 
-def problems_sql(contract: Contract) -> str:
+def _value_problem(text: str, control: bool) -> tuple[str, str, str]:
+    """A value no column accepts: (condition, reason, expected). Without `control`, the file is
+    known to hold no control characters and only the length is checked."""
+    too_long = f"length({text}) > {MAX_VALUE_CHARS}"
+    return (
+        f"regexp_matches({text}, '{CONTROL_CHARACTERS}') OR {too_long}" if control else too_long,
+        f"CASE WHEN contains({text}, chr(0)) THEN 'a NUL byte in the value (shown as ␀): a damaged file or not a "
+        f"text export' WHEN regexp_matches({text}, '{CONTROL_CHARACTERS}') THEN 'a control character in the value "
+        f"(shown as a symbol such as ␛)' ELSE 'the value is ' || length({text}) || ' characters long' END",
+        f"'text without control characters, at most {MAX_VALUE_CHARS} characters'",
+    )
+
+
+def problems_sql(contract: Contract, control: bool = True) -> str:
     """One row per problem, from the temp table `parsed`."""
     checks = []
     for column in contract.columns:
         kind = column.spec
-        text = _quote(column.name + "__text")
+        text = quote_name(column.name + "__text")
         invalid = kind.reason.format(v=text) if kind.reason else _literal(f"not a valid {column.kind}")
         missing_is_ok = "" if column.required else f" AND {text} IS NOT NULL"
+        bad_value, bad_value_reason, bad_value_expected = _value_problem(text, control)
         checks.append(
             f"SELECT source_row, {_literal(column.name)} AS column_name, {text} AS value,\n"
-            f"    CASE WHEN {text} IS NULL THEN 'missing value' ELSE {invalid} END AS reason,\n"
-            f"    {_literal(kind.expected)} AS expected\n"
-            f"FROM parsed WHERE {_quote(column.name)} IS NULL{missing_is_ok}"
+            f"    CASE WHEN {text} IS NULL THEN 'missing value' WHEN {bad_value} THEN {bad_value_reason}"
+            f" ELSE {invalid} END AS reason,\n"
+            f"    CASE WHEN {text} IS NOT NULL AND ({bad_value}) THEN {bad_value_expected}"
+            f" ELSE {_literal(kind.expected)} END AS expected\n"
+            f"FROM parsed WHERE ({quote_name(column.name)} IS NULL{missing_is_ok}) OR {bad_value}"
         )
     checks.extend(contract.row_rules)
     return "\nUNION ALL\n".join(f"({c})" for c in checks)
@@ -100,9 +136,9 @@ def problems_sql(contract: Contract) -> str:
 
 def duplicate_rows_sql(key: tuple[str, ...], column_name: str, what: str, label: tuple[str, ...]) -> str:
     """A row rule: every line after the first with the same `key` is a problem."""
-    partition = ", ".join(_quote(c) for c in key)
-    not_null = " AND ".join(f"{_quote(c)} IS NOT NULL" for c in key)
-    value = " || ' ' || ".join(_quote(c) for c in label)
+    partition = ", ".join(quote_name(c) for c in key)
+    not_null = " AND ".join(f"{quote_name(c)} IS NOT NULL" for c in key)
+    value = " || ' ' || ".join(quote_name(c) for c in label)
     return f"""
 SELECT source_row, {_literal(column_name)} AS column_name, {value} AS value,
     'a second ' || {_literal(what)} || ' (first on line ' || first_row || ')' AS reason,

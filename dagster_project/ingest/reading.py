@@ -1,8 +1,12 @@
-"""Read a delivered file into an Arrow table of text columns.
+"""Read a delivered file (its private copy) into DuckDB as text, streaming.
 
 Everything is read as text: parsing and checking values is done afterwards,
 in SQL, for all rows at once (see parsing.py). This module only finds
-problems with the file as a whole: encoding, separator, header, structure.
+problems with the file as a whole: what it really is, its encoding,
+separator, header and structure. The rows land in the temp view `landed`:
+one text column per header name (trimmed) and `source_row`, without blank
+lines. No file is ever held in Python memory as a whole: a CSV is read by
+DuckDB's CSV reader, a workbook or SPSS file in batches of rows.
 """
 
 from __future__ import annotations
@@ -10,15 +14,24 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
+import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from .delivery import CHUNK_BYTES, Snapshot, TextScan, scratch_file
+from .parsing import quote_name
+
 SEPARATOR = ";"
 UTF8_BOM = b"\xef\xbb\xbf"
+# The longest line a CSV reader accepts; a longer one is a damaged file or a missing closing quote.
+MAX_LINE_BYTES = 4 << 20
+BATCH_ROWS = 50_000
+MAX_LISTED_STRUCTURAL_PROBLEMS = 1000
 
 
 @dataclass(frozen=True)
@@ -34,11 +47,12 @@ class Problem:
 
 @dataclass
 class ReadResult:
-    """A file as text columns plus `source_row`, or the problems that stop reading it."""
+    """A file read into the temp view `landed`, or the problems that stop reading it."""
 
-    table: pa.Table | None
     encoding: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    rows: int = 0  # data lines in `landed`
+    control: bool = True  # whether a value may hold a control character (else the check is spared)
 
 
 def normalise_header(name: object) -> str:
@@ -46,41 +60,69 @@ def normalise_header(name: object) -> str:
     return re.sub(r"\s+", "_", str(name if name is not None else "").strip().lower())
 
 
-def read_file(name: str, data: bytes, expected_columns: tuple[str, ...]) -> ReadResult:
-    """Read a delivered file's content (read once by the caller, who also hashed it)."""
+# What a file really is, told from its first bytes.
+FORMATS = {
+    "empty": "empty",
+    "gzip": "gzip-compressed (a .gz archive)",
+    "zip": "a ZIP archive, such as an Excel workbook (.xlsx)",
+    "ole2": "an old-style Office file: an Excel 97-2003 workbook (.xls) or a workbook protected with a password",
+    "sav": "an SPSS data file (.sav)",
+    "pdf": "a PDF document",
+    "utf-32": "text encoded as UTF-32",
+    "utf-16": "text encoded as UTF-16 (what Excel calls \"Unicode text\")",
+    "binary": "not a text file (it holds binary data)",
+    "text": "a text file (such as a CSV)",
+}
+SIGNATURES = (
+    (b"\x1f\x8b", "gzip"),
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole2"),
+    (b"$FL2", "sav"),
+    (b"$FL3", "sav"),
+    (b"%PDF", "pdf"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def content_format(head: bytes) -> str:
+    """A key of FORMATS for the first bytes of a file."""
+    if not head:
+        return "empty"
+    for signature, name in SIGNATURES:
+        if head.startswith(signature):
+            return name
+    if len(head) >= 4 and max(head[0::2].count(0), head[1::2].count(0)) * 5 >= len(head):
+        return "utf-16"  # without byte-order mark: every other byte is 0 in mostly-ASCII text
+    if head.count(0) * 100 > len(head):
+        return "binary"
+    return "text"
+
+
+@dataclass(frozen=True)
+class Reader:
+    formats: tuple[str, ...]  # what the content must be
+    what: str
+    expected: str
+    read: Callable[..., ReadResult]
+
+
+def read_file(con: duckdb.DuckDBPyConnection, name: str, snap: Snapshot, expected_columns: tuple[str, ...],
+              scratch_dir: Path) -> ReadResult:
+    """Read a delivered file's private copy into the temp view `landed`."""
     suffix = Path(name).suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(data, expected_columns)
-    if suffix == ".xlsx":
-        return _read_xlsx(data, expected_columns)
-    if suffix == ".sav":
-        return _read_sav(data, expected_columns)
-    return ReadResult(None, problems=[Problem(f"file type '{suffix}' is not accepted", "a .csv, .xlsx or .sav file")])
-
-
-def decode(data: bytes) -> tuple[bytes, str] | Problem:
-    """Return the content as UTF-8 bytes and the encoding it was delivered in."""
-    if data.startswith(UTF8_BOM):
-        data, encoding = data[len(UTF8_BOM):], "utf-8-sig"
-    else:
-        encoding = "utf-8"
-    try:
-        data.decode("utf-8")
-        return data, encoding
-    except UnicodeDecodeError:
-        pass
-    if encoding == "utf-8-sig":
-        return Problem("the file has a UTF-8 byte-order mark but is not valid UTF-8", "UTF-8 or Windows-1252")
-    try:
-        return data.decode("cp1252").encode("utf-8"), "cp1252"
-    except UnicodeDecodeError as error:
-        byte = data[error.start:error.start + 1]
-        row = data.count(b"\n", 0, error.start) + 1
-        return Problem(
-            f"byte {byte!r} at offset {error.start} is neither UTF-8 nor Windows-1252",
-            "UTF-8 (with or without byte-order mark) or Windows-1252",
-            row=row,
-        )
+    reader = READERS.get(suffix)
+    if reader is None:
+        return ReadResult(None, [Problem(f"file type '{suffix}' is not accepted", "a .csv, .xlsx or .sav file")])
+    actual = content_format(snap.head)
+    if actual == "empty":
+        return ReadResult(None, [Problem("the file is empty", "a header line and at least one data line")])
+    if actual not in reader.formats:
+        return ReadResult(None, [Problem(f"the file is {FORMATS[actual]}, not {reader.what}", reader.expected)])
+    return reader.read(con, snap, expected_columns, scratch_dir)
 
 
 def _check_header(header: list[str], expected_columns: tuple[str, ...]) -> list[Problem]:
@@ -96,107 +138,211 @@ def _check_header(header: list[str], expected_columns: tuple[str, ...]) -> list[
             problems.append(Problem("missing required column", f"columns: {expected}", row=1, column=name))
     for name in header:
         if name not in expected_columns:
-            problems.append(Problem("unknown column", f"columns: {expected}", row=1, column=name or "(empty)", value=name))
+            problems.append(Problem("unknown column", f"columns: {expected}", row=1, column=name or "(empty)",
+                                    value=name))
     return problems
 
 
-def _read_csv(data: bytes, expected_columns: tuple[str, ...]) -> ReadResult:
-    if not data.strip():
-        return ReadResult(None, problems=[Problem("the file is empty", "a header line and at least one data line")])
-    decoded = decode(data)
-    if isinstance(decoded, Problem):
-        return ReadResult(None, problems=[decoded])
-    data, encoding = decoded
+# --- encoding --------------------------------------------------------------------------------------
 
-    first_line = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+def _cp1252_problem(error: UnicodeDecodeError, data: bytes, offset: int, newlines_before: int) -> Problem:
+    byte = data[error.start:error.start + 1]
+    return Problem(
+        f"byte {byte!r} at offset {offset + error.start} is neither UTF-8 nor Windows-1252",
+        "UTF-8 (with or without byte-order mark) or Windows-1252",
+        row=newlines_before + data.count(b"\n", 0, error.start) + 1,
+    )
+
+
+def transcode_cp1252(source, target, scan: TextScan) -> Problem | None:
+    """Copy Windows-1252 text as UTF-8, in chunks, through `scan`; a byte Windows-1252 does not
+    define is a problem."""
+    offset = newlines = 0
+    while chunk := source.read(CHUNK_BYTES):
+        try:
+            utf8 = chunk.decode("cp1252").encode("utf-8")
+        except UnicodeDecodeError as error:
+            return _cp1252_problem(error, chunk, offset, newlines)
+        scan.feed(utf8)
+        target.write(utf8)
+        offset += len(chunk)
+        newlines += chunk.count(b"\n")
+    return None
+
+
+def _encoding(head: bytes, utf8_error: int | None) -> str | Problem:
+    """utf-8, utf-8-sig or cp1252 (the content then needs transcoding)."""
+    if head.startswith(UTF8_BOM):
+        if utf8_error is None:
+            return "utf-8-sig"
+        return Problem("the file has a UTF-8 byte-order mark but is not valid UTF-8", "UTF-8 or Windows-1252")
+    return "utf-8" if utf8_error is None else "cp1252"
+
+
+def decode(data: bytes) -> tuple[bytes, str] | Problem:
+    """The content as UTF-8 bytes without byte-order mark, and the encoding it was delivered in."""
+    scan = TextScan()
+    scan.feed(data, final=True)
+    encoding = _encoding(data, scan.error)
+    if isinstance(encoding, Problem):
+        return encoding
+    if encoding != "cp1252":
+        return data.removeprefix(UTF8_BOM), encoding
+    target = io.BytesIO()
+    problem = transcode_cp1252(io.BytesIO(data), target, TextScan())
+    return problem or (target.getvalue(), encoding)
+
+
+# --- CSV ---------------------------------------------------------------------------------------------
+
+def _create_landed(con: duckdb.DuckDBPyConnection, header: list[str]) -> None:
+    columns = ", ".join(f"{quote_name(name)} VARCHAR" for name in header)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE landed_text ({columns})")
+
+
+def _append_batch(con: duckdb.DuckDBPyConnection, batch: pa.Table | pa.RecordBatch) -> None:
+    """Append a batch of text columns (in header order) to `landed_text`, trimmed of Unicode
+    whitespace by Arrow (fast, where DuckDB's trim with a set of characters is not)."""
+    import pyarrow.compute as pc
+
+    trimmed = pa.table([pc.utf8_trim_whitespace(pc.fill_null(c, "")) for c in batch.columns], names=batch.schema.names)
+    con.register("landed_batch", trimmed)
+    try:
+        con.execute("INSERT INTO landed_text SELECT * FROM landed_batch")
+    finally:
+        con.unregister("landed_batch")
+
+
+def _finish(con: duckdb.DuckDBPyConnection, header: list[str], first_data_row: int, encoding: str,
+            control: bool = True) -> ReadResult:
+    """The view `landed`: rows in file order numbered from `first_data_row`, blank lines left out."""
+    columns = ", ".join(quote_name(name) for name in header)
+    any_value = " OR ".join(f"{quote_name(name)} <> ''" for name in header)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW landed AS SELECT rowid + {first_data_row} AS source_row, {columns} "
+                f"FROM landed_text WHERE {any_value}")
+    rows = con.execute("SELECT count(*) FROM landed").fetchall()[0][0]
+    if rows == 0:
+        return ReadResult(encoding, [Problem("the file has a header but no data lines", "at least one data line")])
+    return ReadResult(encoding, rows=rows, control=control)
+
+
+def drop_landed(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP VIEW IF EXISTS landed; DROP TABLE IF EXISTS landed_text")
+
+
+def _first_line(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.readline(MAX_LINE_BYTES).removeprefix(UTF8_BOM).rstrip(b"\r\n")
+
+
+def _read_csv(con, snap: Snapshot, expected_columns: tuple[str, ...], scratch_dir: Path) -> ReadResult:
+    if not snap.head.strip() and snap.size <= len(snap.head):
+        return ReadResult(None, [Problem("the file is empty", "a header line and at least one data line")])
+    encoding = _encoding(snap.head, snap.text.error)
+    if isinstance(encoding, Problem):
+        return ReadResult(None, [encoding])
+    if encoding != "cp1252":
+        return _read_utf8_csv(con, snap, snap.path, snap.text, encoding, expected_columns)
+    utf8, scan = scratch_file(scratch_dir, ".utf8"), TextScan()
+    try:
+        with snap.path.open("rb") as source, utf8.open("wb") as target:
+            problem = transcode_cp1252(source, target, scan)
+        if problem:
+            return ReadResult(None, [problem])
+        scan.feed(b"", final=True)
+        return _read_utf8_csv(con, snap, utf8, scan, encoding, expected_columns)
+    finally:
+        utf8.unlink(missing_ok=True)
+
+
+def _read_utf8_csv(con, snap: Snapshot, path: Path, scan: TextScan, encoding: str,
+                   expected_columns: tuple[str, ...]) -> ReadResult:
+    first_line = _first_line(path).decode("utf-8")
     if SEPARATOR not in first_line:
         found = next((s for s in (",", "\t", "|") if s in first_line), None)
         if found:
-            return ReadResult(None, encoding, [Problem(
-                f"the header is separated by {found!r}, not by ';'", "fields separated by ';'", row=1, value=first_line[:200],
+            return ReadResult(encoding, [Problem(
+                f"the header is separated by {found!r}, not by ';'", "fields separated by ';'", row=1,
+                value=first_line[:200],
             )])
     header = [normalise_header(n) for n in next(csv.reader([first_line], delimiter=SEPARATOR))]
     problems = _check_header(header, expected_columns)
     if problems:
-        return ReadResult(None, encoding, problems)
+        return ReadResult(encoding, problems)
+    lines = snap.newlines + (0 if snap.ends_with_newline else 1)
+    if scan.odd_whitespace or not _read_csv_duckdb(con, path, header, lines):
+        problems = _read_csv_arrow(con, path, header)
+        if problems:
+            return ReadResult(encoding, problems)
+    return _finish(con, header, first_data_row=2, encoding=encoding, control=scan.control)
 
+
+def _read_csv_duckdb(con, path: Path, header: list[str], lines: int) -> bool:
+    """DuckDB's CSV reader, in parallel and without Python, for a file whose only whitespace is
+    spaces and line ends (so that trimming spaces is all the trimming there is). Its rows are
+    numbered by position, which is the line number only when every line is one record: true when
+    the record count matches the line count. Otherwise (blank lines, a line break inside quotes, a
+    broken line) say no."""
+    columns = "{" + ", ".join(f"'column{i}': 'VARCHAR'" for i in range(len(header))) + "}"
+    values = ", ".join(f"coalesce(trim(column{i}), '') AS {quote_name(name)}" for i, name in enumerate(header))
+    try:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE landed_text AS SELECT {values} FROM read_csv(?,
+                delim = ';', quote = '"', escape = '"', header = false, skip = 1, auto_detect = false,
+                columns = {columns}, strict_mode = true, null_padding = false, max_line_size = {MAX_LINE_BYTES})""",
+            [str(path)],
+        )
+    except duckdb.Error:
+        return False
+    return con.execute("SELECT count(*) FROM landed_text").fetchall()[0][0] + 1 == lines
+
+
+def _read_csv_arrow(con, path: Path, header: list[str]) -> list[Problem]:
+    """pyarrow's streaming CSV reader: every line is a row (a blank one too), and a line with the
+    wrong number of fields is reported with its line number."""
     structural: list[Problem] = []
+    broken = 0
 
     def invalid_row(row: pa_csv.InvalidRow) -> str:
-        structural.append(Problem(
-            f"the line has {row.actual_columns} fields instead of {row.expected_columns}"
-            " (truncated or corrupt file)",
-            f"{row.expected_columns} fields separated by ';'",
-            row=row.number,
-            value=(row.text or "")[:200],
-        ))
+        nonlocal broken
+        broken += 1
+        if len(structural) < MAX_LISTED_STRUCTURAL_PROBLEMS:
+            structural.append(Problem(
+                f"the line has {row.actual_columns} fields instead of {row.expected_columns}"
+                " (truncated or corrupt file)",
+                f"{row.expected_columns} fields separated by ';'",
+                row=row.number,
+                value=(row.text or "")[:200],
+            ))
         return "skip"
 
+    _create_landed(con, header)
+    names = [f"column{i}" for i in range(len(header))]
     try:
-        table = pa_csv.read_csv(
-            io.BytesIO(data),
-            read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1, use_threads=False),
-            parse_options=pa_csv.ParseOptions(
-                delimiter=SEPARATOR, invalid_row_handler=invalid_row, ignore_empty_lines=False,
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
+        batches = pa_csv.open_csv(
+            path,
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, use_threads=False,
+                                            block_size=MAX_LINE_BYTES),
+            parse_options=pa_csv.ParseOptions(delimiter=SEPARATOR, invalid_row_handler=invalid_row,
+                                              ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(column_types={name: pa.string() for name in names},
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
+        for batch in batches:
+            if not structural:
+                _append_batch(con, batch)
     except pa.ArrowInvalid as error:
-        return ReadResult(None, encoding, [Problem(f"the file cannot be parsed as CSV: {error}", "a ';'-separated file")])
-    if structural:
-        return ReadResult(None, encoding, structural)
-    return _finish(table, first_data_row=2, encoding=encoding)
+        if "straddling" in str(error):
+            return [Problem(f"a line is longer than {MAX_LINE_BYTES // (1 << 20)} MB: a damaged file, or a value"
+                            " missing its closing quote", "lines of ';'-separated fields")]
+        return [Problem(f"the file cannot be parsed as CSV: {error}", "a ';'-separated file")]
+    if broken > len(structural):
+        structural.append(Problem(f"... and {broken - len(structural)} more lines with the same kind of problem",
+                                  structural[-1].expected))
+    return structural
 
 
-def _read_xlsx(data: bytes, expected_columns: tuple[str, ...]) -> ReadResult:
-    import pandas as pd
-    from python_calamine import CalamineWorkbook
-
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python(skip_empty_area=False)
-    if not rows or not any(str(v).strip() for v in rows[0]):
-        return ReadResult(None, "xlsx", [Problem("the first sheet is empty", "a header row and at least one data row")])
-    header = [normalise_header(n) for n in rows[0]]
-    while header and header[-1] == "":  # trailing empty header cells are not columns
-        header.pop()
-    problems = _check_header(header, expected_columns)
-    if problems:
-        return ReadResult(None, "xlsx", problems)
-
-    frame = pd.DataFrame(rows[1:], dtype=object)
-    extra = frame.iloc[:, len(header):]
-    if extra.size and (extra.astype("string").fillna("").map(str.strip) != "").any(axis=None):
-        return ReadResult(None, "xlsx", [Problem("values in a column without a header", "a header for every column", row=1)])
-    frame = frame.iloc[:, : len(header)].set_axis(header, axis=1)
-    columns = {}
-    for name in header:
-        columns[name] = _cells_as_text(frame[name])
-    table = pa.Table.from_pandas(pd.DataFrame(columns), preserve_index=False)
-    return _finish(table, first_data_row=2, encoding="xlsx")
-
-
-def _read_sav(data: bytes, expected_columns: tuple[str, ...]) -> ReadResult:
-    """An SPSS file, with value labels applied; `source_row` is the case number."""
-    import tempfile
-
-    import pandas as pd
-    import pyreadstat
-
-    with tempfile.NamedTemporaryFile(suffix=".sav") as handle:
-        handle.write(data)
-        handle.flush()
-        frame, _ = pyreadstat.read_sav(handle.name, apply_value_formats=True)
-    frame = frame.rename(columns=normalise_header)
-    problems = _check_header(list(frame.columns), expected_columns)
-    if problems:
-        return ReadResult(None, "sav", problems)
-    columns = {name: _cells_as_text(frame[name]) for name in frame.columns}
-    table = pa.Table.from_pandas(pd.DataFrame(columns), preserve_index=False)
-    return _finish(table, first_data_row=1, encoding="sav")
-
+# --- workbooks and SPSS files ----------------------------------------------------------------------------
 
 def _cells_as_text(values):
     """Cell values as text. Numeric cells are numbers, not Dutch text: whole numbers
@@ -218,19 +364,118 @@ def _cells_as_text(values):
     return text.fillna("")
 
 
-def _finish(table: pa.Table, first_data_row: int, encoding: str) -> ReadResult:
-    """Add the line number, drop lines that are entirely empty, trim values."""
-    import pyarrow.compute as pc
+def _frame_as_text(frame, header: list[str]) -> pa.Table:
+    import pandas as pd
 
-    rows = pa.array(np.arange(first_data_row, first_data_row + table.num_rows, dtype=np.int64))
-    table = table.append_column("source_row", rows)
-    trimmed = [pc.utf8_trim_whitespace(pc.fill_null(table[name], "")) for name in table.column_names[:-1]]
-    table = pa.Table.from_arrays([*trimmed, table["source_row"]], names=table.column_names)
-    non_empty = None
-    for column in trimmed:
-        has_value = pc.not_equal(column, "")
-        non_empty = has_value if non_empty is None else pc.or_(non_empty, has_value)
-    table = table.filter(non_empty)
-    if table.num_rows == 0:
-        return ReadResult(None, encoding, [Problem("the file has a header but no data lines", "at least one data line")])
-    return ReadResult(table, encoding)
+    columns = {f"column{i}": _cells_as_text(frame.iloc[:, i]) for i in range(len(header))}
+    return pa.Table.from_pandas(pd.DataFrame(columns), preserve_index=False)
+
+
+def _workbook_problem(path: Path) -> Problem | None:
+    """A damaged or incomplete workbook, told before a spreadsheet library tries it."""
+    expected = "a complete Excel workbook (.xlsx): export or copy it again"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return Problem("the workbook is damaged or incomplete: its ZIP structure cannot be read "
+                       "(for example a copy that was cut off)", expected)
+    if "xl/workbook.xml" not in names:
+        return Problem("the file is a ZIP archive but not an Excel workbook (it has no xl/workbook.xml)", expected)
+    return None
+
+
+def _calamine_reason(error: Exception) -> str:
+    kind = type(error).__name__
+    reasons = {
+        "PasswordError": "the workbook is protected with a password",
+        "ZipError": "the workbook is damaged: its ZIP structure cannot be read",
+        "XmlError": "the workbook is damaged: its contents are not valid spreadsheet XML",
+        "WorksheetNotFound": "the workbook has no sheet",
+    }
+    return reasons.get(kind, f"the workbook is damaged or not a real Excel workbook ({kind}: {error})")
+
+
+def _sheet_rows(path: Path) -> Iterator[list]:
+    """The rows of the first sheet from cell A1, one at a time."""
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    sheet = workbook.get_sheet_by_index(0)
+    pad = [""] * (sheet.start[1] if sheet.start else 0)  # rows start at the first used column
+    for row in sheet.iter_rows():
+        yield pad + list(row)
+
+
+def _read_xlsx(con, snap: Snapshot, expected_columns: tuple[str, ...], scratch_dir: Path) -> ReadResult:
+    problem = _workbook_problem(snap.path)
+    if problem:
+        return ReadResult("xlsx", [problem])
+    try:
+        return _read_sheet(con, _sheet_rows(snap.path), expected_columns)
+    except Exception as error:  # the spreadsheet library's own errors
+        if type(error).__module__.split(".")[0] != "python_calamine":
+            raise
+        return ReadResult("xlsx", [Problem(_calamine_reason(error), "an Excel workbook (.xlsx) that opens in Excel")])
+
+
+def _batches(rows: Iterator[list]) -> Iterator[list[list]]:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH_ROWS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _read_sheet(con, rows: Iterator[list], expected_columns: tuple[str, ...]) -> ReadResult:
+    import pandas as pd
+
+    first = next(rows, None)
+    if not first or not any(str(v).strip() for v in first):
+        return ReadResult("xlsx", [Problem("the first sheet is empty", "a header row and at least one data row")])
+    header = [normalise_header(n) for n in first]
+    while header and header[-1] == "":  # trailing empty header cells are not columns
+        header.pop()
+    problems = _check_header(header, expected_columns)
+    if problems:
+        return ReadResult("xlsx", problems)
+    _create_landed(con, header)
+    for batch in _batches(rows):
+        frame = pd.DataFrame(batch, dtype=object)
+        extra = frame.iloc[:, len(header):]
+        if extra.size and (extra.astype("string").fillna("").map(str.strip) != "").any(axis=None):
+            return ReadResult("xlsx", [Problem("values in a column without a header", "a header for every column",
+                                               row=1)])
+        _append_batch(con, _frame_as_text(frame, header))
+    return _finish(con, header, first_data_row=2, encoding="xlsx")
+
+
+def _read_sav(con, snap: Snapshot, expected_columns: tuple[str, ...], scratch_dir: Path) -> ReadResult:
+    """An SPSS file, with value labels applied; `source_row` is the case number."""
+    import pyreadstat
+
+    try:
+        _, meta = pyreadstat.read_sav(str(snap.path), metadataonly=True)
+        header = [normalise_header(n) for n in meta.column_names]
+        problems = _check_header(header, expected_columns)
+        if problems:
+            return ReadResult("sav", problems)
+        _create_landed(con, header)
+        for frame, _ in pyreadstat.read_file_in_chunks(pyreadstat.read_sav, str(snap.path), chunksize=BATCH_ROWS,
+                                                       apply_value_formats=True):
+            _append_batch(con, _frame_as_text(frame, header))
+    except pyreadstat.ReadstatError as error:
+        return ReadResult("sav", [Problem(f"the SPSS file is damaged or incomplete ({error})",
+                                          "a complete SPSS data file (.sav): export it again")])
+    return _finish(con, header, first_data_row=1, encoding="sav")
+
+
+READERS = {
+    ".csv": Reader(("text",), "a text file in UTF-8 or Windows-1252",
+                   "a ';'-separated text file (CSV) in UTF-8 or Windows-1252", _read_csv),
+    ".xlsx": Reader(("zip",), "an Excel workbook (.xlsx)", "an Excel workbook (.xlsx)", _read_xlsx),
+    ".sav": Reader(("sav",), "an SPSS data file (.sav)", "an SPSS data file (.sav)", _read_sav),
+}

@@ -91,7 +91,8 @@ def publish(build_db: Path, published_db: Path, run_id: str, tables: list[str]) 
     comments. Returns row counts."""
     if not tables:
         raise RuntimeError("no marts to publish: nothing published")
-    parquet_dir = published_db.parent / f".parquet.{uuid.uuid4().hex}"
+    parquet_link = published_db.parent / "parquet"
+    parquet_dir = None
     published_at = datetime.now(UTC).replace(tzinfo=None)
     try:
         with _atomic_file(published_db, build_db) as con:
@@ -100,7 +101,7 @@ def publish(build_db: Path, published_db: Path, run_id: str, tables: list[str]) 
                 [MARTS_SCHEMA]).fetchall()}
             if missing := sorted(set(tables) - built):
                 raise RuntimeError(f"marts missing in {build_db}: {', '.join(missing)}; nothing published")
-            parquet_dir.mkdir()
+            parquet_dir = staging_folder(parquet_link)
             counts = {}
             for table in tables:
                 con.execute(f"CREATE TABLE pub.main.{table} AS SELECT * FROM build.{MARTS_SCHEMA}.{table}")
@@ -115,10 +116,10 @@ def publish(build_db: Path, published_db: Path, run_id: str, tables: list[str]) 
             )
             con.execute(f"COMMENT ON TABLE pub.main.{PUBLICATION_TABLE} IS "
                         "'When this file was published (UTC), by which run, with the row count of every mart.'")
-        _swap_parquet(parquet_dir, published_db.parent / "parquet")
+        swap_directory(parquet_dir, parquet_link)
         return counts
     finally:
-        if parquet_dir.exists() and (published_db.parent / "parquet").resolve() != parquet_dir.resolve():
+        if parquet_dir is not None and parquet_dir.exists() and parquet_link.resolve() != parquet_dir.resolve():
             shutil.rmtree(parquet_dir, ignore_errors=True)
 
 
@@ -131,14 +132,25 @@ def publish_loads(build_db: Path, loads_db: Path) -> None:
             con.execute(f"COMMENT ON TABLE pub.main.{table} IS {_sql_string(description)}")
 
 
-def _swap_parquet(new_dir: Path, link: Path) -> None:
-    """Point `link` at `new_dir` with one rename, then remove older releases."""
+def staging_folder(link: Path) -> Path:
+    """A new, empty folder next to `link` to build the next release in."""
+    folder = link.with_name(f".{link.name}.{uuid.uuid4().hex}")
+    folder.mkdir(parents=True)
+    return folder
+
+
+def swap_directory(new_dir: Path, link: Path) -> None:
+    """Point the symbolic link `link` at `new_dir` with one rename, then remove older releases
+    (keeping the previous one for readers that are still in it) and leftovers of interrupted ones."""
     if link.exists() and not link.is_symlink():
         shutil.rmtree(link)
     previous = link.resolve() if link.is_symlink() else None
-    temporary_link = link.with_name(f".{link.name}.{uuid.uuid4().hex}")
+    temporary_link = link.with_name(f".{link.name}.{uuid.uuid4().hex}.link")
     temporary_link.symlink_to(new_dir.name)
     os.replace(temporary_link, link)
-    for old in link.parent.glob(".parquet.*"):
-        if old.resolve() not in (new_dir.resolve(), previous):
+    _fsync(link.parent)
+    for old in link.parent.glob(f".{link.name}.*"):
+        if old.is_symlink():
+            old.unlink()
+        elif old.is_dir() and old.resolve() not in (new_dir.resolve(), previous):
             shutil.rmtree(old, ignore_errors=True)

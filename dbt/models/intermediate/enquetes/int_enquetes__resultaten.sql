@@ -4,9 +4,16 @@
     is not weighted):
     - percentage: the weighted share positive with the 95% Wilson interval on the
       effective n;
-    - gemiddelde: the weighted mean with the 95% t interval on the effective n.
-    The effective n is Kish's (sum w)^2 / sum w^2. A cell from fewer respondents
-    than min_aantal_publicatie is suppressed: every figure empty. -#}
+    - gemiddelde: the weighted mean with the 95% t interval on the effective n,
+      t(0.975; n_eff - 1) exact (student_t_quantile, dagster_project/dbt_functions.py).
+    The effective n is Kish's (sum w)^2 / sum w^2. A cell is suppressed (every
+    figure empty) when it rests on fewer than min_aantal_publicatie
+    respondents, or when its effective n is below 2: a t interval needs at least
+    1 degree of freedom, and no figure is published without its interval. That
+    second case needs weights that put nearly all weight on one respondent.
+    A table, not a view: only dbt's connection has student_t_quantile. -#}
+{{ config(materialized='table') }}
+
 with
 
 measurements as (
@@ -78,15 +85,29 @@ intervals as (
         end as waarde_berekend,
         case maat
             when 'percentage' then {{ wilson_bound('schatting', 'n_effectief', -1) }}
-            else schatting - {{ t_quantile_975('n_effectief - 1') }} * sqrt(variantie / n_effectief)
+            else schatting - student_t_quantile(0.975, n_effectief - 1) * sqrt(variantie / n_effectief)
         end as ci_ondergrens_berekend,
         case maat
             when 'percentage' then {{ wilson_bound('schatting', 'n_effectief', 1) }}
-            else schatting + {{ t_quantile_975('n_effectief - 1') }} * sqrt(variantie / n_effectief)
+            else schatting + student_t_quantile(0.975, n_effectief - 1) * sqrt(variantie / n_effectief)
         end as ci_bovengrens_berekend,
-        {{ is_onderdrukt('n_respondenten') }} as is_onderdrukt
+        case
+            when {{ is_onderdrukt('n_respondenten') }}
+                then 'minder dan {{ var("min_aantal_publicatie") }} respondenten'
+            when n_effectief < 2 then 'effectieve n kleiner dan 2'
+        end as reden_onderdrukt
 
     from estimated
+
+),
+
+suppressed as (
+
+    select
+        *,
+        reden_onderdrukt is not null as is_onderdrukt
+
+    from intervals
 
 ),
 
@@ -101,6 +122,7 @@ final as (
         indeling,
         groep,
         is_onderdrukt,
+        reden_onderdrukt,
         case when not is_onderdrukt then n_respondenten end as n_respondenten,
         case when not is_onderdrukt then n_zonder_antwoord end as n_zonder_antwoord,
         case when not is_onderdrukt and maat = 'percentage' then n_positief end as n_positief,
@@ -108,11 +130,12 @@ final as (
         case when not is_onderdrukt then waarde_berekend end as waarde,
         case when not is_onderdrukt then ci_ondergrens_berekend end as ci_ondergrens,
         case when not is_onderdrukt then ci_bovengrens_berekend end as ci_bovengrens,
-        not is_onderdrukt and n_respondenten < {{ var('min_respondenten_representatief') }}
+        -- A suppressed cell rests on too few respondents (or too little weight) as well.
+        is_onderdrukt or n_respondenten < {{ var('min_respondenten_representatief') }}
             as is_niet_representatief,
         peildatum
 
-    from intervals
+    from suppressed
 
 )
 

@@ -1,6 +1,8 @@
 {#- Values computed by a documented rule (seeds/reference/indicator_rekenregels.csv)
     instead of delivered. Rule `gemiddelde_realisatie`: the mean of the current
-    realisaties of the basis years, only when every basis year has one. -#}
+    realisaties of the basis years, only when every basis year has one. The
+    result is rounded to the rule's `decimalen`, half away from zero, so that it
+    is a value of its unit: a count is a whole number (1.312,5 -> 1.313). -#}
 with
 
 delivered as (
@@ -25,6 +27,7 @@ basis as (
         rules.waardetype,
         rules.van_jaar,
         rules.tot_jaar,
+        rules.decimalen,
         rules.toelichting,
         avg(delivered.waarde) as waarde,
         count(delivered.waarde) as basis_jaren,
@@ -48,7 +51,7 @@ final as (
         indicator_code,
         cast(unnest(range(van_jaar, tot_jaar + 1)) as integer) as jaar,
         waardetype,
-        cast(round(waarde, 4) as decimal(18, 4)) as waarde,
+        cast({{ round_half_away('waarde', 'decimalen') }} as decimal(18, 4)) as waarde,
         peildatum,
         'Rekenregel: ' || toelichting as bron_document
 

@@ -1,5 +1,6 @@
 {#- The registration figures that are indicator realisaties: the jeugdhulp totals
-    and the Wmo budget per client, rounded to the decimals the documents publish
+    and the Wmo budget per client, rounded half away from zero (in decimal
+    arithmetic, macro round_half_away) to the decimals the documents publish
     (registratie_uitkomsten.csv; a share keeps its exact value next to teller and
     noemer). A suppressed total is not an indicator value. -#}
 with
@@ -47,7 +48,7 @@ final as (
         outcomes.indicator_code,
         figures.jaar,
         cast(case when outcomes.decimalen is null then figures.waarde
-                  else round(figures.waarde, outcomes.decimalen) end as decimal(18, 4)) as waarde,
+                  else {{ round_half_away('figures.waarde', 'outcomes.decimalen') }} end as decimal(18, 4)) as waarde,
         figures.teller,
         figures.noemer,
         figures.peildatum,

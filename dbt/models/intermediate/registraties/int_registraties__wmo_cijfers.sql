@@ -88,7 +88,7 @@ final as (
         case when not is_onderdrukt then counted.clienten end as clienten,
         case when counted.indeling = 'totaal' then {{ euro('lasten.lasten_maatwerk') }} end as lasten_maatwerk,
         case when counted.indeling = 'totaal' and not is_onderdrukt
-            then {{ euro('lasten.lasten_maatwerk / counted.clienten') }} end as budget_per_client,
+            then {{ euro(round_half_away('lasten.lasten_maatwerk / counted.clienten', 2)) }} end as budget_per_client,
         greatest(counted.peildatum, case when counted.indeling = 'totaal' then lasten.peildatum end) as peildatum
 
     from counted

@@ -1,8 +1,9 @@
 {#- Survey figures computed from the microdata, with n, effective n and the 95%
     interval: the total and the breakdowns by wijk and age band. Grain: one row
     per gemeente, survey, outcome, year and breakdown cell. A cell from fewer
-    than 10 respondents is suppressed: its figures are empty and `weergave` says
-    so (it is never shown as zero). -#}
+    than 10 respondents (or an effective n below 2) is suppressed: its figures are
+    empty and `weergave` says so and why (it is never shown as zero). `weergave`
+    rounds the figure to one decimal, half away from zero (31,25 -> 31,3%). -#}
 with
 
 results as (
@@ -52,9 +53,10 @@ final as (
         end as groep_volgorde,
         cast(round(results.waarde, 4) as decimal(18, 4)) as waarde,
         case
-            when results.is_onderdrukt then {{ onderdrukt_weergave('respondenten') }}
+            when results.is_onderdrukt then 'onderdrukt (' || results.reden_onderdrukt || ')'
             when results.waarde is null then 'geen waarde'
-            else replace(printf('%.1f', results.waarde), '.', ',') || case when results.maat = 'percentage' then '%' else '' end
+            else replace(cast({{ round_half_away('results.waarde', 1) }} as varchar), '.', ',')
+                || case when results.maat = 'percentage' then '%' else '' end
         end as weergave,
         results.is_onderdrukt,
         results.n_respondenten,

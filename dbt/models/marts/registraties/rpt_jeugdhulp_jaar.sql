@@ -59,7 +59,7 @@ final as (
         case
             when figures.is_onderdrukt then {{ onderdrukt_weergave('jeugdigen') }}
             when figures.maat = 'aantal' then {{ nl_aantal('figures.waarde') }}
-            else replace(printf('%.1f', figures.waarde), '.', ',')
+            else replace(cast({{ round_half_away('figures.waarde', 1) }} as varchar), '.', ',')
                 || case when figures.maat = 'percentage' then '%' else '' end
         end as weergave,
         figures.is_onderdrukt,

@@ -1,0 +1,173 @@
+"""The indicator part of a goal page: per indicator the table as the document has it,
+the trend chart with its numbers, and the definition and source.
+
+Begroting Y: the last realisatie known when the budget was written (Y-2) and
+the streefwaarden for Y to Y+3. Jaarstukken Y: realisatie, streefwaarde and
+"doel gehaald" for Y-2 to Y. The chart runs from the indicator's first year
+to the last year of the document, without realisaties the document could not
+have known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import charts, formatting
+from .cells import Cijfer, cijfer, tekst
+from .marts import Row, Snapshot
+from .pages import RICHTING_LABEL, Document, by_key, valid_in
+
+SCORECARD = "rpt_indicator_scorecard"
+PROGNOSE = "prognose"
+
+
+@dataclass
+class Rij:
+    label: str
+    cellen: list[Cijfer]
+    klasse: str = ""
+
+
+@dataclass
+class Indicatorblok:
+    indicator: Row
+    bron: Row
+    jaren: list[int]
+    rijen: list[Rij]
+    grafiek: str | None
+    grafiek_kolommen: list[str] = field(default_factory=list)
+    grafiek_rijen: list[Rij] = field(default_factory=list)
+    enquete_jaren: list[int] = field(default_factory=list)
+
+    @property
+    def richting(self) -> str:
+        return RICHTING_LABEL.get(self.indicator.get("richting"), self.indicator.get("richting") or "")
+
+
+def table_years(document: Document) -> list[int]:
+    y = document.jaar
+    return [y - 2, y, y + 1, y + 2, y + 3] if document.is_begroting else [y - 2, y - 1, y]
+
+
+def shows_target(document: Document, jaar: int) -> bool:
+    """A budget's table shows its own targets (Y..Y+3), not those of the realisatie year before."""
+    return jaar >= document.jaar if document.is_begroting else True
+
+
+def chart_end(document: Document) -> int:
+    return document.jaar + 3 if document.is_begroting else document.jaar
+
+
+def knows_realisatie(document: Document, jaar: int) -> bool:
+    """A budget is written before its year: it knows realisaties up to the year before."""
+    return jaar < document.jaar if document.is_begroting else jaar <= document.jaar
+
+
+class Indicators:
+    """Indicator blocks of goal pages, for one release."""
+
+    def __init__(self, snapshot: Snapshot, renderer: charts.Renderer) -> None:
+        self.renderer = renderer
+        self.catalogue = snapshot.rows("dim_indicator")
+        self.bronnen = by_key(snapshot.rows("dim_bron"), "bron_code")
+        self.links = snapshot.rows("dim_indicator_doelstelling")
+        self.scorecard = by_key(snapshot.rows(SCORECARD), "gemeente_code", "indicator_code", "jaar")
+        self.years: dict[tuple, list[int]] = {}
+        for (g, c, j), r in sorted(self.scorecard.items()):
+            if r.get("realisatie") is not None or r.get("streefwaarde") is not None:
+                self.years.setdefault((g, c), []).append(j)
+        self.survey_indicators = {r.get("indicator_code") for r in snapshot.rows("dim_enquete_uitkomst")}
+        self.survey_years: dict[str, set[int]] = {}
+        for r in snapshot.rows("rpt_enquete_resultaat"):
+            self.survey_years.setdefault(r["gemeente_code"], set()).add(r["jaar"])
+
+    def of_goal(self, gemeente_code: str, doelstelling_key: str, document: Document) -> list[Indicatorblok]:
+        codes = {r["indicator_code"] for r in self.links
+                 if r["gemeente_code"] == gemeente_code and r["doelstelling_key"] == doelstelling_key
+                 and valid_in(r, document.jaar)}
+        return [self._block(gemeente_code, row, document) for row in self.catalogue if row["indicator_code"] in codes]
+
+    def _row(self, gemeente_code: str, code: str, jaar: int) -> Row | None:
+        return self.scorecard.get((gemeente_code, code, jaar))
+
+    def _block(self, gemeente_code: str, indicator: Row, document: Document) -> Indicatorblok:
+        code, eenheid = indicator["indicator_code"], indicator.get("eenheid")
+        jaren = table_years(document)
+        rows = {j: self._row(gemeente_code, code, j) for j in jaren}
+        realisatie = [self._value(rows[j], "realisatie", eenheid) if knows_realisatie(document, j) else tekst("-")
+                      for j in jaren]
+        rijen = [Rij("Realisatie", realisatie)]
+        for soort in ("begroting", PROGNOSE):
+            if any(r and r.get("streefwaarde") is not None and self._type(r) == soort and shows_target(document, j)
+                   for j, r in rows.items()):
+                label = ("Prognose" if soort == PROGNOSE else "Begroting") + \
+                    (f" PB {document.jaar}" if document.is_begroting else "")
+                rijen.append(Rij(label, [self._value(rows[j], "streefwaarde", eenheid)
+                                         if rows[j] and self._type(rows[j]) == soort and shows_target(document, j)
+                                         else tekst("-") for j in jaren]))
+        if not document.is_begroting:
+            rijen.append(Rij("Doel gehaald", [cijfer(rows[j], SCORECARD, "doel_gehaald", formatting.ja_nee)
+                                              for j in jaren], "doel"))
+        if code in self.survey_indicators:
+            rijen += self._survey_rows(rows, jaren, document)
+        rijen.append(Rij("Peildatum", [cijfer(rows[j], SCORECARD, "peildatum_realisatie", formatting.datum)
+                                       if knows_realisatie(document, j) else tekst("-") for j in jaren], "klein"))
+        block = Indicatorblok(indicator, self.bronnen.get((indicator.get("bron_code"),), {}), jaren, rijen, None)
+        if code in self.survey_indicators:
+            block.enquete_jaren = sorted(j for j in self.survey_years.get(gemeente_code, ())
+                                         if knows_realisatie(document, j))
+        self._chart(block, gemeente_code, document)
+        return block
+
+    @staticmethod
+    def _type(row: Row) -> str:
+        return PROGNOSE if row.get("streefwaarde_type") == PROGNOSE else "begroting"
+
+    @staticmethod
+    def _value(row: Row | None, kolom: str, eenheid: str) -> Cijfer:
+        klasse = "nr" if kolom == "realisatie" and row and row.get("niet_representatief") else ""
+        return cijfer(row, SCORECARD, kolom, lambda v: formatting.indicatorwaarde(v, eenheid), klasse=klasse)
+
+    def _survey_rows(self, rows: dict[int, Row | None], jaren: list[int], document: Document) -> list[Rij]:
+        def known(kolom, opmaak):
+            return [cijfer(rows[j], SCORECARD, kolom, opmaak) if knows_realisatie(document, j) else tekst("-")
+                    for j in jaren]
+        interval = lambda v: formatting.getal(v, 1)  # noqa: E731
+        return [Rij("95%-interval ondergrens", known("ci_ondergrens", interval), "klein"),
+                Rij("95%-interval bovengrens", known("ci_bovengrens", interval), "klein"),
+                Rij("Respondenten (n)", known("n_respondenten", formatting.getal), "klein")]
+
+    def _chart(self, block: Indicatorblok, gemeente_code: str, document: Document) -> None:
+        code, eenheid = block.indicator["indicator_code"], block.indicator.get("eenheid")
+        years_with_data = self.years.get((gemeente_code, code), [])
+        end = chart_end(document)
+        if not years_with_data or years_with_data[0] > end:
+            return
+        jaren = list(range(years_with_data[0], end + 1))
+        punten, rijen = [], []
+        survey = code in self.survey_indicators
+        for j in jaren:
+            row = self._row(gemeente_code, code, j)
+            if row is None:
+                continue
+            known = knows_realisatie(document, j)
+            punten.append(charts.Punt(
+                j, row.get("realisatie") if known else None,
+                row.get("ci_ondergrens") if known else None, row.get("ci_bovengrens") if known else None,
+                bool(row.get("niet_representatief")) and known, row.get("streefwaarde"), row.get("streefwaarde_type")))
+            cells = [self._value(row, "realisatie", eenheid) if known else tekst("-")]
+            if survey:
+                cells += [cijfer(row, SCORECARD, k, lambda v: formatting.getal(v, 1)) if known else tekst("-")
+                          for k in ("ci_ondergrens", "ci_bovengrens")]
+                cells.append(cijfer(row, SCORECARD, "n_respondenten", formatting.getal) if known else tekst("-"))
+            cells += [self._value(row, "streefwaarde", eenheid),
+                      tekst("prognose" if self._type(row) == PROGNOSE else "begroting")
+                      if row.get("streefwaarde") is not None else tekst("-")]
+            rijen.append(Rij(str(j), cells))
+        omschrijving = (f"Trend van {block.indicator.get('indicator_naam')}, {jaren[0]}-{jaren[-1]}: "
+                        "realisaties als lijn, streefwaarden als losse markeringen.")
+        block.grafiek = self.renderer.svg(charts.spec(punten, jaren, eenheid, omschrijving))
+        block.grafiek_kolommen = ["Jaar", "Realisatie"] + (
+            ["95%-interval ondergrens", "95%-interval bovengrens", "Respondenten (n)"] if survey else []) + [
+            "Streefwaarde", "Soort streefwaarde"]
+        block.grafiek_rijen = rijen

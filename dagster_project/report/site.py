@@ -1,0 +1,119 @@
+"""Build the report site from one release of the published marts and publish it atomically.
+
+The site is written into a new folder next to the published one; a symbolic
+link `rapport` is then pointed at it with one rename. A reader never sees
+half a site, a failed build leaves the previous site in place, and folders
+left by a killed build are removed by the next one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import posixpath
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from ..publication.files import staging_folder, swap_directory
+from . import charts, marts, verantwoording, vergelijking
+from .enquetes import SurveyPages
+from .formatting import tijdstip
+from .pages import START, Page, gemeente_naam
+from .programma import ProgrammePages, programmes
+
+HERE = Path(__file__).parent
+STYLESHEET = "rapport.css"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What was built: the start page, the number of pages and charts, and the first page of each type."""
+
+    index: Path
+    pages: int
+    charts: int
+    voorbeelden: dict[str, str]
+    publicatie: marts.Publicatie
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["svg"] = lambda svg: Markup(svg)  # rendered by vl-convert from our own specification
+    return env
+
+
+def site_pages(snapshot: marts.Snapshot, loads_db: Path | None, gemeenten: list[str] | None = None) -> list[Page]:
+    """Every page of the site; `gemeenten` limits the gemeenten that get pages (default: all)."""
+    renderer = charts.Renderer()
+    start = [("Programmarapport", "index.html")]
+    codes = [g["gemeente_code"] for g in snapshot.rows("dim_gemeente")
+             if gemeenten is None or g["gemeente_code"] in gemeenten]
+    programme_pages, survey_pages = ProgrammePages(snapshot, renderer), SurveyPages(snapshot)
+    pages, entries = [], []
+    for code in sorted(codes):
+        programs = programmes(snapshot, code)
+        for programma in programs:
+            pages += programme_pages.pages(programma, start)
+        pages += survey_pages.pages(code, start)
+        entries.append({"code": code, "naam": gemeente_naam(snapshot, code), "programmas": programs,
+                        "enquete_jaren": survey_pages.years(code)})
+    pages.append(verantwoording.page(snapshot, loads_db, start))
+    compare = len(vergelijking.gemeenten(snapshot)) > 1
+    if compare:
+        pages.append(vergelijking.page(snapshot, renderer, start))
+    pages.insert(0, Page("index.html", "index.html", "Programmarapport", START, [], {
+        "gemeenten": entries, "vergelijking": compare}))
+    pages[0].context["charts"] = renderer.rendered
+    return pages
+
+
+def relative(page: str, target: str) -> str:
+    """A link from one page of the site to another, relative so the site works from any folder."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def write(folder: Path, pages: list[Page], snapshot: marts.Snapshot) -> None:
+    env = environment()
+    common = {"publicatie": snapshot.publicatie, "gepubliceerd_op": tijdstip(snapshot.publicatie.gepubliceerd_op)}
+    for page in pages:
+        target = folder / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        html = env.get_template(page.template).render(
+            page=page, url=partial(relative, page.path), **common, **page.context)
+        target.write_text(html, encoding="utf-8")
+    shutil.copyfile(HERE / "static" / STYLESHEET, folder / STYLESHEET)
+
+
+@contextmanager
+def _exclusive(report_dir: Path):
+    """One build at a time (the nightly job and `make report`), so that neither removes
+    the other's folder while it is being written."""
+    report_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(report_dir.with_name(f".{report_dir.name}-lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def build_report(published_db: Path, loads_db: Path | None, report_dir: Path,
+                 gemeenten: list[str] | None = None) -> Report:
+    """Read the published marts, build the site in a new folder and swap it in."""
+    snapshot = marts.read(published_db, loads_db)
+    pages = site_pages(snapshot, loads_db, gemeenten)
+    with _exclusive(report_dir):
+        staging = staging_folder(report_dir)
+        try:
+            write(staging, pages, snapshot)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        swap_directory(staging, report_dir)
+    examples: dict[str, str] = {}
+    for page in pages:
+        examples.setdefault(page.soort, page.path)
+    return Report(report_dir / "index.html", len(pages), pages[0].context["charts"], examples, snapshot.publicatie)

@@ -1,0 +1,108 @@
+"""A small HTML tree from the standard library's parser, for reading the report's pages in tests."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    children: list = field(default_factory=list)  # Elements and strings
+    parent: Element | None = None
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def clean_text(self) -> str:
+        return re.sub(r"\s+", " ", self.text()).strip()
+
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+    def iter(self):
+        yield self
+        for child in self.children:
+            if isinstance(child, Element):
+                yield from child.iter()
+
+    def find_all(self, tag: str, cls: str | None = None, **attrs) -> list[Element]:
+        return [e for e in self.iter() if e.tag == tag and (cls is None or cls in e.classes())
+                and all(e.attrs.get(k) == v for k, v in attrs.items())]
+
+    def find(self, tag: str, cls: str | None = None, **attrs) -> Element:
+        found = self.find_all(tag, cls, **attrs)
+        assert found, f"no <{tag}> {cls or ''} {attrs} on the page"
+        return found[0]
+
+    def ancestors(self):
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+
+class _Builder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {})
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, {k: v or "" for k, v in attrs}, parent=self.current)
+        self.current.children.append(element)
+        if tag not in VOID:
+            self.current = element
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Element(tag, {k: v or "" for k, v in attrs}, parent=self.current))
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse(path: Path) -> Element:
+    builder = _Builder()
+    builder.feed(path.read_text(encoding="utf-8"))
+    builder.close()
+    return builder.root
+
+
+def rows(table: Element) -> list[list[str]]:
+    """The text of every cell (th and td) of every row of a table, body rows only."""
+    return [[cell.clean_text() for cell in tr.children if isinstance(cell, Element) and cell.tag in ("th", "td")]
+            for body in table.find_all("tbody") for tr in body.find_all("tr")]
+
+
+def header(table: Element) -> list[str]:
+    return [th.clean_text() for th in table.find("thead").find_all("th")]
+
+
+def dutch_number(text: str) -> tuple[Decimal, int]:
+    """`-65.776` -> (-65776, 0); `45,9%` -> (45.9, 1); `€ 6.820` -> (6820, 0). Returns the value and its decimals."""
+    plain = text.replace("€", "").replace("%", "").strip()
+    assert re.fullmatch(r"-?\d{1,3}(\.\d{3})*(,\d+)?", plain), f"not a Dutch number: {text!r}"
+    whole, _, fraction = plain.partition(",")
+    return Decimal(whole.replace(".", "") + ("." + fraction if fraction else "")), len(fraction)
+
+
+def figures(page: Element) -> list[tuple[dict, str]]:
+    """Every figure with its source: (bron, database, sleutel, kolom) and the text shown."""
+    return [({"bron": e.attrs["data-bron"], "database": e.attrs["data-database"],
+              "sleutel": json.loads(e.attrs["data-sleutel"]), "kolom": e.attrs["data-kolom"]}, e.clean_text())
+            for e in page.find_all("span", "cijfer") if "data-bron" in e.attrs]

@@ -1,0 +1,110 @@
+"""The report in a real browser: Debian's headless Chromium, driven by Playwright (no browser
+download). Every page type opens without console errors and without failed or outside requests,
+fits the screen and an A4 page, and leaves a screenshot in test-output/rapport/ to look at.
+
+Without chromium this test is skipped (make test says so); with WAREHOUSE_BROWSER_TEST=required,
+as .ci/run sets it, a missing chromium is a failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.report import build_report
+from dagster_project.settings import REPO_ROOT
+
+CHROMIUM = os.environ.get("WAREHOUSE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+OUTPUT = Path(os.environ.get("WAREHOUSE_TEST_OUTPUT", REPO_ROOT / "test-output")) / "rapport"
+# One page of each type; the goal page is the one in the README.
+PAGES = {
+    "start": "index.html",
+    "programma": "GM0637/programma-2/index.html",
+    "document": "GM0637/programma-2/jaarstukken-2021/index.html",
+    "doelstelling": "GM0637/programma-2/jaarstukken-2021/doelstelling-2.2-2019.html",
+    "begroting": "GM0637/programma-2/begroting-2025/doelstelling-2.2-2021.html",
+    "enquetes": "GM0637/enquetes-2021.html",
+    "verantwoording": "verantwoording.html",
+}
+README_INDICATOR = "CEO_PAST"  # with its interval band and a realisatie marked not representative
+SCREENSHOT_HEIGHT = 2400  # the top of a long page is enough to see its layout
+A4_WIDTH = 794  # CSS pixels of an A4 page at 96 dpi; the print margins come off that
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM:
+        message = "chromium not installed: the browser test of the report is SKIPPED (apt-get install -y chromium)"
+        if os.environ.get("WAREHOUSE_BROWSER_TEST") == "required":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, chromium_sandbox=False)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def comparison(sample_run, tmp_path_factory) -> Path:
+    """A report of two gemeenten (start, comparison and accounting pages), for the comparison page."""
+    paths, _ = sample_run
+    folder = tmp_path_factory.mktemp("twee_gemeenten")
+    copy = folder / "marts.duckdb"
+    shutil.copy(paths.published_db, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("INSERT INTO dim_gemeente VALUES ('GM0518', '''s-Gravenhage', 'Zuid-Holland', 'Haaglanden')")
+        con.execute("INSERT INTO rpt_indicator_scorecard SELECT * REPLACE ('GM0518' AS gemeente_code, "
+                    "CAST(realisatie * 1.1 AS DECIMAL(18, 4)) AS realisatie) FROM rpt_indicator_scorecard")
+    build_report(copy, paths.loads_db, folder / "rapport", gemeenten=[])
+    return folder / "rapport"
+
+
+def visit(browser, path: Path, screenshot: Path) -> dict:
+    """Open a page from disk; report console errors, failed requests and requests leaving the site."""
+    problems: dict[str, list] = {"console": [], "failed": [], "outside": []}
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("console", lambda message: problems["console"].append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems["console"].append(str(error)))
+    page.on("requestfailed", lambda request: problems["failed"].append(request.url))
+
+    def only_local(route):
+        if route.request.url.startswith(("file:", "data:")):
+            return route.continue_()
+        problems["outside"].append(route.request.url)
+        return route.abort()
+    page.route("**/*", only_local)
+    response = page.goto(path.as_uri(), wait_until="load")
+    assert response is None or response.ok
+    problems["title"] = page.title()
+    problems["screen_overflow"] = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    height = min(page.evaluate("document.documentElement.scrollHeight"), SCREENSHOT_HEIGHT)
+    page.screenshot(path=str(screenshot), full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": height})
+    if screenshot.stem == "doelstelling":  # the picture in the README: docs/images/rapport-doelstelling.png
+        page.locator(f"#{README_INDICATOR}").screenshot(path=str(screenshot.with_name("doelstelling-indicator.png")))
+    page.set_viewport_size({"width": A4_WIDTH, "height": 1123})
+    page.emulate_media(media="print")
+    problems["print_overflow"] = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    problems["print_navigation"] = page.locator("header.site").is_visible()
+    page.close()
+    return problems
+
+
+def test_every_page_type_opens_cleanly_in_chromium(browser, sample_run, comparison):
+    paths, _ = sample_run
+    pages = {name: paths.report_dir / path for name, path in PAGES.items()}
+    pages["vergelijking"] = comparison / "vergelijking.html"
+    for name, path in pages.items():
+        seen = visit(browser, path, OUTPUT / f"{name}.png")
+        assert seen["title"], name
+        assert (seen["console"], seen["failed"], seen["outside"]) == ([], [], []), name
+        assert seen["screen_overflow"] <= 0, f"{name}: wider than the screen"
+        assert seen["print_overflow"] <= 0, f"{name}: wider than an A4 page"
+        assert not seen["print_navigation"], f"{name}: the navigation is printed"
+        assert (OUTPUT / f"{name}.png").stat().st_size > 10_000
+    assert (OUTPUT / "doelstelling-indicator.png").stat().st_size > 10_000
