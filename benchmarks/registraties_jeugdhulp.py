@@ -15,6 +15,7 @@ script prints the measurements and exits non-zero when a target is missed.
 from __future__ import annotations
 
 import csv
+import shutil
 import sys
 import tempfile
 import time
@@ -23,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.ingest.loading import load_source
-from dagster_project.settings import REFERENCE_DIR, WarehousePaths
+from dagster_project.settings import REFERENCE_DIR, SAMPLE_LANDING_DIR, WarehousePaths
 from dagster_project.sources.registraties import JEUGDHULP
 
 from .memory import PeakMemory
@@ -95,6 +96,8 @@ def main() -> int:
         folder.mkdir(parents=True)
         for begin, end in EXPORTS:
             write_export(folder / f"jeugdhulp_{begin[:4]}-{end[:4]}.csv", youths, begin, end)
+        # The sample indicator deliveries carry the targets the scorecard checks expect.
+        shutil.copytree(SAMPLE_LANDING_DIR / "indicatoren", paths.landing_dir / "indicatoren")
         lines = sum(1 for p in folder.iterdir() for _ in p.open()) - len(EXPORTS)
         size_mb = sum(p.stat().st_size for p in folder.iterdir()) / 2**20
 
@@ -110,8 +113,8 @@ def main() -> int:
             with duckdb.connect(str(paths.published_db), read_only=True) as con:
                 per_year = con.sql("SELECT jaar, waarde FROM rpt_jeugdhulp_jaar WHERE indeling = 'totaal' "
                                    "AND uitkomst = 'jeugdigen' ORDER BY jaar").fetchall()
-                sizes = con.sql("SELECT (SELECT count(*) FROM fct_jeugdhulp_traject), "
-                                "(SELECT count(*) FROM fct_jeugdhulp_zorgperiode)").fetchone()
+                [sizes] = con.sql("SELECT (SELECT count(*) FROM fct_jeugdhulp_traject), "
+                                  "(SELECT count(*) FROM fct_jeugdhulp_zorgperiode)").fetchall()
             print("youths with care per year: " + ", ".join(f"{y}: {int(n):,}" for y, n in per_year))
             print(f"fct_jeugdhulp_traject {sizes[0]:,} rows, fct_jeugdhulp_zorgperiode {sizes[1]:,} rows")
     peak = max(load_peak.mb, job_peak_mb)

@@ -45,12 +45,14 @@
         on exports.registratie = '{{ registratie }}'
         and exports.gemeente_code = lines.gemeente_code
         and exports.load_id = lines.load_id
-    left join {{ ref('wijken') }} as wijken
+    left join (
+        -- A wijk is delivered by name (case and spaces ignored) or by code: one key per spelling, an equi-join.
+        select gemeente_code, wijk_code, {{ name_key('wijk_naam') }} as sleutel from {{ ref('wijken') }}
+        union
+        select gemeente_code, wijk_code, lower(wijk_code) from {{ ref('wijken') }}
+    ) as wijken
         on wijken.gemeente_code = lines.gemeente_code
-        and (
-            {{ name_key('wijken.wijk_naam') }} = {{ name_key('lines.wijk') }}
-            or upper(wijken.wijk_code) = upper(lines.wijk)
-        )
+        and wijken.sleutel = {{ name_key('lines.wijk') }}
     window client as (partition by lines.gemeente_code, lines.client_key)
 {%- endmacro %}
 
