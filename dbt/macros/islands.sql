@@ -37,3 +37,21 @@
 {% macro continues_same_trajectory() -%}
     (begindatum <= vorige_einde or (is_begin_afgekapt and begindatum = vorige_einde + 1))
 {%- endmacro %}
+
+{#- The columns of a trajectory or provision merged from its pieces (grouped by
+    its island): first start, last end (empty while a piece runs), the client's
+    date of birth, sex and wijk of the latest line, and the lineage of the
+    latest line. -#}
+{% macro merged_pieces() -%}
+        min(begindatum) as begindatum,
+        case when bool_or(einddatum is null) then null else max(einddatum) end as einddatum,
+        any_value(client_geboortedatum) as geboortedatum,
+        any_value(is_alleen_geboortemaand) as is_alleen_geboortemaand,
+        arg_max(geslacht_code, (load_id, source_row)) as geslacht_code,
+        arg_max(wijk_code, begindatum) filter (where wijk_code is not null) as wijk_code,
+        count(*) as aantal_regels,
+        max(load_id) as bron_load_id,
+        arg_max(file_name, (load_id, source_row)) as bron_bestand,
+        arg_max(source_row, (load_id, source_row)) as bron_regel,
+        any_value(registratie_einde) as registratie_einde
+{%- endmacro %}

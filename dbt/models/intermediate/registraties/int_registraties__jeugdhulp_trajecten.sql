@@ -33,20 +33,10 @@ trajectories as (
         client_key,
         aanbieder_agb,
         productcategorie,
-        min(begindatum) as begindatum,
-        case when bool_or(einddatum is null) then null else max(einddatum) end as einddatum,
+        {{ merged_pieces() }},
         -- The reason belongs to the line that really ended there, not to a piece an export cut off.
         arg_max(reden_einde, coalesce(einddatum, date '9999-12-31'))
-            filter (where einddatum = regel_einddatum) as reden_einde,
-        any_value(client_geboortedatum) as geboortedatum,
-        any_value(is_alleen_geboortemaand) as is_alleen_geboortemaand,
-        arg_max(geslacht_code, (load_id, source_row)) as geslacht_code,
-        arg_max(wijk_code, begindatum) filter (where wijk_code is not null) as wijk_code,
-        count(*) as aantal_regels,
-        max(load_id) as bron_load_id,
-        arg_max(file_name, (load_id, source_row)) as bron_bestand,
-        arg_max(source_row, (load_id, source_row)) as bron_regel,
-        any_value(registratie_einde) as registratie_einde
+            filter (where einddatum = regel_einddatum) as reden_einde
 
     from islands
     group by gemeente_code, client_key, aanbieder_agb, productcategorie, eiland_nr

@@ -24,16 +24,7 @@ provisions as (
         gemeente_code,
         client_key,
         productcategorie,
-        min(begindatum) as begindatum,
-        case when bool_or(einddatum is null) then null else max(einddatum) end as einddatum,
-        any_value(client_geboortedatum) as geboortedatum,
-        arg_max(geslacht_code, (load_id, source_row)) as geslacht_code,
-        arg_max(wijk_code, begindatum) filter (where wijk_code is not null) as wijk_code,
-        count(*) as aantal_regels,
-        max(load_id) as bron_load_id,
-        arg_max(file_name, (load_id, source_row)) as bron_bestand,
-        arg_max(source_row, (load_id, source_row)) as bron_regel,
-        any_value(registratie_einde) as registratie_einde
+        {{ merged_pieces() }}
 
     from islands
     group by gemeente_code, client_key, productcategorie, eiland_nr
