@@ -84,6 +84,7 @@ bench: setup postgres-server
 	$(BIN)/python -m benchmarks.nightly
 	$(BIN)/python -m benchmarks.enquetes_omnibus
 	$(BIN)/python -m benchmarks.publication
+	$(BIN)/python -m benchmarks.registraties_jeugdhulp
 
 docs: setup
 	$(BIN)/python -m dagster_project.indicator_docs

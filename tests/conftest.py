@@ -126,3 +126,14 @@ def published(sample_run) -> Path:
     paths, result = sample_run
     assert result.success
     return paths.published_db
+
+
+@pytest.fixture(scope="session")
+def registraties_handmade(tmp_path_factory):
+    """The nightly job once on the hand-made registration cases (tests/registraties_cases.py)."""
+    from .registraties_cases import write_handmade
+
+    root = tmp_path_factory.mktemp("registraties")
+    paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
+    write_handmade(paths)
+    return paths, run_nightly(paths)

@@ -47,6 +47,14 @@ def test_publish_depends_on_every_mart_and_nothing_else():
     assert marts and graph.get(AssetKey("published_marts")).parent_keys == marts
 
 
+def test_every_mart_has_the_blocking_bsn_scan():
+    graph = defs.resolve_asset_graph()
+    marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
+    bsn_checks = [k for k in graph.asset_check_keys if k.name == "geen_bsn"]
+    assert {k.asset_key for k in bsn_checks} == marts
+    assert all(graph.get_check_spec(k).blocking for k in bsn_checks)
+
+
 def test_nightly_schedule_runs_at_two_in_amsterdam():
     schedule = defs.resolve_schedule_def("nightly_schedule")
     assert (schedule.cron_schedule, schedule.execution_timezone, schedule.job_name) == (

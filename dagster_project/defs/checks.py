@@ -1,12 +1,15 @@
-"""Great Expectations suites (expectations/*.json) as Dagster asset checks on the marts.
+"""Asset checks on the marts: the Great Expectations suites (expectations/*.json)
+and, on every mart, the BSN scan (dagster_project/privacy.py).
 
-A blocking suite that fails stops the publish step of the same run, so the
+A blocking check that fails stops the publish step of the same run, so the
 last good published marts stay in place.
 """
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 from dagster_dbt import get_asset_key_for_model
 
+from ..manifest import mart_names
+from ..privacy import exempt_columns, scan_database
 from ..settings import EXPECTATIONS_DIR
 from ..validation import Suite, load_suites, run_suite
 from .dbt import warehouse_dbt_assets
@@ -46,4 +49,30 @@ def suite_check(suite: Suite):
     return _check
 
 
-CHECKS = [suite_check(suite) for suite in load_suites(EXPECTATIONS_DIR)]
+def bsn_check(model: str, skipped: dict[str, str]):
+    @asset_check(
+        asset=get_asset_key_for_model([warehouse_dbt_assets], model),
+        name="geen_bsn",
+        description="No text value of the mart passes the elfproef (a BSN); blocks publishing when one does.",
+        blocking=True,
+    )
+    def _check(warehouse: WarehouseResource) -> AssetCheckResult:
+        result = scan_database(warehouse.paths().build_db, model, skipped)
+        return AssetCheckResult(
+            passed=result.passed,
+            severity=AssetCheckSeverity.ERROR,
+            description=None if result.passed else "values that pass the elfproef in: " + ", ".join(result.findings),
+            metadata={
+                "columns_scanned": MetadataValue.json(result.columns),
+                "columns_skipped": MetadataValue.json(result.skipped),
+                "bsn_values": MetadataValue.json(
+                    {column: {"values": n, "example": example} for column, (n, example) in result.findings.items()}),
+            },
+        )
+
+    return _check
+
+
+CHECKS = [suite_check(suite) for suite in load_suites(EXPECTATIONS_DIR)] + [
+    bsn_check(model, exempt_columns(model)) for model in mart_names()
+]

@@ -1,5 +1,6 @@
-{#- The age bands of survey breakdowns, plus an "onbekend" member (last in the
-    sort order) for respondents without an age band. -#}
+{#- The age bands of breakdowns: standaard (surveys, Wmo clients) and jeugd
+    (jeugdhulp), plus an "onbekend" member (last in the sort order) for people
+    without an age band. -#}
 with
 
 leeftijdsklassen as (
@@ -12,6 +13,7 @@ unknown as (
 
     select
         {{ onbekend() }} as leeftijdsklasse,
+        cast(null as varchar) as indeling,
         cast(null as integer) as van_leeftijd,
         cast(null as integer) as tot_leeftijd,
         max(volgorde) + 1 as volgorde
@@ -22,7 +24,7 @@ unknown as (
 
 members as (
 
-    select leeftijdsklasse, van_leeftijd, tot_leeftijd, volgorde
+    select leeftijdsklasse, indeling, van_leeftijd, tot_leeftijd, volgorde
     from leeftijdsklassen
 
     union all
@@ -35,6 +37,7 @@ final as (
 
     select
         leeftijdsklasse,
+        indeling,
         van_leeftijd,
         tot_leeftijd,
         volgorde
