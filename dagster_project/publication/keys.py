@@ -75,3 +75,12 @@ def read_keys(manifest_path: Path = MANIFEST_PATH) -> Keys:
             raise ValueError(f"{test['unique_id']}: a foreign_key test refers to exactly one other model")
         foreign.append(ForeignKey(table, kwargs["column_name"], _table(nodes[parents[0]]), kwargs["field"]))
     return Keys(primary, tuple(sorted(foreign, key=lambda fk: (fk.table, fk.column))))
+
+
+def degenerate_keys(manifest_path: Path = MANIFEST_PATH) -> set[tuple[str, str]]:
+    """The `*_key` columns that are neither a primary nor a foreign key, by design
+    (`meta: {key: degenerate}`): a pseudonym no dimension lists, a link between two facts."""
+    nodes = json.loads(manifest_path.read_text())["nodes"]
+    return {(_table(node), column["name"]) for node in nodes.values() if node["resource_type"] == "model"
+            for column in node.get("columns", {}).values()
+            if column.get("meta", {}).get("key") == "degenerate"}

@@ -39,10 +39,11 @@ final as (
         measured.aantal_trajecten,
         measured.aantal_aanbieders,
         array_to_string(measured.productcategorieen, ', ') as productcategorieen,
-        begin_klasse.leeftijdsklasse as leeftijdsklasse_begin,
-        einde_klasse.leeftijdsklasse as leeftijdsklasse_einde,
+        {{ onbekend('begin_klasse.leeftijdsklasse') }} as leeftijdsklasse_begin,
+        {{ onbekend('einde_klasse.leeftijdsklasse') }} as leeftijdsklasse_einde,
         measured.geslacht_code,
         measured.wijk_code,
+        {{ surrogate_key(['measured.gemeente_code', onbekend('measured.wijk_code')]) }} as wijk_key,
         measured.is_alleen_geboortemaand
 
     from measured
