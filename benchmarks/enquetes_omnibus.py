@@ -57,16 +57,21 @@ def write_omnibus(path: Path, respondents: int) -> None:
     """)
 
 
+def omnibus_landing(root: Path, respondents: int) -> WarehousePaths:
+    """Folders under `root` with a synthetic omnibus delivery and the sample indicators."""
+    paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
+    folder = paths.landing_dir / "enquetes" / "omnibus"
+    folder.mkdir(parents=True)
+    write_omnibus(folder / "omnibus.csv", respondents)
+    # The sample indicator deliveries carry the targets the scorecard checks expect.
+    shutil.copytree(SAMPLE_LANDING_DIR / "indicatoren", paths.landing_dir / "indicatoren")
+    return paths
+
+
 def main() -> int:
     respondents = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
-        folder = paths.landing_dir / "enquetes" / "omnibus"
-        folder.mkdir(parents=True)
-        write_omnibus(folder / "omnibus.csv", respondents)
-        # The sample indicator deliveries carry the targets the scorecard checks expect.
-        shutil.copytree(SAMPLE_LANDING_DIR / "indicatoren", paths.landing_dir / "indicatoren")
+        paths = omnibus_landing(Path(tmp), respondents)
 
         started, cpu = time.perf_counter(), cpu_seconds()
         with PeakMemory() as load_peak:

@@ -15,19 +15,25 @@ from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance, Execu
 
 from .defs.resources import is_disk_full
 from .lock import WarehouseBusy
+from .publication.postgres import PostgresTarget
 from .settings import WarehousePaths
 from .sources import CONTRACTS
 
 
-def run_config(paths: WarehousePaths | None = None, log_level: str = "WARNING") -> dict:
-    """Run config for the nightly job: console log level and, optionally, other folders."""
+def run_config(paths: WarehousePaths | None = None, log_level: str = "WARNING",
+               postgres: PostgresTarget | None = None) -> dict:
+    """Run config for the nightly job: console log level and, optionally, other folders and
+    a PostgreSQL publication."""
     config: dict = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    warehouse: dict = {}
     if paths is not None:
-        config["resources"] = {"warehouse": {"config": {
-            "landing_dir": str(paths.landing_dir),
-            "warehouse_dir": str(paths.warehouse_dir),
-            "published_db": str(paths.published_db),
-        }}}
+        warehouse.update(landing_dir=str(paths.landing_dir), warehouse_dir=str(paths.warehouse_dir),
+                         published_db=str(paths.published_db))
+    if postgres is not None:
+        warehouse.update(postgres_url=postgres.url, postgres_schema=postgres.schema,
+                         postgres_reader_role=postgres.reader_role)
+    if warehouse:
+        config["resources"] = {"warehouse": {"config": warehouse}}
     return config
 
 
@@ -65,13 +71,18 @@ def _failures(result: ExecuteInProcessResult) -> list[str]:
 
 def _published_lines(published: dict, paths: WarehousePaths) -> list[str]:
     not_fresh = published.get("not_fresh") or {}
+    counts, postgres = published["row_counts"], published.get("postgres_row_counts")
     lines = [f"Published: {paths.published_db}" + (f" ({len(not_fresh)} marts not fresh, see table "
-                                                     "publicatie_mart)" if not_fresh else "")]
-    lines.append(f"  Parquet:  {published['parquet']}")
-    for table, rows in published["row_counts"].items():
-        lines.append(f"  {table:<28} {rows:>8} rows" + _not_fresh_note(not_fresh.get(table)))
+                                                     "publicatie_mart)" if not_fresh else ""),
+             f"  Parquet:    {published['parquet']}"]
+    if postgres is not None:
+        lines += [f"  PostgreSQL: {published['postgres']}", f"  {'':<28} {'DuckDB':>8} {'PostgreSQL':>11}"]
+    for table in sorted({*counts, *postgres}) if postgres is not None else counts:
+        rows = f"{counts.get(table, ''):>8}"
+        rows += f" {postgres.get(table, 'missing'):>11}" if postgres is not None else " rows"
+        lines.append(f"  {table:<28} {rows}" + _not_fresh_note(not_fresh.get(table)))
     for table, mart in not_fresh.items():
-        if table not in published["row_counts"]:
+        if table not in counts:
             lines.append(f"  {table:<28}  missing{_not_fresh_note(mart)}")
     return lines
 

@@ -23,6 +23,16 @@ def duckdb_config() -> dict[str, str]:
     return {"memory_limit": os.environ.get("WAREHOUSE_DUCKDB_MEMORY_LIMIT", "4GB")}
 
 
+def postgres_settings() -> dict[str, str]:
+    """The optional PostgreSQL publication: WAREHOUSE_POSTGRES_URL (empty: none),
+    WAREHOUSE_POSTGRES_SCHEMA and WAREHOUSE_POSTGRES_READER_ROLE."""
+    return {
+        "url": os.environ.get("WAREHOUSE_POSTGRES_URL", ""),
+        "schema": os.environ.get("WAREHOUSE_POSTGRES_SCHEMA", "marts"),
+        "reader_role": os.environ.get("WAREHOUSE_POSTGRES_READER_ROLE", "marts_reader"),
+    }
+
+
 DEFAULT_SETTLE_SECONDS = 60
 
 

@@ -56,6 +56,13 @@ def test_no_check_stops_the_run():
     assert [k for k in graph.asset_check_keys if graph.get_check_spec(k).blocking] == []
 
 
+def test_every_mart_has_the_bsn_scan():
+    graph = defs.resolve_asset_graph()
+    marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
+    bsn_checks = [k for k in graph.asset_check_keys if k.name == "geen_bsn"]
+    assert {k.asset_key for k in bsn_checks} == marts
+
+
 def test_nightly_schedule_runs_at_two_in_amsterdam():
     schedule = defs.resolve_schedule_def("nightly_schedule")
     assert (schedule.cron_schedule, schedule.execution_timezone, schedule.job_name) == (
@@ -83,3 +90,27 @@ def test_sensor_starts_a_run_only_when_deliveries_change(paths, ledger_dir):
     write_csv(ledger_dir / "b.csv", [ledger_line(jaar="2020")])
     second, cursor = evaluate(cursor)
     assert isinstance(second, RunRequest) and second.run_key != first.run_key
+
+
+def test_sensor_starts_no_run_for_files_the_load_log_knows(paths, ledger_dir):
+    from dagster_project.ingest.loading import load_source
+    from dagster_project.publication.files import publish_loads
+    from dagster_project.sources.financien import GROOTBOEK
+
+    warehouse = WarehouseResource(landing_dir=str(paths.landing_dir), warehouse_dir=str(paths.warehouse_dir),
+                                  published_db=str(paths.published_db))
+    write_csv(ledger_dir / "a.csv", [ledger_line()])
+    load_source(GROOTBOEK, paths)
+    publish_loads(paths.build_db, paths.loads_db)
+    # A fresh instance (`make dev`): the first tick has no cursor, and nothing is new.
+    with build_sensor_context(resources={"warehouse": warehouse}) as context:
+        assert isinstance(new_deliveries(context), SkipReason)
+    # The same content written again (a new modification time) is not new either.
+    write_csv(ledger_dir / "a.csv", [ledger_line()])
+    with build_sensor_context(cursor=context.cursor, resources={"warehouse": warehouse}) as context:
+        assert isinstance(new_deliveries(context), SkipReason)
+
+    write_csv(ledger_dir / "a.csv", [ledger_line(bedrag="-1,00")])
+    with build_sensor_context(cursor=context.cursor, resources={"warehouse": warehouse}) as context:
+        request = new_deliveries(context)
+    assert isinstance(request, RunRequest) and request.tags["new_files"] == "1"

@@ -14,25 +14,11 @@ import pytest
 from dagster_project.publication.files import publish
 from dagster_project.publication.release import ReleaseGraph
 
-from .conftest import query
-
-MARTS = ["dim_y", "fct_x"]
+from .conftest import MARTS, build_file, query
 
 VENV = Path(sys.executable).parent.parent
 # The CLIs of the DuckDB versions that BI drivers embed today (installed by `make setup`).
 DUCKDB_CLIS = {"v1.5.": VENV / "bin" / "duckdb", "v1.4.": VENV / "duckdb-1.4" / "bin" / "duckdb"}
-
-
-def build_file(path: Path, rows: int) -> Path:
-    """A build file with raw, staging and marts schemas, like the real one."""
-    with duckdb.connect(str(path)) as con:
-        for schema in ("raw", "staging", "marts"):
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        con.execute("CREATE OR REPLACE TABLE raw.quarantine AS SELECT 1 AS x")
-        con.execute("CREATE OR REPLACE VIEW staging.stg_x AS SELECT 1 AS x")
-        con.execute(f"CREATE OR REPLACE TABLE marts.fct_x AS SELECT range AS n FROM range({rows})")
-        con.execute("CREATE OR REPLACE TABLE marts.dim_y AS SELECT 'GM0637' AS gemeente_code")
-    return path
 
 
 @pytest.fixture
@@ -51,7 +37,8 @@ def test_only_the_marts_are_published(tmp_path, build):
         ("r1", '{"dim_y": 1, "fct_x": 3}', True)]
     assert query(published, "SELECT mart, status, reden, run_id, n_rijen FROM publicatie_mart ORDER BY 1") == [
         ("dim_y", "fresh", None, "r1", 1), ("fct_x", "fresh", None, "r1", 3)]
-    assert sorted(p.name for p in (tmp_path / "out" / "parquet").iterdir()) == ["dim_y.parquet", "fct_x.parquet"]
+    assert sorted(p.name for p in (tmp_path / "out" / "parquet").iterdir()) == [
+        "dim_y.parquet", "fct_x.parquet", "publicatie.parquet"]
     assert [p.name for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")] == []
 
 
@@ -186,7 +173,7 @@ def test_a_first_release_without_a_good_mart_publishes_the_rest_and_says_it_is_m
         "dim_y", "publicatie", "publicatie_mart"}
     assert query(published, "SELECT mart, status, reden, run_id, n_rijen FROM publicatie_mart ORDER BY 1") == [
         ("dim_y", "fresh", None, "r1", 1), ("fct_x", "missing", "suite x failed", None, None)]
-    assert sorted(p.name for p in (tmp_path / "parquet").iterdir()) == ["dim_y.parquet"]
+    assert sorted(p.name for p in (tmp_path / "parquet").iterdir()) == ["dim_y.parquet", "publicatie.parquet"]
 
 
 def test_a_fresh_mart_never_refers_to_a_key_that_a_held_back_dimension_lacks(tmp_path):
@@ -236,10 +223,33 @@ def test_leftovers_of_an_interrupted_publish_are_cleared_by_the_next(tmp_path, b
     for leftover in (".marts.duckdb.0123.tmp", ".marts.duckdb.0123.tmp.wal"):
         (tmp_path / leftover).write_bytes(b"x")
     (tmp_path / ".parquet.0123").mkdir()
-    (tmp_path / ".parquet.4567").symlink_to((tmp_path / "parquet").resolve().name)
     publish(build, published, "r2", MARTS)
-    publish(build, published, "r3", MARTS)
-    hidden = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
-    # The current Parquet release and the one before it (a reader may still be reading it).
-    assert len(hidden) == 2 and all(name.startswith(".parquet.") for name in hidden)
-    assert (tmp_path / "parquet").resolve().name in hidden
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_parquet_is_a_fixed_folder_updated_file_by_file(tmp_path, build):
+    out = tmp_path / "out"
+    out.mkdir()
+    # The earlier layout: `parquet` a link to a release folder, and a leftover of an interrupted publish.
+    (out / ".parquet.old").mkdir()
+    (out / ".parquet.old" / "fct_x.parquet").write_bytes(b"old release")
+    (out / "parquet").symlink_to(".parquet.old")
+    (out / ".parquet.interrupted").mkdir()
+    publish(build, out / "marts.duckdb", "r1", MARTS)
+    folder = out / "parquet"
+    assert folder.is_dir() and not folder.is_symlink()
+    assert sorted(p.name for p in out.iterdir()) == ["marts.duckdb", "parquet"]
+    inode = folder.stat().st_ino
+
+    with duckdb.connect(str(build)) as con:  # the next release drops dim_y and adds dim_z
+        con.execute("DROP TABLE marts.dim_y")
+        con.execute("CREATE TABLE marts.dim_z AS SELECT 1 AS z")
+    publish(build, out / "marts.duckdb", "r2", ["dim_z", "fct_x"])
+    assert folder.stat().st_ino == inode
+    assert sorted(p.name for p in folder.iterdir()) == ["dim_z.parquet", "fct_x.parquet", "publicatie.parquet"]
+    assert query(out / "marts.duckdb", f"SELECT run_id, tabellen FROM '{folder / 'publicatie.parquet'}'") == [
+        ("r2", '{"dim_z": 1, "fct_x": 3}')]
+    # Every file names its release.
+    assert query(out / "marts.duckdb", f"""
+        SELECT DISTINCT decode(value) FROM parquet_kv_metadata('{folder}/*.parquet')
+        WHERE decode(key) = 'run_id'""") == [("r2",)]

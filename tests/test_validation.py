@@ -83,7 +83,7 @@ def test_an_unexplained_difference_between_goals_and_header_is_an_error(tmp_path
 
 
 def test_a_goal_outside_its_years_is_an_error(tmp_path):
-    line = dict(financien_regel_key="a", gemeente_code="GM0637", jaar=2025, fase="rekening", programma_key="p",
+    line = dict(financien_regel_key="a", gemeente_code="GM0637", jaar=2025, fase="rekening",
                 doelstelling_key="d", taakveld_key="t", bedrag=1.0, soort="lasten",
                 is_doelstelling_geldig_in_jaar=False, is_taakveld_geldig_in_jaar=True,
                 n_met_zelfde_financien_regel_key=1)

@@ -1,10 +1,11 @@
-"""Great Expectations suites (expectations/*.json) as Dagster asset checks on the marts.
+"""Asset checks on the marts: the Great Expectations suites (expectations/*.json)
+and, on every mart, the BSN scan `geen_bsn` (dagster_project/privacy.py).
 
-One step runs every suite after `dbt build` and before the publish step, and
-reports each as a check on the mart it validates. A check never stops the run:
-a failed blocking suite holds back its mart (and the marts built from it) in
-the publish step of the same run, which reads the failures this step writes;
-a suite's warnings are reported and never hold anything back.
+One step runs every check after `dbt build` and before the publish step, and
+reports each on the mart it judges. A check never stops the run: a failed
+blocking suite or a BSN found holds back its mart (and the marts built from
+it) in the publish step of the same run, which reads the failures this step
+writes; a suite's warnings are reported and never hold anything back.
 """
 
 from dagster import (
@@ -20,6 +21,8 @@ from dagster import (
 from dagster_dbt import get_asset_key_for_model
 
 from ..faults import fault_point
+from ..manifest import mart_names
+from ..privacy import BsnScan, exempt_columns, scan_database
 from ..publication.release import Failure, release_graph, write_failures
 from ..settings import EXPECTATIONS_DIR
 from ..validation import Outcome, load_suites, reset_gx_configuration, run_suite
@@ -27,6 +30,7 @@ from .dbt import mart_asset_keys, warehouse_dbt_assets
 from .resources import WarehouseResource, no_retry_on_a_full_disk
 
 SUITES = load_suites(EXPECTATIONS_DIR)
+BSN_CHECK = "geen_bsn"
 FAILURES_FILE = "gx_failures.json"
 
 
@@ -69,15 +73,35 @@ def _check_result(outcome: Outcome) -> AssetCheckResult:
     )
 
 
+def _bsn_result(model: str, result: BsnScan) -> AssetCheckResult:
+    return AssetCheckResult(
+        asset_key=_mart_key(model),
+        check_name=BSN_CHECK,
+        passed=result.passed,
+        severity=AssetCheckSeverity.ERROR,
+        description=None if result.passed else "values that pass the elfproef in: " + ", ".join(result.findings),
+        metadata={
+            "columns_scanned": MetadataValue.json(result.columns),
+            "columns_skipped": MetadataValue.json(result.skipped),
+            "bsn_values": MetadataValue.json(
+                {column: {"values": n, "example": example} for column, (n, example) in result.findings.items()}),
+        },
+    )
+
+
 @multi_asset(
     specs=[AssetSpec(
         "validation_results", deps=mart_asset_keys(), group_name="publish", kinds={"python"},
-        description="Runs the Great Expectations suites on the built marts and reports each as a check on its "
-                    "mart; the results are in warehouse/validation/<run id>/, with the data docs.",
+        description="Runs the Great Expectations suites and the BSN scan on the built marts and reports each as "
+                    "a check on its mart; the results are in warehouse/validation/<run id>/, with the data docs.",
     )],
     check_specs=[AssetCheckSpec(f"gx_{suite.name}", asset=_mart_key(suite.asset),
                                 description=f"Great Expectations suite {suite.name}: {suite.description}")
-                 for suite in SUITES],
+                 for suite in SUITES] + [
+        AssetCheckSpec(BSN_CHECK, asset=_mart_key(model),
+                       description="No text value of the mart passes the elfproef (a BSN); a mart with one is held "
+                                   "back at its last good release.")
+        for model in mart_names()],
     # The checks hang on the marts they validate, not on this asset.
     allow_arbitrary_check_specs=True,
 )
@@ -96,10 +120,18 @@ def validation_results(context: AssetExecutionContext, warehouse: WarehouseResou
             failures.append(_failure(outcome, mart_ids[suite.asset]))
         yield _check_result(outcome)
         fault_point("checks")
+    for model in mart_names():
+        result = scan_database(paths.build_db, model, exempt_columns(model))
+        if not result.passed:
+            context.log.warning(f"{model}: values that pass the elfproef in {', '.join(result.findings)}")
+            failures.append(Failure(mart_ids[model], BSN_CHECK, "BSN scan: values that pass the elfproef in "
+                                    + ", ".join(result.findings)))
+        yield _bsn_result(model, result)
     with no_retry_on_a_full_disk():
         write_failures(run_dir / FAILURES_FILE, failures)
     yield MaterializeResult(asset_key="validation_results", metadata={
         "suites": len(SUITES),
+        "bsn_scans": len(mart_names()),
         "failed": MetadataValue.json({f.check: f.reason for f in failures}),
         "results": MetadataValue.path(str(run_dir)),
     })

@@ -1,4 +1,5 @@
-"""Publish the marts to the analyst-facing file after the build and its checks.
+"""Publish the marts to the analyst-facing file after the build and its checks,
+and then to PostgreSQL when it is configured.
 
 The marts that a failed check judged, and the marts built from them, are held
 back at their last good release; the others publish fresh (publication/release.py).
@@ -8,7 +9,9 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, Backoff, MaterializeResult, MetadataValue, RetryPolicy, asset
 
-from ..publication.files import publish
+from ..publication.files import PARQUET_DIR, publish
+from ..publication.keys import read_keys
+from ..publication.postgres import publish_postgres
 from ..publication.release import Failure, read_failures, release_graph
 from . import checks, dbt
 from .resources import WarehouseResource, no_retry_on_a_full_disk
@@ -39,28 +42,39 @@ def this_runs_failures(context: AssetExecutionContext, validation_dir: Path) -> 
 @asset(
     deps=[*dbt.mart_asset_keys(), "validation_results"],
     group_name="publish",
-    kinds={"duckdb", "parquet"},
-    description="Copies the marts (only the marts) to the published DuckDB file and Parquet files, atomically; "
-                "a mart whose checks failed keeps its last good release (table publicatie_mart says why).",
+    kinds={"duckdb", "parquet", "postgres"},
+    description="Copies the marts (only the marts) to the published DuckDB file and Parquet files, atomically, "
+                "and then, when configured, to PostgreSQL (swapped in in one transaction); a mart whose checks "
+                "failed keeps its last good release (table publicatie_mart says why).",
     retry_policy=RetryPolicy(max_retries=2, delay=10, backoff=Backoff.LINEAR),
 )
 def published_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     paths = warehouse.paths()
     graph = release_graph()
+    keys = read_keys()
     held_back = graph.hold_back(this_runs_failures(context, paths.validation_dir))
     with no_retry_on_a_full_disk():
-        release = publish(paths.build_db, paths.published_db, context.run.run_id, graph, held_back)
+        release = publish(paths.build_db, paths.published_db, context.run.run_id, graph, held_back, keys)
     for mart in release.not_fresh:
         context.log.warning(f"{mart.mart} {mart.status}"
                             + (f" at run {mart.run_id}" if mart.run_id else "") + f": {mart.reason}")
     context.log.info(f"published {len(release.counts)} marts to {paths.published_db}")
-    return MaterializeResult(metadata={
+    metadata = {
         "path": MetadataValue.path(str(paths.published_db)),
-        "parquet": MetadataValue.path(str(paths.published_db.parent / "parquet")),
+        "parquet": MetadataValue.path(str(paths.published_db.parent / PARQUET_DIR)),
         "row_counts": MetadataValue.json(release.counts),
         "not_fresh": MetadataValue.json({m.mart: {"status": m.status, "run_id": m.run_id, "reason": m.reason}
                                          for m in release.not_fresh}),
-    })
+    }
+    target = warehouse.postgres_target()
+    if target is not None:
+        # After the file: PostgreSQL gets exactly the release the file holds.
+        with no_retry_on_a_full_disk():
+            postgres_counts = publish_postgres(paths.published_db, target, context.run.run_id, keys)
+        context.log.info(f"published {len(postgres_counts)} tables to PostgreSQL {target.display()}")
+        metadata["postgres"] = target.display()
+        metadata["postgres_row_counts"] = MetadataValue.json(postgres_counts)
+    return MaterializeResult(metadata=metadata)
 
 
 ASSETS = [published_marts]

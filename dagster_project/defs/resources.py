@@ -10,9 +10,11 @@ from dagster_dbt import DbtCliResource, DbtProject
 from pydantic import Field, PrivateAttr
 
 from ..lock import NightlyLock
-from ..settings import DBT_PROJECT_DIR, WarehousePaths
+from ..publication.postgres import PostgresTarget
+from ..settings import DBT_PROJECT_DIR, WarehousePaths, postgres_settings
 
 _DEFAULTS = WarehousePaths.from_env()
+_POSTGRES = postgres_settings()
 # How a full disk shows in an error message (ENOSPC; EFBIG under a file size limit).
 DISK_FULL = ("No space left on device", "[Errno 28]", "File too large", "[Errno 27]")
 
@@ -33,12 +35,20 @@ def no_retry_on_a_full_disk() -> Iterator[None]:
 
 
 class WarehouseResource(ConfigurableResource):
-    """Paths of the warehouse. Defaults come from WAREHOUSE_LANDING_DIR, WAREHOUSE_DIR
-    and WAREHOUSE_PUBLISHED_DB; a run's config can override each one."""
+    """Paths of the warehouse and the optional PostgreSQL publication. Defaults come from
+    WAREHOUSE_LANDING_DIR, WAREHOUSE_DIR, WAREHOUSE_PUBLISHED_DB and WAREHOUSE_POSTGRES_*;
+    a run's config can override each one."""
 
     landing_dir: str = Field(default=str(_DEFAULTS.landing_dir), description="Folder with the source deliveries.")
     warehouse_dir: str = Field(default=str(_DEFAULTS.warehouse_dir), description="Folder for the build file, quarantine and validation results.")
     published_db: str = Field(default=str(_DEFAULTS.published_db), description="The analyst-facing DuckDB file.")
+    # The URL holds a password: its default is read when used, so that it never shows as config.
+    postgres_url: str = Field(default="", description=(
+        "PostgreSQL connection URL for the marts; empty: WAREHOUSE_POSTGRES_URL, and when that is empty too, "
+        "no PostgreSQL publication."))
+    postgres_schema: str = Field(default=_POSTGRES["schema"], description="The published schema in PostgreSQL.")
+    postgres_reader_role: str = Field(default=_POSTGRES["reader_role"],
+                                      description="The read-only role that gets SELECT on the published schema.")
 
     _lock: NightlyLock | None = PrivateAttr(default=None)
 
@@ -57,6 +67,10 @@ class WarehouseResource(ConfigurableResource):
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+
+    def postgres_target(self) -> PostgresTarget | None:
+        url = self.postgres_url or postgres_settings()["url"]
+        return PostgresTarget(url, self.postgres_schema, self.postgres_reader_role) if url else None
 
 
 def _mark_interrupted(instance: DagsterInstance, run_id: str) -> None:

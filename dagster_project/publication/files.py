@@ -13,9 +13,12 @@ its data comes from and why it was held back.
 
 The file is written in the DuckDB 1.4 storage format so that the DuckDB 1.4
 and 1.5 readers of BI tools (Metabase's driver, ODBC, the 1.5 CLI) can open it.
-A Parquet copy of each mart is published next to it, swapped in by renaming
-a symbolic link. The load log and quarantine are published the same way to a
-file of their own after every load, for data stewards.
+Every table carries the primary and foreign keys declared in the dbt project
+(keys.py), so that BI tools find the star schema by themselves.
+A Parquet copy of each mart and of `publicatie` is published next to it, in a
+folder whose path never changes (see _swap_parquet). The load log and
+quarantine are published the same way to a file of their own after every
+load, for data stewards.
 """
 
 from __future__ import annotations
@@ -35,10 +38,13 @@ import duckdb
 from ..faults import fault_point
 from ..manifest import MARTS_SCHEMA
 from ..settings import duckdb_config
+from .keys import NO_KEYS, Keys
 from .release import Relationship, ReleaseGraph
 
 STORAGE_VERSION = "v1.4.0"
 PUBLICATION_TABLE = "publicatie"
+PARQUET_DIR = "parquet"
+PARQUET_STAGING_PREFIX = ".parquet."
 MART_PUBLICATION_TABLE = "publicatie_mart"
 FRESH, HELD_BACK, MISSING = "fresh", "held back", "missing"
 MART_PUBLICATION_COLUMNS = {
@@ -136,15 +142,15 @@ class Release:
 
 
 def publish(build_db: Path, published_db: Path, run_id: str, marts: ReleaseGraph | Sequence[str],
-            held_back: dict[str, str] | None = None) -> Release:
-    """Publish the marts of the build file to `published_db`, with their comments, except those
-    in `held_back` (mart -> reason), which keep their data of the current published file, if any.
-    `marts` is the release graph (publication/release.py), or just the names of the marts."""
+            held_back: dict[str, str] | None = None, keys: Keys = NO_KEYS) -> Release:
+    """Publish the marts of the build file to `published_db` and Parquet, with their comments and
+    the primary and foreign keys among them, except those in `held_back` (mart -> reason), which
+    keep their data of the current published file, if any. `marts` is the release graph
+    (publication/release.py), or just the names of the marts."""
     graph = marts if isinstance(marts, ReleaseGraph) else ReleaseGraph.of_tables(marts)
     if not graph.marts:
         raise RuntimeError("no marts to publish: nothing published")
-    parquet_link = published_db.parent / "parquet"
-    parquet_dir = None
+    staging_dir = published_db.parent / f"{PARQUET_STAGING_PREFIX}{uuid.uuid4().hex}"
     published_at = datetime.now(UTC).replace(tzinfo=None)
     try:
         with _atomic_file(published_db, build_db) as con:
@@ -158,18 +164,19 @@ def publish(build_db: Path, published_db: Path, run_id: str, marts: ReleaseGraph
                 _hold(graph, reasons, mart, reason)
             previous = _attach_previous(con, published_db) if reasons else {}
             _settle(con, graph, reasons, previous)
-            parquet_dir = staging_folder(parquet_link)
+            staging_dir.mkdir()
+            tags = {"run_id": run_id, "gepubliceerd_op": published_at.isoformat()}
             release = Release(run_id, published_at, tuple(
-                _copy_marts(con, graph, reasons, previous, parquet_dir, run_id, published_at)))
+                _copy_marts(con, graph, reasons, previous, keys, staging_dir, tags, published_at)))
             if not release.counts:
                 raise RuntimeError(f"every mart is held back and {published_db} has none: nothing published")
             _write_publication(con, release)
+            _copy_to_parquet(con, PUBLICATION_TABLE, staging_dir, tags)
             fault_point("publish")
-        swap_directory(parquet_dir, parquet_link)
+        _swap_parquet(staging_dir, published_db.parent / PARQUET_DIR)
         return release
     finally:
-        if parquet_dir is not None and parquet_dir.exists() and parquet_link.resolve() != parquet_dir.resolve():
-            shutil.rmtree(parquet_dir, ignore_errors=True)
+        shutil.rmtree(staging_dir, ignore_errors=True)
 
 
 def _hold(graph: ReleaseGraph, reasons: dict[str, str], mart: str, reason: str) -> None:
@@ -245,24 +252,52 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()}
 
 
-def _copy_marts(con, graph: ReleaseGraph, reasons: dict[str, str], previous: dict[str, tuple],
-                parquet_dir: Path, run_id: str, published_at: datetime) -> list[MartRelease]:
-    """Create every mart of the release in `pub` and its Parquet copy in `parquet_dir`."""
+def _copy_marts(con, graph: ReleaseGraph, reasons: dict[str, str], previous: dict[str, tuple], keys: Keys,
+                parquet_dir: Path, tags: dict[str, str], published_at: datetime) -> list[MartRelease]:
+    """Create every mart of the release in `pub`, with its keys, and its Parquet copy in
+    `parquet_dir`; referenced marts first."""
+    sources = {mart: _source(mart, reasons, previous) for mart in graph.marts}
+    present = [mart for mart, source in sources.items() if source]
+    keys = keys.restricted_to(present)
+    for mart in keys.creation_order(present):
+        _create_with_keys(con, mart, sources[mart], keys)
+        _copy_comments(con, mart, *sources[mart].split(".")[:2])
+        _copy_to_parquet(con, mart, parquet_dir, tags)
     marts = []
     for mart in graph.marts:
-        source = _source(mart, reasons, previous)
-        if source is None:
+        if sources[mart] is None:
             marts.append(MartRelease(mart, MISSING, reasons[mart], None, None, None))
             continue
-        con.execute(f"CREATE TABLE pub.main.{mart} AS SELECT * FROM {source}")
-        _copy_comments(con, mart, *source.split(".")[:2])
-        con.execute(f"COPY pub.main.{mart} TO {_sql_string(str(parquet_dir / f'{mart}.parquet'))} (FORMAT parquet)")
         rows = con.execute(f"SELECT count(*) FROM pub.main.{mart}").fetchone()[0]
         if mart in reasons:
             marts.append(MartRelease(mart, HELD_BACK, reasons[mart], *previous[mart], rows))
         else:
-            marts.append(MartRelease(mart, FRESH, None, run_id, published_at, rows))
+            marts.append(MartRelease(mart, FRESH, None, tags["run_id"], published_at, rows))
     return marts
+
+
+def _create_with_keys(con: duckdb.DuckDBPyConnection, table: str, source: str, keys: Keys) -> None:
+    """Create the table with its primary and foreign keys, then fill it from `source`: DuckDB
+    takes constraints only in CREATE TABLE. Referenced tables must exist (creation order)."""
+    definitions = [f'"{name}" {data_type}' for name, data_type, *_ in con.execute(
+        f"DESCRIBE SELECT * FROM {source}").fetchall()]
+    if table in keys.primary:
+        definitions.append(f"PRIMARY KEY ({_column_list(keys.primary[table])})")
+    definitions += [f'FOREIGN KEY ("{fk.column}") REFERENCES {fk.parent} ("{fk.parent_column}")'
+                    for fk in keys.foreign_of(table)]
+    con.execute(f"CREATE TABLE pub.main.{table} ({', '.join(definitions)})")
+    con.execute(f"INSERT INTO pub.main.{table} SELECT * FROM {source}")
+
+
+def _column_list(columns) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def _copy_to_parquet(con: duckdb.DuckDBPyConnection, table: str, folder: Path, tags: dict[str, str]) -> None:
+    """One Parquet file per table; its key-value metadata names the release it belongs to."""
+    metadata = ", ".join(f"{key}: {_sql_string(value)}" for key, value in tags.items())
+    con.execute(f"COPY pub.main.{table} TO {_sql_string(str(folder / f'{table}.parquet'))} "
+                f"(FORMAT parquet, KV_METADATA {{{metadata}}})")
 
 
 def _write_publication(con: duckdb.DuckDBPyConnection, release: Release) -> None:
@@ -293,6 +328,28 @@ def publish_loads(build_db: Path, loads_db: Path) -> None:
         for table, description in LOAD_TABLES.items():
             con.execute(f"CREATE TABLE pub.main.{table} AS SELECT * FROM build.raw.{table} ORDER BY ALL")
             con.execute(f"COMMENT ON TABLE pub.main.{table} IS {_sql_string(description)}")
+
+
+def _swap_parquet(staging_dir: Path, folder: Path) -> None:
+    """Move the new release's Parquet files into `folder`, a real directory whose path never
+    changes (BI folder connectors keep it), each with one atomic rename: the marts first, then
+    publicatie.parquet, then the files of marts no longer published go. A reader opening a
+    file gets a whole file, old or new; publicatie.parquet and each file's key-value metadata
+    (run_id) tell which release it is."""
+    for leftover in folder.parent.glob(f"{PARQUET_STAGING_PREFIX}*"):  # interrupted publishes
+        if leftover != staging_dir:
+            shutil.rmtree(leftover, ignore_errors=True)
+    if folder.is_symlink():  # the earlier layout: a link to a release folder
+        folder.unlink()
+    folder.mkdir(exist_ok=True)
+    new = sorted(staging_dir.glob("*.parquet"), key=lambda p: p.name == f"{PUBLICATION_TABLE}.parquet")
+    for path in new:
+        _fsync(path)
+        os.replace(path, folder / path.name)
+    for old in folder.glob("*.parquet"):
+        if old.name not in {p.name for p in new}:
+            old.unlink()
+    _fsync(folder)
 
 
 def staging_folder(link: Path) -> Path:

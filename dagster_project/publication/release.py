@@ -6,7 +6,8 @@ asset's marts: the mart itself, or every mart built from the staging or
 intermediate model, seed or source, following the dbt manifest's dependency
 graph. Every other mart publishes fresh. A held-back mart keeps its last good
 release; the publish (files.py) also holds back whatever would make the release
-refer to a key it lacks (the manifest's `relationships` tests between marts).
+refer to a key it lacks (the manifest's `relationships` and `foreign_key` tests
+between marts).
 See docs/validation.md.
 """
 
@@ -33,7 +34,7 @@ class Failure:
 
 @dataclass(frozen=True)
 class Relationship:
-    """`child.column` refers to `parent.field` (a dbt relationships test between two marts)."""
+    """`child.column` refers to `parent.field` (a dbt relationships or foreign_key test between two marts)."""
 
     child: str
     column: str
@@ -119,7 +120,7 @@ def _relationships(manifest: Mapping, marts_by_id: Mapping[str, str]) -> tuple[R
     found = []
     for node in manifest["nodes"].values():
         meta = node.get("test_metadata") or {}
-        if node["resource_type"] != "test" or meta.get("name") != "relationships":
+        if node["resource_type"] != "test" or meta.get("name") not in ("relationships", "foreign_key"):
             continue
         child = node.get("attached_node")
         parent_name = re.fullmatch(r"""ref\(['"](\w+)['"]\)""", meta["kwargs"].get("to", "").strip())

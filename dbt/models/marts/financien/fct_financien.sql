@@ -1,5 +1,6 @@
 {#- Grain: one row per ledger line of the current delivery of each
-    gemeente, jaar and fase (superseded deliveries are left out). -#}
+    gemeente, jaar and fase (superseded deliveries are left out). The line
+    reaches its programme through its goal (dim_doelstelling), one path only. -#}
 with
 
 lines as (
@@ -15,7 +16,6 @@ final as (
         gemeente_code,
         jaar,
         fase,
-        {{ surrogate_key(['gemeente_code', 'programma_code', 'programma_geldig_van_jaar']) }} as programma_key,
         {{ surrogate_key(['gemeente_code', 'doelstelling_versie']) }} as doelstelling_key,
         {{ surrogate_key(['taakveld_code', 'taakveld_geldig_van_jaar']) }} as taakveld_key,
         kostenplaats,
