@@ -15,7 +15,7 @@ export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
 
-.PHONY: help setup run report test lint dev bench docs clean
+.PHONY: help setup postgres-server run report test lint dev bench docs clean
 
 help:
 	@echo "make run    set up and run the nightly job once on the sample sources"
@@ -48,13 +48,26 @@ $(DAGSTER_HOME)/dagster.yaml: dagster_project/dagster.yaml
 
 setup: $(INSTALLED) $(MANIFEST) $(DUCKDB_14) $(DAGSTER_HOME)/dagster.yaml
 
+# The tests start PostgreSQL servers of their own: Debian's server binaries, installed
+# without the default cluster (nothing starts or listens until a test starts it).
+postgres-server:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "The tests need PostgreSQL's server binaries: as root, apt-get install postgresql"; exit 1; \
+		fi; \
+		mkdir -p /etc/postgresql-common; \
+		echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			-o Dpkg::Options::=--force-confold postgresql >/dev/null; \
+	fi
+
 run: setup
 	$(BIN)/python -m dagster_project.run
 
 report: setup
 	$(BIN)/python -m dagster_project.report
 
-test: setup
+test: setup postgres-server
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || echo "NOTE: chromium not found: \
 	the browser test of the report will be SKIPPED. Install it with 'apt-get install -y chromium' (.ci/run does)."
 	$(BIN)/python -m pytest
@@ -66,13 +79,15 @@ lint: setup
 dev: setup
 	$(BIN)/dagster dev -m dagster_project.definitions
 
-bench: setup
+bench: setup postgres-server
 	$(BIN)/python -m benchmarks.financien_grootboek
 	$(BIN)/python -m benchmarks.enquetes_omnibus
 	$(BIN)/python -m benchmarks.ratios
+	$(BIN)/python -m benchmarks.publication
+	$(BIN)/python -m benchmarks.registraties_jeugdhulp
 
 docs: setup
 	$(BIN)/python -m dagster_project.indicator_docs
 
 clean:
-	rm -rf $(VENV) warehouse dbt/target dbt/logs *.egg-info
+	rm -rf $(VENV) warehouse test-output dbt/target dbt/logs *.egg-info

@@ -11,6 +11,7 @@ exits non-zero when a target is missed.
 from __future__ import annotations
 
 import csv
+import shutil
 import sys
 import tempfile
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.ingest.loading import load_source
-from dagster_project.settings import REFERENCE_DIR, WarehousePaths
+from dagster_project.settings import REFERENCE_DIR, SAMPLE_LANDING_DIR, WarehousePaths
 from dagster_project.sources.enquetes import OMNIBUS
 
 from .memory import PeakMemory, cpu_seconds, load_target_mb
@@ -51,14 +52,21 @@ def write_omnibus(path: Path, respondents: int) -> None:
     """)
 
 
+def omnibus_landing(root: Path, respondents: int) -> WarehousePaths:
+    """Folders under `root` with a synthetic omnibus delivery and the sample indicators."""
+    paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
+    folder = paths.landing_dir / "enquetes" / "omnibus"
+    folder.mkdir(parents=True)
+    write_omnibus(folder / "omnibus.csv", respondents)
+    # The sample indicator deliveries carry the targets the scorecard checks expect.
+    shutil.copytree(SAMPLE_LANDING_DIR / "indicatoren", paths.landing_dir / "indicatoren")
+    return paths
+
+
 def main() -> int:
     respondents = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
-        folder = paths.landing_dir / "enquetes" / "omnibus"
-        folder.mkdir(parents=True)
-        write_omnibus(folder / "omnibus.csv", respondents)
+        paths = omnibus_landing(Path(tmp), respondents)
 
         started, cpu = time.perf_counter(), cpu_seconds()
         with PeakMemory() as load_peak:

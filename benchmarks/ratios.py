@@ -112,7 +112,7 @@ def compare(title: str, night: Night, limit: bare.Phases) -> float:
 
 
 def latest_dbt_manifest(paths: WarehousePaths) -> Path:
-    return sorted((paths.warehouse_dir / "dbt_runs").iterdir())[-1] / "manifest.json"
+    return sorted((paths.warehouse_dir / "dbt_runs").iterdir())[-1] / "build" / "manifest.json"
 
 
 def scenario(root: Path, folder: str) -> tuple[WarehousePaths, Path]:

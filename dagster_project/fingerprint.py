@@ -199,9 +199,11 @@ class Plan:
     def dbt_args(self) -> list[str]:
         """`dbt build` arguments for the rebuild: everything from scratch, or everything but
         the nodes that are up to date."""
-        if self.full_refresh:
-            return ["--full-refresh"]
-        keep = sorted(set(self.now.nodes) - set(self.rebuild))
+        return ["--full-refresh"] if self.full_refresh else self.dbt_selection()
+
+    def dbt_selection(self) -> list[str]:
+        """The nodes to rebuild (and test) as dbt selection arguments: all, or all but those up to date."""
+        keep = [] if self.full_refresh else sorted(set(self.now.nodes) - set(self.rebuild))
         return ["--exclude", " ".join(keep)] if keep else []
 
     def changed_sources(self) -> list[str]:

@@ -16,9 +16,11 @@ BUILT_TYPES = ("model", "seed")
 
 @cache
 def manifest() -> dict:
+    """The whole manifest: nodes, sources and the dependency graph (child_map)."""
     return json.loads(MANIFEST_PATH.read_text())
 
 
+@cache
 def models() -> dict[str, dict]:
     """Every dbt model's manifest node, by model name."""
     return {node["name"]: node for node in manifest()["nodes"].values() if node["resource_type"] == "model"}

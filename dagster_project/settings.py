@@ -23,6 +23,16 @@ def duckdb_config() -> dict[str, str]:
     return {"memory_limit": os.environ.get("WAREHOUSE_DUCKDB_MEMORY_LIMIT", "4GB")}
 
 
+def postgres_settings() -> dict[str, str]:
+    """The optional PostgreSQL publication: WAREHOUSE_POSTGRES_URL (empty: none),
+    WAREHOUSE_POSTGRES_SCHEMA and WAREHOUSE_POSTGRES_READER_ROLE."""
+    return {
+        "url": os.environ.get("WAREHOUSE_POSTGRES_URL", ""),
+        "schema": os.environ.get("WAREHOUSE_POSTGRES_SCHEMA", "marts"),
+        "reader_role": os.environ.get("WAREHOUSE_POSTGRES_READER_ROLE", "marts_reader"),
+    }
+
+
 DEFAULT_SETTLE_SECONDS = 60
 
 
@@ -62,6 +72,11 @@ class WarehousePaths:
     def loads_db(self) -> Path:
         """Published copy of raw.load_log and raw.quarantine, safe to open while a run builds."""
         return self.warehouse_dir / "loads.duckdb"
+
+    @property
+    def lock_file(self) -> Path:
+        """Held by the run working on this warehouse (see lock.py)."""
+        return self.warehouse_dir / ".nightly.lock"
 
     @property
     def report_dir(self) -> Path:

@@ -1,7 +1,7 @@
 """Run the Great Expectations suites in expectations/ against the built marts.
 
 Each suite is a GX 1.x expectation suite stored as JSON, named after the mart
-it validates. Its `meta` says whether a failure stops publishing (`blocking`)
+it validates. Its `meta` says whether an error holds back that mart (`blocking`)
 and which SQL query produces the batch (`query`, run on the build file). An
 expectation with `"meta": {"severity": "warning"}` is reported but never blocks.
 
@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import sys
 import threading
 from collections.abc import Mapping
@@ -247,12 +248,44 @@ def _batch_definition(name: str):
     return source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
 
 
+# The GX project's configuration, made anew when a process first opens the project: a run
+# killed while GX wrote one of these files (GX does not write them atomically) must not break
+# the next. The validation results and the data docs stay.
+GX_CONFIGURATION = ("great_expectations.yml", "uncommitted/config_variables.yml", "expectations",
+                    "validation_definitions", "checkpoints")
+
+
+def _remove_gx_configuration(validation_dir: Path) -> None:
+    for name in GX_CONFIGURATION:
+        path = validation_dir / "gx" / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def reset_gx_configuration(validation_dir: Path) -> None:
+    """Remove the GX configuration under `validation_dir` and forget the project opened on it
+    in this process: the next validation makes the configuration anew."""
+    _results_project.cache_clear()
+    _remove_gx_configuration(validation_dir)
+
+
 @cache
 def _results_project(project_dir: Path):
     """The file-backed GX project under the validation folder: it keeps the validation
-    results and renders the data docs (gx/uncommitted/data_docs/local_site)."""
+    results and renders the data docs (gx/uncommitted/data_docs/local_site). Opened once
+    per process, with its configuration made anew."""
     gx, _ = _gx()
+    _remove_gx_configuration(project_dir)
     return gx.get_context(mode="file", project_root_dir=str(project_dir))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """A result file is whole or absent, also when the run is killed while writing it."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text)
+    temporary.replace(path)
 
 
 class Validator:
@@ -283,8 +316,8 @@ class Validator:
             result = _batch_definition(suite.name).get_batch(batch_parameters={"dataframe": frame}) \
                 .validate(expectations)
             self._keep(suite, result, self.run_name + part)
-            (result_dir / f"{suite.name}{part}.json").write_text(
-                json.dumps(result.to_json_dict(), indent=2, default=str))
+            _write_atomically(result_dir / f"{suite.name}{part}.json",
+                              json.dumps(result.to_json_dict(), indent=2, default=str))
             outcome.rows += len(frame)
             outcome.evaluated = len(result.results)
             outcome.batches = index + 1
@@ -389,4 +422,4 @@ def _note_rows(outcome: Outcome) -> None:
         "how": "DuckDB evaluated every expectation as a row condition over all rows; GX judged the rows that "
                "fail any of them (docs/validation.md)",
     }
-    outcome.result_file.write_text(json.dumps(result, indent=2, default=str))
+    _write_atomically(outcome.result_file, json.dumps(result, indent=2, default=str))

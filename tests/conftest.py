@@ -1,5 +1,6 @@
 """Shared fixtures: temporary landing and warehouse folders, delivery writers,
-and one nightly run on the sample sources for the end-to-end tests."""
+a PostgreSQL server, and one nightly run on the sample sources (published to
+the DuckDB file, Parquet and PostgreSQL) for the end-to-end tests."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project.publication.postgres import PostgresTarget
 from dagster_project.settings import SAMPLE_LANDING_DIR, WarehousePaths
+
+from .postgres_server import PostgresServer, start_server
 
 # Test deliveries are written a moment before they are loaded: nothing is still being written.
 os.environ["WAREHOUSE_SETTLE_SECONDS"] = "0"
@@ -59,15 +63,31 @@ def quarantine(paths: WarehousePaths) -> list[tuple]:
                                  "ORDER BY source_row, column_name")
 
 
-def run_nightly(paths: WarehousePaths):
-    """Run the nightly job in this process against the given folders."""
+MARTS = ["dim_y", "fct_x"]  # the marts of build_file
+
+
+def build_file(path: Path, rows: int) -> Path:
+    """A build file with raw, staging and marts schemas, like the real one."""
+    with duckdb.connect(str(path)) as con:
+        for schema in ("raw", "staging", "marts"):
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        con.execute("CREATE OR REPLACE TABLE raw.quarantine AS SELECT 1 AS x")
+        con.execute("CREATE OR REPLACE VIEW staging.stg_x AS SELECT 1 AS x")
+        con.execute(f"CREATE OR REPLACE TABLE marts.fct_x AS SELECT range AS n FROM range({rows})")
+        con.execute("CREATE OR REPLACE TABLE marts.dim_y AS SELECT 'GM0637' AS gemeente_code")
+    return path
+
+
+def run_nightly(paths: WarehousePaths, postgres: PostgresTarget | None = None):
+    """Run the nightly job in this process against the given folders (and PostgreSQL)."""
     from dagster import DagsterInstance
 
     from dagster_project.definitions import defs
     from dagster_project.run import run_config
 
     return defs.resolve_job_def("nightly").execute_in_process(
-        run_config=run_config(paths), instance=DagsterInstance.ephemeral(), raise_on_error=False,
+        run_config=run_config(paths, postgres=postgres), instance=DagsterInstance.ephemeral(),
+        raise_on_error=False,
     )
 
 
@@ -78,12 +98,26 @@ def check_evaluations(result) -> dict[tuple[str, str], bool]:
 
 
 @pytest.fixture(scope="session")
-def sample_run(tmp_path_factory):
-    """The nightly job once on a copy of the embedded sample sources."""
+def postgres_server() -> PostgresServer:
+    """A PostgreSQL server of its own for the test session (tests/postgres_server.py)."""
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sample_postgres(postgres_server) -> PostgresTarget:
+    """The database the sample run publishes to."""
+    return PostgresTarget(postgres_server.create_database("sample"))
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory, sample_postgres):
+    """The nightly job once on a copy of the embedded sample sources, publishing to PostgreSQL too."""
     root = tmp_path_factory.mktemp("sample")
     shutil.copytree(SAMPLE_LANDING_DIR, root / "landing")
     paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
-    return paths, run_nightly(paths)
+    return paths, run_nightly(paths, sample_postgres)
 
 
 @pytest.fixture(scope="session")
@@ -92,3 +126,14 @@ def published(sample_run) -> Path:
     paths, result = sample_run
     assert result.success
     return paths.published_db
+
+
+@pytest.fixture(scope="session")
+def registraties_handmade(tmp_path_factory):
+    """The nightly job once on the hand-made registration cases (tests/registraties_cases.py)."""
+    from .registraties_cases import write_handmade
+
+    root = tmp_path_factory.mktemp("registraties")
+    paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
+    write_handmade(paths)
+    return paths, run_nightly(paths)

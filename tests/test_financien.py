@@ -45,11 +45,15 @@ def test_all_sample_files_load_and_every_check_passes(sample_run):
     assert result.success
     evaluations = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     assert len(evaluations) > 50
-    assert [(c.asset_key.to_user_string(), c.check_name) for c in evaluations if not c.passed] == []
+    # Only the warning that the two rejected sample exports of the jeugdhulp registration were quarantined.
+    assert [(c.asset_key.to_user_string(), c.check_name, c.severity.value) for c in evaluations if not c.passed] == [
+        ("registraties_jeugdhulp", "no_quarantined_files", "WARN")]
     statuses = query(paths.loads_db, "SELECT source, status, count(*) FROM load_log GROUP BY ALL ORDER BY 1, 2")
     assert statuses == [("enquetes_ceo", "loaded", 6), ("enquetes_omnibus", "loaded", 6),
                         ("enquetes_tevredenheid", "loaded", 6), ("financien_gemeentetotalen", "loaded", 1),
-                        ("financien_grootboek", "loaded", 24), ("indicatoren_waarden", "loaded", 4)]
+                        ("financien_grootboek", "loaded", 24), ("indicatoren_waarden", "loaded", 4),
+                        ("registraties_jeugdhulp", "loaded", 2), ("registraties_jeugdhulp", "quarantined", 2),
+                        ("registraties_wmo", "loaded", 1)]
 
 
 def test_goal_table_2021_reproduces_the_jaarstukken(published):
@@ -111,11 +115,15 @@ def test_the_published_file_holds_only_marts(published):
     tables = {r[0] for r in query(published, "SELECT table_name FROM duckdb_tables()")}
     assert tables == {"dim_doelstelling", "dim_doelstelling_crosswalk", "dim_fase", "dim_gemeente", "dim_jaar",
                       "dim_programma", "dim_taakveld", "dim_taakveld_crosswalk", "fct_financien",
-                      "rpt_financien_aansluiting", "rpt_financien_doelstelling", "rpt_programma_totalen",
+                      "rpt_financien_aansluiting", "rpt_financien_doelstelling", "rpt_financien_vergelijking",
+                      "rpt_programma_totalen",
                       "dim_indicator", "dim_bron", "dim_indicator_doelstelling", "fct_indicatorwaarde",
-                      "rpt_indicator_scorecard", "fct_enquete_respondent", "rpt_enquete_resultaat", "fct_enquete_antwoord",
+                      "rpt_indicator_scorecard", "rpt_indicator_streefwaarde_dekking", "fct_enquete_respondent",
+                      "rpt_enquete_resultaat", "fct_enquete_antwoord",
                       "dim_enquete_vraag", "dim_enquete_antwoord", "dim_enquete_uitkomst", "dim_wijk",
-                      "dim_leeftijdsklasse", "publicatie"}
+                      "dim_leeftijdsklasse", "dim_productcategorie", "fct_jeugdhulp_traject",
+                      "fct_jeugdhulp_zorgperiode", "fct_wmo_voorziening", "rpt_jeugdhulp_jaar", "rpt_wmo_jaar",
+                      "publicatie", "publicatie_mart"}
     assert query(published, "SELECT DISTINCT schema_name FROM duckdb_tables()") == [("main",)]
 
 
@@ -126,6 +134,7 @@ def test_the_run_summary_names_files_checks_and_published_marts(sample_run):
     text, ok = summarise(result, paths)
     assert ok
     assert f"{'financien_grootboek':<26} loaded 24, quarantined 0, unchanged 0" in text
-    assert "Checks: " in text and ", 0 failed" in text
+    assert "Checks: " in text and ", 1 failed" in text and "WARN  registraties_jeugdhulp: no_quarantined_files" in text
+    assert f"{'registraties_jeugdhulp':<26} loaded 2, quarantined 2, unchanged 0" in text
     assert f"Published: {paths.published_db}" in text
     assert "rpt_financien_doelstelling" in text and f"load log and quarantine: {paths.loads_db}" in text

@@ -12,7 +12,8 @@ import duckdb
 from dagster_project.fingerprint import Built, read_published
 from dagster_project.manifest import mart_names, models, upstream_sources
 from dagster_project.run import summarise
-from dagster_project.settings import WarehousePaths
+from dagster_project.settings import EXPECTATIONS_DIR, WarehousePaths
+from dagster_project.validation import load_suites
 
 from .conftest import ledger_line, query, run_nightly, write_csv
 
@@ -49,12 +50,16 @@ def file_state(path) -> tuple:
     return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
 
 
+def parquet_state(paths: WarehousePaths) -> dict[str, tuple]:
+    return {p.stem: file_state(p) for p in (paths.published_db.parent / "parquet").glob("*.parquet")}
+
+
 def test_a_night_with_nothing_new_changes_nothing_and_publishes_nothing(paths):
     deliver_finance(paths)
     first = run_nightly(paths)
     assert first.success and rebuilt_models(first) >= set(models())
     published_before = file_state(paths.published_db)
-    parquet_before = (paths.published_db.parent / "parquet").resolve()
+    parquet_before = parquet_state(paths)
     publicatie_before = query(paths.published_db, "SELECT * FROM publicatie")
     built_before = query(paths.build_db, "SELECT * FROM meta.built_nodes ORDER BY node")
 
@@ -62,9 +67,9 @@ def test_a_night_with_nothing_new_changes_nothing_and_publishes_nothing(paths):
     assert second.success
     assert rebuilt_models(second) == set() and validated_marts(second) == set()
     assert "published_marts" not in {e.asset_key.to_user_string() for e in events(second, "ASSET_MATERIALIZATION")}
-    assert {e.step_key for e in events(second, "STEP_SKIPPED")} >= {"great_expectations", "published_marts"}
+    assert {e.step_key for e in events(second, "STEP_SKIPPED")} >= {"validation_results", "published_marts"}
     assert file_state(paths.published_db) == published_before
-    assert (paths.published_db.parent / "parquet").resolve() == parquet_before
+    assert parquet_state(paths) == parquet_before
     assert query(paths.published_db, "SELECT * FROM publicatie") == publicatie_before
     assert query(paths.build_db, "SELECT * FROM meta.built_nodes ORDER BY node") == built_before
     text, ok = summarise(second, paths)
@@ -75,6 +80,8 @@ def test_a_small_delivery_rebuilds_checks_and_publishes_only_what_it_touches(pat
     deliver_finance(paths)
     assert run_nightly(paths).success
     published_before = read_published(paths.published_db)
+    parquet_before = parquet_state(paths)
+    [first_run] = query(paths.published_db, "SELECT run_id FROM publicatie")[0]
     write_csv(paths.landing_dir / "financien" / "grootboek" / "financien_2019_rekening_1.csv",
               [ledger_line(jaar="2019", bedrag="-300,00")])
 
@@ -84,11 +91,23 @@ def test_a_small_delivery_rebuilds_checks_and_publishes_only_what_it_touches(pat
     assert downstream >= {"stg_financien__grootboek", "fct_financien", "rpt_financien_doelstelling", "dim_jaar"}
     assert rebuilt_models(result) == downstream
     changed = {mart for mart in mart_names() if mart in downstream}
-    assert validated_marts(result) == {mart for mart in changed if mart in {
-        "fct_financien", "rpt_financien_doelstelling", "rpt_programma_totalen", "rpt_financien_aansluiting"}}
+    suites = {suite.asset for suite in load_suites(EXPECTATIONS_DIR)}
+    assert {"fct_financien", "rpt_programma_totalen"} <= changed & suites < suites
+    assert validated_marts(result) == changed & suites
+    assert {e.event_specific_data.asset_key.path[-1] for e in events(result, "ASSET_CHECK_EVALUATION")
+            if e.event_specific_data.check_name == "geen_bsn"} == changed
     published_after = read_published(paths.published_db)
     assert {m for m in mart_names() if published_after[m] != published_before[m]} == changed
     assert published_after == Built.read(paths.build_db).marts()
+    # The unchanged marts are kept: from the run that published them, their Parquet files untouched.
+    statuses = dict(query(paths.published_db, "SELECT mart, status || ' ' || run_id FROM publicatie_mart"))
+    assert statuses == {m: f"fresh {result.run_id}" if m in changed else f"unchanged {first_run}"
+                        for m in mart_names()}
+    assert query(paths.published_db, "SELECT is_volledig FROM publicatie") == [(True,)]
+    parquet_after = parquet_state(paths)
+    assert {m for m in mart_names() if parquet_after[m] != parquet_before[m]} == changed
+    text, ok = summarise(result, paths)
+    assert ok and "not fresh" not in text and "(unchanged)" in text
     assert query(paths.published_db, "SELECT jaar, sum(bedrag) FROM fct_financien GROUP BY jaar ORDER BY jaar") == [
         (2019, -300), (2020, -700), (2021, -500)]
 

@@ -61,13 +61,6 @@ def test_indicatorwaarde_as_the_documents_write_it(value, eenheid, expected):
     assert f.indicatorwaarde(value, eenheid) == expected
 
 
-def test_survey_figures_keep_one_decimal():
-    assert f.enquetewaarde(Decimal("76.0000"), "percentage") == "76,0%"
-    assert f.enquetewaarde(Decimal("45.8233"), "percentage") == "45,8%"
-    assert f.enquetewaarde(Decimal("2.8999"), "gemiddelde") == "2,9"
-    assert f.enquetewaarde(None, "gemiddelde") == "-"
-
-
 def test_percentage_and_euro():
     assert f.percentage(22.1499104700683, 2) == "22,15%"
     assert f.percentage(None) == "-"

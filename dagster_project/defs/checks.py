@@ -1,47 +1,65 @@
-"""Great Expectations suites (expectations/*.json) as Dagster asset checks on the marts.
+"""Asset checks on the marts: the Great Expectations suites (expectations/*.json)
+and, on every mart, the BSN scan `geen_bsn` (dagster_project/privacy.py).
 
-One step validates the marts that differ from the published release
-(fingerprint.py): every mart rebuilt by this run, and a mart built by an earlier
-run that was not published. A mart that did not change since the published
-release passed its suite then; it is not validated again and its check reports
-no result in this run. A blocking suite that fails stops the publish step of the
-same run, so the last good published marts stay in place.
+One step runs the checks after dbt and before the publish step, and reports
+each on the mart it judges. It checks the marts that differ from the published
+release (fingerprint.py): every mart rebuilt by this run, and a mart built by an
+earlier run that was not published. A mart that did not change since the
+published release passed its checks then; it is not checked again and reports
+no check result in this run. A check never stops the run: a failed blocking
+suite or a BSN found holds back its mart (and the marts built from it) in the
+publish step of the same run, which reads the failures this step writes; a
+suite's warnings are reported and never hold anything back.
 """
 
 from dagster import (
-    AssetCheckExecutionContext,
+    AssetCheckKey,
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
+    AssetExecutionContext,
+    AssetSpec,
+    MaterializeResult,
     MetadataValue,
-    multi_asset_check,
+    multi_asset,
 )
 from dagster_dbt import get_asset_key_for_model
 
+from ..faults import fault_point
 from ..fingerprint import Built, changed_marts, read_published
+from ..manifest import mart_names
+from ..privacy import BsnScan, exempt_columns, scan_database
+from ..publication.release import Failure, release_graph, write_failures
 from ..settings import EXPECTATIONS_DIR
 from ..validation import Outcome, Validator, load_suites
-from .dbt import warehouse_dbt_assets
-from .resources import WarehouseResource
+from .dbt import mart_asset_keys, warehouse_dbt_assets
+from .resources import WarehouseResource, no_retry_on_a_full_disk
 
 SUITES = load_suites(EXPECTATIONS_DIR)
+BSN_CHECK = "geen_bsn"
+FAILURES_FILE = "gx_failures.json"
 
 
-def _spec(suite) -> AssetCheckSpec:
-    return AssetCheckSpec(
-        f"gx_{suite.name}",
-        asset=get_asset_key_for_model([warehouse_dbt_assets], suite.asset),
-        description=f"Great Expectations suite {suite.name}: {suite.description}",
-        blocking=suite.blocking,
-    )
+def _mart_key(model: str):
+    return get_asset_key_for_model([warehouse_dbt_assets], model)
 
 
-def _result(outcome: Outcome) -> AssetCheckResult:
-    spec = _spec(outcome.suite)
+def _summary(failure: dict) -> str:
+    what = failure["why"] or f"{failure['expectation']}({failure['column']})"
+    examples = ", ".join([v for v in failure["partial_unexpected_list"] if v not in ("nan", "None", "NaT")][:5])
+    return f"{what.rstrip('.')} ({failure['unexpected_count']} row(s){', e.g. ' + examples if examples else ''})"
+
+
+def _failure(outcome: Outcome, mart_id: str) -> Failure:
+    return Failure(mart_id, f"gx_{outcome.suite.name}", f"Great Expectations suite {outcome.suite.name} failed: "
+                   + "; ".join(_summary(f) for f in outcome.failed_errors))
+
+
+def _check_result(outcome: Outcome) -> AssetCheckResult:
     failures = outcome.failed_errors + outcome.failed_warnings
     return AssetCheckResult(
-        asset_key=spec.asset_key,
-        check_name=spec.name,
+        asset_key=_mart_key(outcome.suite.asset),
+        check_name=f"gx_{outcome.suite.name}",
         passed=outcome.passed,
         severity=AssetCheckSeverity.ERROR if outcome.failed_errors else AssetCheckSeverity.WARN,
         metadata={
@@ -54,33 +72,101 @@ def _result(outcome: Outcome) -> AssetCheckResult:
             "unexpected_counts": MetadataValue.json(
                 {f"{f['expectation']}({f['column']})": f["unexpected_count"] for f in failures}
             ),
+            "errors": MetadataValue.md("\n".join(f"- {_summary(f)}" for f in outcome.failed_errors) or "none"),
+            "warnings": MetadataValue.md("\n".join(f"- {_summary(f)}" for f in outcome.failed_warnings) or "none"),
             "result_file": MetadataValue.path(str(outcome.result_file)),
             "data_docs": MetadataValue.path(str(outcome.data_docs)),
         },
     )
 
 
-@multi_asset_check(
-    name="great_expectations",
-    specs=[_spec(suite) for suite in SUITES],
-    description="Runs the Great Expectations suites of the marts that differ from the published release.",
+def _bsn_result(model: str, result: BsnScan) -> AssetCheckResult:
+    return AssetCheckResult(
+        asset_key=_mart_key(model),
+        check_name=BSN_CHECK,
+        passed=result.passed,
+        severity=AssetCheckSeverity.ERROR,
+        description=None if result.passed else "values that pass the elfproef in: " + ", ".join(result.findings),
+        metadata={
+            "columns_scanned": MetadataValue.json(result.columns),
+            "columns_skipped": MetadataValue.json(result.skipped),
+            "bsn_values": MetadataValue.json(
+                {column: {"values": n, "example": example} for column, (n, example) in result.findings.items()}),
+        },
+    )
+
+
+@multi_asset(
+    specs=[AssetSpec(
+        "validation_results", deps=mart_asset_keys(), group_name="publish", kinds={"python"},
+        description="Runs the Great Expectations suites and the BSN scan on the marts that differ from the "
+                    "published release and reports each as a check on its mart; the results are in "
+                    "warehouse/validation/<run id>/, with the data docs.",
+    )],
+    check_specs=[AssetCheckSpec(f"gx_{suite.name}", asset=_mart_key(suite.asset),
+                                description=f"Great Expectations suite {suite.name}: {suite.description}")
+                 for suite in SUITES] + [
+        AssetCheckSpec(BSN_CHECK, asset=_mart_key(model),
+                       description="No text value of the mart passes the elfproef (a BSN); a mart with one is held "
+                                   "back at its last good release.")
+        for model in mart_names()],
+    # The checks hang on the marts they validate, not on this asset.
+    allow_arbitrary_check_specs=True,
+    # A mart that did not change reports no check result (the outputs of the checks are optional).
     can_subset=True,
 )
-def great_expectations(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
+def validation_results(context: AssetExecutionContext, warehouse: WarehouseResource):
     paths = warehouse.paths()
-    changed = set(changed_marts(Built.read(paths.build_db).marts(), read_published(paths.published_db)))
+    run_dir = paths.validation_dir / context.run.run_id
+    changed = changed_marts(Built.read(paths.build_db).marts(), read_published(paths.published_db))
+    for model in sorted(set(mart_names()) - set(changed)):
+        context.log.info(f"{model}: unchanged since the published release, which passed its checks; not checked again")
+    failures: list[Failure] = []
+    yield from _run_suites(context, paths, set(changed), failures)
+    yield from _scan_for_bsn(context, paths, changed, failures)
+    with no_retry_on_a_full_disk():
+        write_failures(run_dir / FAILURES_FILE, failures)
+    yield MaterializeResult(asset_key="validation_results", metadata={
+        "checked": MetadataValue.json(changed),
+        "failed": MetadataValue.json({f.check: f.reason for f in failures}),
+        "results": MetadataValue.path(str(run_dir)),
+    })
+
+
+def _selected(context: AssetExecutionContext, model: str, check: str) -> bool:
+    return AssetCheckKey(_mart_key(model), check) in context.selected_asset_check_keys
+
+
+def _run_suites(context: AssetExecutionContext, paths, changed: set[str], failures: list[Failure]):
+    """The suites of the changed marts: DuckDB finds the failing rows, GX judges them."""
+    mart_ids = release_graph().mart_ids
     validator = Validator(paths.validation_dir, context.run.run_id)
     for suite in SUITES:
-        if _spec(suite).key not in context.selected_asset_check_keys:
+        if suite.asset not in changed or not _selected(context, suite.asset, f"gx_{suite.name}"):
             continue
-        if suite.asset not in changed:
-            context.log.info(f"{suite.name}: unchanged since the published release, which passed it; not run again")
-            continue
-        outcome = validator.run_suite(suite, paths.build_db)
+        with no_retry_on_a_full_disk():
+            outcome = validator.run_suite(suite, paths.build_db)
         for failure in outcome.failed_errors + outcome.failed_warnings:
-            context.log.warning(f"{suite.name}: {failure}")
-        yield _result(outcome)
-    validator.finish()
+            context.log.warning(f"{suite.name}: {_summary(failure)}")
+        if outcome.failed_errors and suite.blocking:
+            failures.append(_failure(outcome, mart_ids[suite.asset]))
+        yield _check_result(outcome)
+        fault_point("checks")
+    with no_retry_on_a_full_disk():
+        validator.finish()
 
 
-CHECKS = [great_expectations]
+def _scan_for_bsn(context: AssetExecutionContext, paths, changed: list[str], failures: list[Failure]):
+    mart_ids = release_graph().mart_ids
+    for model in changed:
+        if not _selected(context, model, BSN_CHECK):
+            continue
+        result = scan_database(paths.build_db, model, exempt_columns(model))
+        if not result.passed:
+            context.log.warning(f"{model}: values that pass the elfproef in {', '.join(result.findings)}")
+            failures.append(Failure(mart_ids[model], BSN_CHECK, "BSN scan: values that pass the elfproef in "
+                                    + ", ".join(result.findings)))
+        yield _bsn_result(model, result)
+
+
+ASSETS = [validation_results]

@@ -15,11 +15,13 @@ from where it is current.
 
 import json
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from dagster import (
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetObservation,
@@ -31,11 +33,15 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from ..dbt_connection import write_run_settings
+from ..faults import fault_point
 from ..fingerprint import Plan, built_and_tested, record_built
-from ..manifest import build_order, mart_names
+from ..manifest import build_order, manifest, mart_names
+from ..publication.release import dbt_test_failures, write_failures
 from ..settings import WarehousePaths
 from ..validation import import_great_expectations_in_background
-from .resources import WarehouseResource, dbt_project
+from .resources import WarehouseResource, dbt_project, no_retry_on_a_full_disk
+
+FAILURES_FILE = "dbt_failures.json"
 
 PUBLISHED_ASSET = AssetKey("published_marts")
 # dbt's artifacts (manifest, run results, log) of this many runs stay in <warehouse>/dbt_runs/.
@@ -49,6 +55,15 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
         return dbt_resource_props["config"].get("schema") or "dbt"
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project) -> AssetCheckSpec | None:
+        """dbt tests are checks that never stop the run: the publish step holds back the marts
+        built from what a failed test judged (publication/release.py) and publishes the others."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        return AssetCheckSpec(spec.name, asset=spec.asset_key, description=spec.description,
+                              additional_deps=spec.additional_deps, metadata=spec.metadata, blocking=False)
 
 
 @dbt_assets(
@@ -78,19 +93,50 @@ def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, wa
 
 
 def _build(context: AssetExecutionContext, dbt: DbtCliResource, paths: WarehousePaths, plan: Plan) -> Iterator:
-    """`dbt build` of what the plan rebuilds; notes what was built and tested."""
+    """dbt of what the plan rebuilds; notes what was built and passed its tests."""
     target = _target_path(paths)
-    write_run_settings(target, paths.build_db)
     context.log.info(
         f"dbt build from scratch of {len(plan.rebuild)} models and seeds" if plan.full_refresh else
         f"dbt build of {len(plan.rebuild)} models downstream of {', '.join(plan.changed_sources())}")
-    invocation = dbt.cli(["build", *plan.dbt_args()], context=context, target_path=target, raise_on_error=False)
-    yield from invocation.stream()
-    results = target / "run_results.json"  # absent when dbt could not start
-    built = built_and_tested(json.loads(results.read_text())) if results.exists() else set()
-    record_built(paths.build_db, plan.now, built, context.run.run_id)
-    if not invocation.is_successful():
-        raise invocation.get_error() or RuntimeError("dbt build failed")
+    with no_retry_on_a_full_disk():
+        results = yield from _build_and_test(context, dbt, paths, plan, target)
+    # Only what both invocations saw through: a node built but not (yet) tested is built again.
+    record_built(paths.build_db, plan.now, built_and_tested({"results": results}), context.run.run_id)
+
+
+def _build_and_test(context: AssetExecutionContext, dbt: DbtCliResource, paths: WarehousePaths, plan: Plan,
+                    target: Path) -> Generator[Any, None, list[dict]]:
+    """Seeds, models and unit tests first: a failure there is a defect of the project and stops
+    the run. Then the data tests, after every model: unlike in one `dbt build`, a failed test
+    does not keep the models after it from being built; the publish step holds back what it
+    judged. Returns the run results of both invocations."""
+    for invocation in ("build", "test"):
+        write_run_settings(target / invocation, paths.build_db)
+    build = dbt.cli(["build", "--exclude-resource-type", "test", *plan.dbt_args()], context=context,
+                    target_path=target / "build", raise_on_error=False)
+    for event in build.stream():
+        yield event
+        fault_point("dbt")
+    if not build.is_successful():
+        raise build.get_error() or RuntimeError("dbt build failed")
+    # `dbt test` takes the selection only (--full-refresh is no option of it).
+    tests = dbt.cli(["test", "--exclude-resource-type", "unit_test", *plan.dbt_selection()], context=context,
+                    target_path=target / "test", raise_on_error=False)
+    yield from tests.stream()
+    if tests.process.wait() not in (0, 1):  # 1: some tests failed; anything else: dbt itself failed
+        raise tests.get_error() or RuntimeError(f"dbt test ended with exit code {tests.process.returncode}")
+    tested = _run_results(target / "test")
+    failures = dbt_test_failures({"results": tested}, manifest())
+    for failure in failures:
+        context.log.warning(f"{failure.reason}: holds back the marts built from {failure.node}")
+    write_failures(paths.validation_dir / context.run.run_id / FAILURES_FILE, failures)
+    return _run_results(target / "build") + tested
+
+
+def _run_results(target: Path) -> list[dict]:
+    """The results of a dbt invocation (none when dbt could not start)."""
+    path = target / "run_results.json"
+    return json.loads(path.read_text())["results"] if path.exists() else []
 
 
 def _unchanged(context: AssetExecutionContext, mart: str, plan: Plan) -> Output:
@@ -103,7 +149,7 @@ def _unchanged(context: AssetExecutionContext, mart: str, plan: Plan) -> Output:
                             "fingerprint": fingerprint})
 
 
-def _target_path(paths: WarehousePaths):
+def _target_path(paths: WarehousePaths) -> Path:
     """A new folder for this invocation's dbt artifacts; the oldest beyond KEEP_DBT_RUNS go."""
     runs = paths.warehouse_dir / "dbt_runs"
     runs.mkdir(parents=True, exist_ok=True)

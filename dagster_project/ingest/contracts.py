@@ -115,6 +115,43 @@ KINDS: dict[str, Kind] = {
         "CASE WHEN lower({v}) IN ('inzet', 'mto') THEN lower({v}) END",
         "inzet or mto",
     ),
+    # A client or respondent number: anything but a BSN (macro is_bsn, the elfproef).
+    "pseudoniem": Kind(
+        "VARCHAR",
+        "CASE WHEN NOT is_bsn({v}) THEN {v} END",
+        "a pseudonymised number that is not a BSN",
+        reason="'a BSN (burgerservicenummer: 9 digits that pass the elfproef) where a pseudonymised number belongs'",
+    ),
+    "maand": Kind(
+        "DATE",
+        "CAST(coalesce(try_strptime({v}, '%Y-%m'), try_strptime({v}, '%m-%Y')) AS DATE)",
+        "a year and month such as 2008-03 or 03-2008",
+    ),
+    "agb_code": Kind(
+        "VARCHAR",
+        "CASE WHEN regexp_full_match({v}, '[0-9]{{8}}') THEN {v} END",
+        "an AGB code of 8 digits such as 73012345",
+    ),
+}
+
+
+def _code(table: str, column: str, expected: str) -> Kind:
+    """A code of a codelist in seeds/reference/<table>.csv; two-digit codes also without the leading zero."""
+    return Kind(
+        "VARCHAR",
+        # The codelist's column is renamed, so that {v} (a delivered column of the same name) is the outer one.
+        f"(SELECT c.code FROM (SELECT {column} AS code FROM ref_{table}) c"
+        f" WHERE length({{v}}) <= 2 AND c.code = lpad({{v}}, 2, '0'))",
+        expected,
+        reason=f"'not a code of seeds/reference/{table}.csv'",
+    )
+
+
+KINDS |= {
+    "productcategorie_jeugdhulp": _code(
+        "jeugdhulp_productcategorieen", "productcategorie", "an iJw productcategorie such as 45 (jeugdhulp ambulant)"),
+    "productcategorie_wmo": _code(
+        "wmo_productcategorieen", "productcategorie", "an iWmo productcategorie such as 02 (begeleiding)"),
 }
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ..faults import fault_point
 from ..settings import REFERENCE_DIR, WarehousePaths, duckdb_config, settle_seconds
 from .contracts import Contract
 from .delivery import (
@@ -213,12 +214,17 @@ def _load_file(con, contract: Contract, path: Path, snap: Snapshot, paths: Wareh
         if result.problems:
             problem_count = len(result.problems)
             _set_problems(con, result.problems)
+        holds_bsn = con.execute("SELECT coalesce(bool_or(mask_bsns(value) IS DISTINCT FROM value), false) "
+                                "FROM problems").fetchall()[0][0]
         load_id = _quarantine(con, contract, path, snap.size, run_id, snap.digest, result.encoding, problem_count)
     finally:
         drop_landed(con)
         con.execute("DROP TABLE IF EXISTS parsed")
-    paths.quarantine_dir.mkdir(parents=True, exist_ok=True)
-    snap.path.replace(paths.quarantine_dir / f"{load_id}__{path.name}")
+    if holds_bsn:  # no second copy of a file with a BSN in it
+        snap.path.unlink(missing_ok=True)
+    else:
+        paths.quarantine_dir.mkdir(parents=True, exist_ok=True)
+        snap.path.replace(paths.quarantine_dir / f"{load_id}__{path.name}")
     first = con.execute(
         f"SELECT reason FROM raw.quarantine WHERE load_id = {load_id} ORDER BY source_row NULLS FIRST LIMIT 1"
     ).fetchall()[0][0]
@@ -289,6 +295,8 @@ def _append(con, contract: Contract, path: Path, snap: Snapshot, result: ReadRes
             f"INSERT INTO {contract.raw_table} SELECT ?, ?, source_row, ?, {columns} FROM parsed ORDER BY source_row",
             [load_id, path.name, _now()],
         ).fetchall()[0][0]
+        fault_point("load")
+        # The rows and their load_log row commit together: a killed load leaves neither.
         _log(con, load_id, run_id, contract, path, snap.size, snap.digest, result.encoding, "loaded", rows, 0)
         con.commit()
     except Exception:
@@ -314,12 +322,13 @@ CREATE OR REPLACE TEMP MACRO shown_value(v) AS CASE
 
 def _quarantine(con, contract: Contract, path: Path | None, size: int | None, run_id, digest: str | None,
                 encoding: str | None, problem_count: int) -> int:
-    """Record a failed load with the problems in the temp table `problems`."""
+    """Record a failed load with the problems in the temp table `problems`; a BSN in a value is masked."""
     con.begin()
     try:
         load_id = _next_load_id(con)
         con.execute(
-            "INSERT INTO raw.quarantine SELECT ?, ?, ?, source_row, column_name, shown_value(value), reason, "
+            "INSERT INTO raw.quarantine SELECT ?, ?, ?, source_row, column_name, shown_value(mask_bsns(value)), "
+            "reason, "
             "expected, ? FROM problems ORDER BY source_row NULLS FIRST, column_name",
             [load_id, contract.source, path.name if path else None, _now()],
         )

@@ -36,6 +36,25 @@ CREATE OR REPLACE TEMP MACRO nl_datum(s) AS
     CAST(coalesce(try_strptime(s, '%d-%m-%Y'), try_strptime(s, '%Y-%m-%d')) AS DATE);
 -- Goal and other names are compared ignoring case and repeated spaces.
 CREATE OR REPLACE TEMP MACRO name_key(s) AS lower(regexp_replace(trim(s), '\s+', ' ', 'g'));
+-- BSN (burgerservicenummer): 9 digits, or 8 with the leading zero dropped (spaces and dots
+-- ignored), not all zeros, passing the elfproef 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 = 0 (mod 11).
+CREATE OR REPLACE TEMP MACRO bsn_digits(s) AS regexp_replace(s, '[\s.]', '', 'g');
+CREATE OR REPLACE TEMP MACRO is_bsn(s) AS coalesce(
+    CASE WHEN regexp_full_match(bsn_digits(s), '[0-9]{8,9}') AND NOT regexp_full_match(bsn_digits(s), '0+')
+         THEN list_sum(list_transform(range(9), lambda i:
+                  CAST(substr(lpad(bsn_digits(s), 9, '0'), i + 1, 1) AS INTEGER)
+                  * CASE WHEN i = 8 THEN -1 ELSE 9 - i END
+              )) % 11 = 0
+    END, false);
+-- A BSN shown without its first digits: '123456782' -> '*****6782'.
+CREATE OR REPLACE TEMP MACRO mask_bsn(s) AS repeat('*', length(bsn_digits(s)) - 4) || right(bsn_digits(s), 4);
+-- Any text with every BSN in it masked (a whole value, or a number inside a line of text).
+CREATE OR REPLACE TEMP MACRO mask_bsns(s) AS CASE
+    WHEN is_bsn(s) THEN mask_bsn(s)
+    ELSE list_reduce(
+        list_filter(regexp_extract_all(s, '[0-9]+'), lambda t: is_bsn(t)),
+        lambda masked, t: replace(masked, t, mask_bsn(t)), s)
+END;
 """
 
 

@@ -4,18 +4,26 @@ The marts are copied from the build file into a new file next to the
 published one, which then replaces it with one rename. A reader that has the
 old file open keeps reading the old version; a reader that opens the file
 afterwards gets the new one; nobody sees a mix, and a reader never blocks the
-writer because the writer never opens the published file.
+writer because the writer only ever opens the published file read-only.
 
-A mart that did not change since the published release (its fingerprint is the
-same, see fingerprint.py) is not copied again: the new file starts as a copy of
-the published one, which keeps those marts, and their Parquet files are linked
-into the new release. The release still switches as a whole, with one rename.
+A mart whose checks failed in this run is held back (release.py): the new
+file takes it from the current published file, so analysts keep its last good
+release next to the fresh marts, and `publicatie_mart` says per mart which run
+its data comes from and why it was held back. A mart that did not change since
+the published release (its fingerprint is the same, see fingerprint.py) is
+taken from the current published file as well, with status `unchanged`, and its
+Parquet file stays as it is. `publicatie.vingerafdrukken` holds per mart the
+fingerprint of the data the release has, so that the next run knows what is
+published.
 
 The file is written in the DuckDB 1.4 storage format so that the DuckDB 1.4
 and 1.5 readers of BI tools (Metabase's driver, ODBC, the 1.5 CLI) can open it.
-A Parquet copy of each mart is published next to it, swapped in by renaming
-a symbolic link. The load log and quarantine are published the same way to a
-file of their own after every load, for data stewards.
+Every table carries the primary and foreign keys declared in the dbt project
+(keys.py), so that BI tools find the star schema by themselves.
+A Parquet copy of each mart and of `publicatie` is published next to it, in a
+folder whose path never changes (see _swap_parquet). The load log and
+quarantine are published the same way to a file of their own after every
+load, for data stewards.
 """
 
 from __future__ import annotations
@@ -24,19 +32,37 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from ..faults import fault_point
 from ..manifest import MARTS_SCHEMA
 from ..settings import duckdb_config
+from .keys import NO_KEYS, Keys
+from .release import Relationship, ReleaseGraph
 
 STORAGE_VERSION = "v1.4.0"
 PUBLICATION_TABLE = "publicatie"
 PUBLISHED_FINGERPRINTS = "vingerafdrukken"
+PARQUET_DIR = "parquet"
+PARQUET_STAGING_PREFIX = ".parquet."
+MART_PUBLICATION_TABLE = "publicatie_mart"
+FRESH, UNCHANGED, HELD_BACK, MISSING = "fresh", "unchanged", "held back", "missing"
+MART_PUBLICATION_COLUMNS = {
+    "mart": "The mart. Primary key.",
+    "status": "fresh (from this release's run), unchanged (built from the same data as the earlier run that "
+              "published it), held back (the data of an earlier run) or missing (no good release yet).",
+    "reden": "Why the mart is held back or missing: the failed check, the mart it is built from, or the key it "
+             "would lack.",
+    "run_id": "The run that published the data of this mart.",
+    "gepubliceerd_op": "When that run published it (UTC).",
+    "n_rijen": "The number of rows of the mart in this file; empty when missing.",
+}
 LOAD_TABLES = {
     "load_log": "One row per load attempt of a delivered file: loaded or quarantined (see docs/sources.md).",
     "quarantine": "One row per problem of a quarantined file: file, line, column, value, reason, expected.",
@@ -55,34 +81,33 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _copy_comments(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Copy the table and column comments (the dbt docs, persisted by dbt) from the build file."""
+def _copy_comments(con: duckdb.DuckDBPyConnection, table: str, database: str = "build",
+                   schema: str = MARTS_SCHEMA) -> None:
+    """Copy the table and column comments (the dbt docs, persisted by dbt) from the build file,
+    or for a held-back mart from the previous release."""
     [comment] = con.execute(
-        "SELECT comment FROM duckdb_tables() WHERE database_name = 'build' AND schema_name = ? AND table_name = ?",
-        [MARTS_SCHEMA, table],
+        "SELECT comment FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ?",
+        [database, schema, table],
     ).fetchone()
     if comment:
         con.execute(f"COMMENT ON TABLE pub.main.{table} IS {_sql_string(comment)}")
     for column, comment in con.execute(
         "SELECT column_name, comment FROM duckdb_columns() "
-        "WHERE database_name = 'build' AND schema_name = ? AND table_name = ? AND comment IS NOT NULL",
-        [MARTS_SCHEMA, table],
+        "WHERE database_name = ? AND schema_name = ? AND table_name = ? AND comment IS NOT NULL",
+        [database, schema, table],
     ).fetchall():
         con.execute(f'COMMENT ON COLUMN pub.main.{table}."{column}" IS {_sql_string(comment)}')
 
 
 @contextmanager
-def _atomic_file(target: Path, build_db: Path, base: Path | None = None):
+def _atomic_file(target: Path, build_db: Path):
     """A connection with the build file attached read-only as `build` and a new file as
-    `pub` (a copy of `base`, if given); when the block succeeds, the new file replaces
-    `target` with one rename."""
+    `pub`; when the block succeeds, the new file replaces `target` with one rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
     for leftover in target.parent.glob(f".{target.name}.*.tmp*"):  # from an interrupted publish
         leftover.unlink()
     staging_file = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
-        if base is not None:
-            shutil.copyfile(base, staging_file)
         with duckdb.connect(config=duckdb_config()) as con:
             con.execute(f"ATTACH {_sql_string(str(build_db))} AS build (READ_ONLY)")
             con.execute(f"ATTACH {_sql_string(str(staging_file))} AS pub (STORAGE_VERSION '{STORAGE_VERSION}')")
@@ -96,86 +121,269 @@ def _atomic_file(target: Path, build_db: Path, base: Path | None = None):
         Path(f"{staging_file}.wal").unlink(missing_ok=True)
 
 
-def publish(build_db: Path, published_db: Path, run_id: str, tables: list[str],
-            unchanged: Collection[str] = (), fingerprints: Mapping[str, str] | None = None) -> dict[str, int]:
-    """Copy the marts `tables` from the build file's marts schema to `published_db`, with their
-    comments; the marts in `unchanged` are kept as the published file has them. `fingerprints`
-    (mart -> what it is built from) go into publicatie. Returns row counts."""
-    if not tables:
+@dataclass(frozen=True)
+class MartRelease:
+    """One mart in a release: fresh from this run, unchanged since an earlier run, held back at an
+    earlier run's data, or missing."""
+
+    mart: str
+    status: str                      # fresh | unchanged | held back | missing
+    reason: str | None               # why it is not fresh
+    run_id: str | None               # the run its data comes from
+    published_at: datetime | None    # when that run published it (UTC)
+    rows: int | None
+    fingerprint: str | None = None   # what its data is built from (fingerprint.py)
+
+
+@dataclass(frozen=True)
+class Release:
+    run_id: str
+    published_at: datetime
+    marts: tuple[MartRelease, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {m.mart: m.rows for m in self.marts if m.rows is not None}
+
+    @property
+    def not_current(self) -> list[MartRelease]:
+        """The marts held back or missing: those whose data is not what this run's sources give."""
+        return [m for m in self.marts if m.status not in (FRESH, UNCHANGED)]
+
+    @property
+    def fingerprints(self) -> dict[str, str]:
+        return {m.mart: m.fingerprint for m in self.marts if m.fingerprint}
+
+
+def publish(build_db: Path, published_db: Path, run_id: str, marts: ReleaseGraph | Sequence[str],
+            held_back: dict[str, str] | None = None, keys: Keys = NO_KEYS, unchanged: Collection[str] = (),
+            fingerprints: Mapping[str, str] | None = None) -> Release:
+    """Publish the marts of the build file to `published_db` and Parquet, with their comments and
+    the primary and foreign keys among them, except those in `held_back` (mart -> reason), which
+    keep their data of the current published file, if any, and those in `unchanged` (built from
+    what the published file has), which the current published file gives as they are. `marts`
+    is the release graph (publication/release.py), or just the names of the marts;
+    `fingerprints` says what each mart of the build file is built from."""
+    graph = marts if isinstance(marts, ReleaseGraph) else ReleaseGraph.of_tables(marts)
+    if not graph.marts:
         raise RuntimeError("no marts to publish: nothing published")
-    parquet_link = published_db.parent / "parquet"
-    parquet_dir = None
+    staging_dir = published_db.parent / f"{PARQUET_STAGING_PREFIX}{uuid.uuid4().hex}"
     published_at = datetime.now(UTC).replace(tzinfo=None)
-    base = published_db if unchanged and _reusable(published_db) else None
     try:
-        with _atomic_file(published_db, build_db, base) as con:
+        with _atomic_file(published_db, build_db) as con:
             built = {r[0] for r in con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE database_name = 'build' AND schema_name = ?",
                 [MARTS_SCHEMA]).fetchall()}
-            if missing := sorted(set(tables) - built):
+            if missing := sorted(set(graph.marts) - built):
                 raise RuntimeError(f"marts missing in {build_db}: {', '.join(missing)}; nothing published")
-            parquet_dir = staging_folder(parquet_link)
-            kept = _keep_only(con, set(unchanged) & set(tables) if base else set())
-            counts = {}
-            for table in tables:
-                if table not in kept:
-                    con.execute(f"CREATE TABLE pub.main.{table} AS SELECT * FROM build.{MARTS_SCHEMA}.{table}")
-                    _copy_comments(con, table)
-                parquet_file = parquet_dir / f"{table}.parquet"
-                if not (table in kept and _link(parquet_link / parquet_file.name, parquet_file)):
-                    con.execute(f"COPY pub.main.{table} TO {_sql_string(str(parquet_file))} (FORMAT parquet)")
-                counts[table] = con.execute(f"SELECT count(*) FROM pub.main.{table}").fetchone()[0]
-            _write_publication(con, published_at, run_id, counts, fingerprints)
-        swap_directory(parquet_dir, parquet_link)
-        return counts
+            reasons: dict[str, str] = {}
+            for mart, reason in (held_back or {}).items():
+                _hold(graph, reasons, mart, reason)
+            previous = _attach_previous(con, published_db) if reasons or unchanged else Previous()
+            kept = {m for m in unchanged if m in previous.marts and m in graph.marts}
+            _settle(con, graph, reasons, kept, previous)
+            kept -= set(reasons)
+            staging_dir.mkdir()
+            parquet = published_db.parent / PARQUET_DIR
+            in_place = {m for m in kept if not parquet.is_symlink() and (parquet / f"{m}.parquet").exists()}
+            tags = {"run_id": run_id, "gepubliceerd_op": published_at.isoformat()}
+            release = Release(run_id, published_at, tuple(_copy_marts(
+                con, graph, _Sources(reasons, kept, previous, fingerprints or {}), keys, staging_dir, in_place,
+                tags, published_at)))
+            if not release.counts:
+                raise RuntimeError(f"every mart is held back and {published_db} has none: nothing published")
+            _write_publication(con, release)
+            _copy_to_parquet(con, PUBLICATION_TABLE, staging_dir, tags)
+            fault_point("publish")
+        _swap_parquet(staging_dir, parquet, in_place)
+        return release
     finally:
-        if parquet_dir is not None and parquet_dir.exists() and parquet_link.resolve() != parquet_dir.resolve():
-            shutil.rmtree(parquet_dir, ignore_errors=True)
+        shutil.rmtree(staging_dir, ignore_errors=True)
 
 
-def _write_publication(con: duckdb.DuckDBPyConnection, published_at: datetime, run_id: str,
-                       counts: Mapping[str, int], fingerprints: Mapping[str, str] | None) -> None:
-    con.execute(
-        f"CREATE TABLE pub.main.{PUBLICATION_TABLE} AS SELECT ? AS gepubliceerd_op, ? AS run_id, "
-        f"? AS tabellen, ? AS {PUBLISHED_FINGERPRINTS}",
-        [published_at, run_id, json.dumps(counts), json.dumps(dict(fingerprints)) if fingerprints else None],
-    )
-    con.execute(f"COMMENT ON TABLE pub.main.{PUBLICATION_TABLE} IS "
-                "'When this file was published (UTC), by which run, with the row count of every mart.'")
-    con.execute(f"COMMENT ON COLUMN pub.main.{PUBLICATION_TABLE}.{PUBLISHED_FINGERPRINTS} IS "
-                "'Per mart a hash of what it is built from (the project and the loaded files); a run with "
-                "nothing new keeps this release (docs/operations.md).'")
+def _hold(graph: ReleaseGraph, reasons: dict[str, str], mart: str, reason: str) -> None:
+    """Hold back `mart` and every mart built from it."""
+    for other in sorted(graph.descendants(mart)):
+        reasons.setdefault(other, reason if other == mart else f"built from {mart}: {reason}")
 
 
-def _reusable(published_db: Path) -> bool:
-    """Whether the published file can be the start of the next one: it exists, opens, and is
-    not mostly free space (a publish that keeps marts frees the space of those it replaces)."""
+@dataclass(frozen=True)
+class Previous:
+    """The current published file, attached as `previous`: per mart in it the run that published
+    its data and when, and the fingerprints of its release."""
+
+    marts: Mapping[str, tuple] = field(default_factory=dict)         # mart -> (run_id, published_at)
+    fingerprints: Mapping[str, str] = field(default_factory=dict)   # mart -> fingerprint
+
+
+def _attach_previous(con: duckdb.DuckDBPyConnection, published_db: Path) -> Previous:
+    """Attach the current published file as `previous`, if there is one."""
     if not published_db.exists():
-        return False
-    try:
-        with duckdb.connect(str(published_db), read_only=True) as con:
-            used, free = con.execute("SELECT used_blocks, free_blocks FROM pragma_database_size()").fetchone()
-    except duckdb.Error:
-        return False
-    return free <= used
-
-
-def _keep_only(con: duckdb.DuckDBPyConnection, marts: set[str]) -> set[str]:
-    """Drop every table of the new file except `marts`; returns the marts it has."""
+        return Previous()
+    con.execute(f"ATTACH {_sql_string(str(published_db))} AS previous (READ_ONLY)")
     tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'pub'").fetchall()}
-    for table in sorted(tables - marts):
-        con.execute(f"DROP TABLE pub.main.{table}")
-    return tables & marts
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'").fetchall()}
+    fingerprints = _previous_fingerprints(con)
+    if MART_PUBLICATION_TABLE in tables:
+        return Previous({mart: (run, at) for mart, run, at in con.execute(
+            f"SELECT mart, run_id, gepubliceerd_op FROM previous.main.{MART_PUBLICATION_TABLE} "
+            "WHERE n_rijen IS NOT NULL").fetchall()}, fingerprints)
+    # A file published before per-mart provenance existed: every mart comes from its one run.
+    run, at = con.execute(f"SELECT run_id, gepubliceerd_op FROM previous.main.{PUBLICATION_TABLE}").fetchone()
+    return Previous({table: (run, at) for table in tables - {PUBLICATION_TABLE}}, fingerprints)
 
 
-def _link(source: Path, target: Path) -> bool:
-    """Give the new release the previous release's Parquet file of an unchanged mart."""
-    try:
-        os.link(source, target)
-    except OSError:
-        return False
-    return True
+def _previous_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    if not con.execute("SELECT 1 FROM duckdb_columns() WHERE database_name = 'previous' AND table_name = ? "
+                       "AND column_name = ?", [PUBLICATION_TABLE, PUBLISHED_FINGERPRINTS]).fetchone():
+        return {}
+    [value] = con.execute(f"SELECT {PUBLISHED_FINGERPRINTS} FROM previous.main.{PUBLICATION_TABLE}").fetchone()
+    return json.loads(value) if value else {}
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """Where the release takes each mart from: the build, or the previous release (held back or unchanged)."""
+
+    reasons: Mapping[str, str]          # held back: mart -> why
+    kept: Collection[str]               # unchanged: taken as the previous release has them
+    previous: Previous
+    fingerprints: Mapping[str, str]     # of the build
+
+    def table(self, mart: str) -> str | None:
+        return _source(mart, self.reasons, self.kept, self.previous)
+
+    def release(self, mart: str, rows: int | None, run_id: str, published_at: datetime) -> MartRelease:
+        if mart in self.reasons:
+            if rows is None:
+                return MartRelease(mart, MISSING, self.reasons[mart], None, None, None)
+            return MartRelease(mart, HELD_BACK, self.reasons[mart], *self.previous.marts[mart], rows,
+                               self.previous.fingerprints.get(mart))
+        if mart in self.kept:
+            return MartRelease(mart, UNCHANGED, None, *self.previous.marts[mart], rows,
+                               self.previous.fingerprints.get(mart, self.fingerprints.get(mart)))
+        return MartRelease(mart, FRESH, None, run_id, published_at, rows, self.fingerprints.get(mart))
+
+
+def _source(mart: str, reasons: Mapping[str, str], kept: Collection[str], previous: Previous) -> str | None:
+    """Where the release takes `mart` from: this build, the previous release, or nowhere."""
+    if mart not in reasons and mart not in kept:
+        return f"build.{MARTS_SCHEMA}.{mart}"
+    return f"previous.main.{mart}" if mart in previous.marts else None
+
+
+def _settle(con: duckdb.DuckDBPyConnection, graph: ReleaseGraph, reasons: dict[str, str], kept: Collection[str],
+            previous: Previous) -> None:
+    """Hold back more marts until no mart of the release refers to a key that the release lacks:
+    a mart from this build that refers to one from the previous release (held back, unchanged) or
+    a missing one is held back; a mart from the previous release that refers to a key the mart
+    from this build lacks holds that mart back too. Each step holds back one more mart, so this
+    ends."""
+    def why(mart: str) -> str:
+        return f"is not fresh: {reasons[mart]}" if mart in reasons else "is unchanged since an earlier run"
+
+    changed = True
+    while changed:
+        changed = False
+        for rel in graph.relationships:
+            child_kept, parent_kept = (m in reasons or m in kept for m in (rel.child, rel.parent))
+            if child_kept == parent_kept:
+                continue  # both fresh, judged by dbt's relationships test in this build, or both of one release
+            if _orphans(con, rel, reasons, kept, previous) == 0:
+                continue
+            lacks = f"{rel.child}.{rel.column} refers to {rel.parent}.{rel.field} values"
+            if not child_kept:
+                _hold(graph, reasons, rel.child, f"{lacks} that {rel.parent} of this release lacks "
+                                                 f"({rel.parent} {why(rel.parent)})")
+            else:
+                _hold(graph, reasons, rel.parent, f"{lacks} that the fresh {rel.parent} lacks "
+                                                  f"({rel.child} {why(rel.child)})")
+            changed = True
+
+
+def _orphans(con: duckdb.DuckDBPyConnection, rel: Relationship, reasons: Mapping[str, str], kept: Collection[str],
+             previous: Previous) -> int:
+    child, parent = (_source(m, reasons, kept, previous) for m in (rel.child, rel.parent))
+    if child is None or rel.column not in _columns(con, child):
+        return 0
+    where = f"AND ({rel.where})" if rel.where else ""
+    refers = f'SELECT count(*) FROM {child} AS c WHERE c."{rel.column}" IS NOT NULL {where}'
+    if parent is None or rel.field not in _columns(con, parent):
+        return con.execute(refers).fetchone()[0]
+    # Compared as text: a key's type may differ between the previous release and this build.
+    lacking = f'SELECT 1 FROM {parent} AS p WHERE p."{rel.field}"::VARCHAR = c."{rel.column}"::VARCHAR'
+    return con.execute(f"{refers} AND NOT EXISTS ({lacking})").fetchone()[0]
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()}
+
+
+def _copy_marts(con, graph: ReleaseGraph, sources: _Sources, keys: Keys, parquet_dir: Path,
+                parquet_in_place: Collection[str], tags: dict[str, str],
+                published_at: datetime) -> list[MartRelease]:
+    """Create every mart of the release in `pub`, with its keys, and its Parquet copy in
+    `parquet_dir` (but for the marts whose published Parquet file stays); referenced marts first."""
+    tables = {mart: sources.table(mart) for mart in graph.marts}
+    present = [mart for mart, table in tables.items() if table]
+    keys = keys.restricted_to(present)
+    for mart in keys.creation_order(present):
+        _create_with_keys(con, mart, tables[mart], keys)
+        _copy_comments(con, mart, *tables[mart].split(".")[:2])
+        if mart not in parquet_in_place:
+            _copy_to_parquet(con, mart, parquet_dir, tags)
+    rows = {mart: con.execute(f"SELECT count(*) FROM pub.main.{mart}").fetchone()[0] for mart in present}
+    return [sources.release(mart, rows.get(mart), tags["run_id"], published_at) for mart in graph.marts]
+
+
+def _create_with_keys(con: duckdb.DuckDBPyConnection, table: str, source: str, keys: Keys) -> None:
+    """Create the table with its primary and foreign keys, then fill it from `source`: DuckDB
+    takes constraints only in CREATE TABLE. Referenced tables must exist (creation order)."""
+    definitions = [f'"{name}" {data_type}' for name, data_type, *_ in con.execute(
+        f"DESCRIBE SELECT * FROM {source}").fetchall()]
+    if table in keys.primary:
+        definitions.append(f"PRIMARY KEY ({_column_list(keys.primary[table])})")
+    definitions += [f'FOREIGN KEY ("{fk.column}") REFERENCES {fk.parent} ("{fk.parent_column}")'
+                    for fk in keys.foreign_of(table)]
+    con.execute(f"CREATE TABLE pub.main.{table} ({', '.join(definitions)})")
+    con.execute(f"INSERT INTO pub.main.{table} SELECT * FROM {source}")
+
+
+def _column_list(columns) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def _copy_to_parquet(con: duckdb.DuckDBPyConnection, table: str, folder: Path, tags: dict[str, str]) -> None:
+    """One Parquet file per table; its key-value metadata names the release it belongs to."""
+    metadata = ", ".join(f"{key}: {_sql_string(value)}" for key, value in tags.items())
+    con.execute(f"COPY pub.main.{table} TO {_sql_string(str(folder / f'{table}.parquet'))} "
+                f"(FORMAT parquet, KV_METADATA {{{metadata}}})")
+
+
+def _write_publication(con: duckdb.DuckDBPyConnection, release: Release) -> None:
+    con.execute(
+        f"CREATE TABLE pub.main.{PUBLICATION_TABLE} AS SELECT ?::TIMESTAMP AS gepubliceerd_op, ? AS run_id, "
+        f"? AS tabellen, ? AS is_volledig, ? AS {PUBLISHED_FINGERPRINTS}",
+        [release.published_at, release.run_id, json.dumps(release.counts), not release.not_current,
+         json.dumps(release.fingerprints) if release.fingerprints else None],
+    )
+    con.execute(f"COMMENT ON TABLE pub.main.{PUBLICATION_TABLE} IS 'When this file was published (UTC), by which "
+                f"run, with the row count of every mart; is_volledig: every mart is fresh from that run or "
+                f"unchanged since the run that published it (else see {MART_PUBLICATION_TABLE}).'")
+    con.execute(f"COMMENT ON COLUMN pub.main.{PUBLICATION_TABLE}.{PUBLISHED_FINGERPRINTS} IS "
+                "'Per mart a hash of what its data is built from (the project and the loaded files); a run with "
+                "nothing new keeps this release (docs/operations.md).'")
+    con.execute(f"""CREATE TABLE pub.main.{MART_PUBLICATION_TABLE} (
+        mart VARCHAR NOT NULL PRIMARY KEY, status VARCHAR NOT NULL, reden VARCHAR, run_id VARCHAR,
+        gepubliceerd_op TIMESTAMP, n_rijen BIGINT)""")
+    con.executemany(f"INSERT INTO pub.main.{MART_PUBLICATION_TABLE} VALUES (?, ?, ?, ?, ?, ?)",
+                    [[m.mart, m.status, m.reason, m.run_id, m.published_at, m.rows] for m in release.marts])
+    con.execute(f"COMMENT ON TABLE pub.main.{MART_PUBLICATION_TABLE} IS 'One row per mart: fresh from this "
+                "release''s run, unchanged since the earlier run that published it, held back at the data of an "
+                "earlier run (reden says why), or missing (no good release of it yet); run_id and "
+                "gepubliceerd_op say which run published its data and when.'")
+    for column, comment in MART_PUBLICATION_COLUMNS.items():
+        con.execute(f"COMMENT ON COLUMN pub.main.{MART_PUBLICATION_TABLE}.{column} IS {_sql_string(comment)}")
 
 
 def publish_loads(build_db: Path, loads_db: Path) -> None:
@@ -185,6 +393,29 @@ def publish_loads(build_db: Path, loads_db: Path) -> None:
         for table, description in LOAD_TABLES.items():
             con.execute(f"CREATE TABLE pub.main.{table} AS SELECT * FROM build.raw.{table} ORDER BY ALL")
             con.execute(f"COMMENT ON TABLE pub.main.{table} IS {_sql_string(description)}")
+
+
+def _swap_parquet(staging_dir: Path, folder: Path, in_place: Collection[str] = ()) -> None:
+    """Move the new release's Parquet files into `folder`, a real directory whose path never
+    changes (BI folder connectors keep it), each with one atomic rename: the marts first, then
+    publicatie.parquet, then the files of marts no longer published go. The files of the marts
+    `in_place` (unchanged) stay as they are. A reader opening a file gets a whole file, old or
+    new; publicatie.parquet and each file's key-value metadata (run_id) tell which release it is."""
+    for leftover in folder.parent.glob(f"{PARQUET_STAGING_PREFIX}*"):  # interrupted publishes
+        if leftover != staging_dir:
+            shutil.rmtree(leftover, ignore_errors=True)
+    if folder.is_symlink():  # the earlier layout: a link to a release folder
+        folder.unlink()
+    folder.mkdir(exist_ok=True)
+    new = sorted(staging_dir.glob("*.parquet"), key=lambda p: p.name == f"{PUBLICATION_TABLE}.parquet")
+    for path in new:
+        _fsync(path)
+        os.replace(path, folder / path.name)
+    keep = {p.name for p in new} | {f"{mart}.parquet" for mart in in_place}
+    for old in folder.glob("*.parquet"):
+        if old.name not in keep:
+            old.unlink()
+    _fsync(folder)
 
 
 def staging_folder(link: Path) -> Path:

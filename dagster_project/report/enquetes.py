@@ -31,11 +31,11 @@ def path(gemeente_code: str, jaar: int) -> str:
 
 
 def _cells(row: Row) -> list[Cijfer]:
+    """The figure as the mart publishes it (`weergave`: rounded once from the exact value, or
+    "onderdrukt" with the reason), then the interval, n and effective n."""
     interval = lambda v: formatting.getal(v, 1)  # noqa: E731
-    if row.get("is_onderdrukt"):
-        waarde = cijfer(row, RESULTAAT, "is_onderdrukt", lambda v: "onderdrukt", klasse="onderdrukt")
-    else:
-        waarde = cijfer(row, RESULTAAT, "waarde", lambda v: formatting.enquetewaarde(v, row.get("maat")))
+    waarde = cijfer(row, RESULTAAT, "weergave", lambda v: v or formatting.LEEG,
+                    klasse="onderdrukt" if row.get("is_onderdrukt") else "")
     opmerking = cijfer(row, RESULTAAT, "is_niet_representatief", lambda v: "niet representatief" if v else "",
                        klasse="opmerking")
     return [waarde, cijfer(row, RESULTAAT, "ci_ondergrens", interval),
@@ -69,12 +69,8 @@ class SurveyPages:
         kruimels = start + [(naam, f"index.html#{gemeente_code}")]
         return [Page(path(gemeente_code, jaar), "enquetes.html", f"Enquêteresultaten {naam} {jaar}", ENQUETES,
                      kruimels, {"gemeente_code": gemeente_code, "jaar": jaar, "jaren": jaren,
-                                "onderzoeken": self.surveys(gemeente_code, jaar), "kolommen": KOLOMMEN,
-                                "onderdrukt": self.suppression_text(gemeente_code, jaar)})
+                                "onderzoeken": self.surveys(gemeente_code, jaar), "kolommen": KOLOMMEN})
                 for jaar in jaren]
-
-    def suppression_text(self, gemeente_code: str, jaar: int) -> str | None:
-        return next((r.get("weergave") for r in self.results[(gemeente_code, jaar)] if r.get("is_onderdrukt")), None)
 
     def surveys(self, gemeente_code: str, jaar: int) -> list[dict]:
         result = []

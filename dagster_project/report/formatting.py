@@ -81,11 +81,6 @@ def indicatorwaarde(value, eenheid: str) -> str:
     return getal(value, decimalen, nullen_weglaten=True)
 
 
-def enquetewaarde(value, maat: str) -> str:
-    """A survey figure with one decimal, as in rpt_enquete_resultaat.weergave: `45,8%`, `2,9`."""
-    return percentage(value, 1) if maat == "percentage" else getal(value, 1)
-
-
 def ja_nee(value: bool | None) -> str:
     """Doel gehaald: `Ja`, `Nee`, or `n.b.` when realisatie or streefwaarde is missing."""
     if value is None:

@@ -9,6 +9,7 @@ import csv
 
 from ..ingest.contracts import Column, Contract
 from ..ingest.parsing import duplicate_rows_sql
+from ..ingest.rules import UNKNOWN_WIJK
 from ..settings import REFERENCE_DIR
 
 GRADE_OUT_OF_RANGE = """
@@ -34,7 +35,7 @@ TEVREDENHEID = Contract(
         Column("gemeente_code", "gemeente_code", "CBS gemeentecode"),
         Column("onderzoek", "onderzoek", "inzet (client satisfaction) or mto (carers' satisfaction)"),
         Column("jaar", "jaar", "the year of the survey"),
-        Column("respondent_id", "text", "the survey bureau's respondent number (never a BSN)"),
+        Column("respondent_id", "pseudoniem", "the survey bureau's respondent number (never a BSN)"),
         Column("cijfer", "getal", "grade 1-10 for the quality of the support; empty = no answer", required=False),
     ),
     row_rules=(GRADE_OUT_OF_RANGE, DUPLICATE_RESPONDENT),
@@ -67,7 +68,7 @@ CEO = Contract(
     columns=(
         Column("gemeente_code", "gemeente_code", "CBS gemeentecode"),
         Column("jaar", "jaar", "the year of the survey"),
-        Column("respondent_id", "text", "the survey bureau's respondent number (never a BSN)"),
+        Column("respondent_id", "pseudoniem", "the survey bureau's respondent number (never a BSN)"),
         *_questions("ceo"),
     ),
     row_rules=(DUPLICATE_RESPONDENT_IN_YEAR,),
@@ -92,18 +93,6 @@ WHERE weegfactor__text IS NULL AND EXISTS (
 )
 """
 
-UNKNOWN_WIJK = """
-SELECT source_row, 'wijk' AS column_name, wijk AS value,
-    'not a wijk of this gemeente (seeds/reference/wijken.csv)' AS reason,
-    'a wijk name or code from seeds/reference/wijken.csv; empty = unknown' AS expected
-FROM parsed p
-WHERE wijk IS NOT NULL AND gemeente_code IS NOT NULL AND NOT EXISTS (
-    SELECT 1 FROM ref_wijken w
-    WHERE w.gemeente_code = p.gemeente_code
-      AND (name_key(w.wijk_naam) = name_key(p.wijk) OR upper(w.wijk_code) = upper(p.wijk))
-)
-"""
-
 OMNIBUS = Contract(
     domain="enquetes",
     entity="omnibus",
@@ -114,7 +103,7 @@ OMNIBUS = Contract(
     columns=(
         Column("gemeente_code", "gemeente_code", "CBS gemeentecode"),
         Column("jaar", "jaar", "the year of the survey"),
-        Column("respondent_id", "text", "the survey bureau's respondent number (never a BSN)"),
+        Column("respondent_id", "pseudoniem", "the survey bureau's respondent number (never a BSN)"),
         Column("leeftijd", "leeftijd", "age in whole years (from the sample frame)"),
         Column("wijk", "text", "the respondent's wijk, name or code (seeds/reference/wijken.csv); empty = unknown",
                required=False),

@@ -43,7 +43,7 @@ satisfaction_measurements as (
         gemeente_code, onderzoek, 'tevreden' as uitkomst, jaar, respondent_key,
         cast(null as integer) as leeftijd, cast(null as varchar) as leeftijdsklasse,
         cast(null as varchar) as wijk_code, 1.0 as gewicht,
-        cast(is_tevreden as double) as meetwaarde, loaded_at
+        cast(is_tevreden as double) as meetwaarde
     from satisfaction
 
 ),
@@ -53,7 +53,7 @@ ceo_measurements as (
     select
         ceo.gemeente_code, 'ceo' as onderzoek, ceo.vraag as uitkomst, ceo.jaar, ceo.respondent_key,
         null, null, null, 1.0,
-        case when answers.is_geldig then cast(answers.is_positief as double) end, ceo.loaded_at
+        case when answers.is_geldig then cast(answers.is_positief as double) end
     from ceo
     left join answers
         on answers.antwoordschaal = 'eens_oneens'
@@ -64,7 +64,7 @@ ceo_measurements as (
 omnibus_outcomes as (
 
     select
-        gemeente_code, jaar, respondent_key, leeftijd, leeftijdsklasse, wijk_code, weegfactor, loaded_at,
+        gemeente_code, jaar, respondent_key, leeftijd, leeftijdsklasse, wijk_code, weegfactor,
         cast(is_gezondheid_goed as double) as gezondheid_goed,
         cast(doet_vrijwilligerswerk as double) as vrijwilligerswerk,
         cast(eenzaamheid_score as double) as eenzaamheid_score,
@@ -80,8 +80,8 @@ omnibus_measurements as (
 
     select
         gemeente_code, 'omnibus' as onderzoek, uitkomst, jaar, respondent_key,
-        leeftijd, leeftijdsklasse, coalesce(wijk_code, 'onbekend') as wijk_code, weegfactor,
-        meetwaarde, loaded_at
+        leeftijd, leeftijdsklasse, {{ onbekend('wijk_code') }} as wijk_code, weegfactor,
+        meetwaarde
     from omnibus_outcomes
     unpivot include nulls (
         meetwaarde for uitkomst in (
@@ -114,8 +114,7 @@ final as (
         measurements.leeftijdsklasse,
         measurements.wijk_code,
         measurements.gewicht,
-        measurements.meetwaarde,
-        measurements.loaded_at
+        measurements.meetwaarde
 
     from measurements
     inner join outcomes using (onderzoek, uitkomst)

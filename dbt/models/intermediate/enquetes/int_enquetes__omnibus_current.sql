@@ -18,6 +18,7 @@ wijken as (
 leeftijdsklassen as (
 
     select * from {{ ref('leeftijdsklassen') }}
+    where indeling = 'standaard'
 
 ),
 

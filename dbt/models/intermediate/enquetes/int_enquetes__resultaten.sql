@@ -7,7 +7,7 @@
     - gemiddelde: the weighted mean with the 95% t interval on the effective n,
       t(0.975; n_eff - 1) exact (student_t_quantile, dagster_project/dbt_functions.py).
     The effective n is Kish's (sum w)^2 / sum w^2. A cell is suppressed (every
-    figure empty) when it rests on fewer than min_respondenten_publicatie
+    figure empty) when it rests on fewer than min_aantal_publicatie
     respondents, or when its effective n is below 2: a t interval needs at least
     1 degree of freedom, and no figure is published without its interval. That
     second case needs weights that put nearly all weight on one respondent.
@@ -47,7 +47,9 @@ aggregated as (
         sum(gewicht * gewicht) filter (where meetwaarde is not null) as som_gewicht_kwadraat,
         sum(gewicht * meetwaarde) as som_gewogen,
         sum(gewicht * meetwaarde * meetwaarde) as som_gewogen_kwadraat,
-        cast(max(loaded_at) as date) as peildatum
+        -- The figure is about the survey year: its peildatum is the year's last day
+        -- (not the load date, which would move with every reload).
+        make_date(jaar, 12, 31) as peildatum
 
     from measurements
     group by grouping sets (
@@ -92,8 +94,8 @@ intervals as (
             else schatting + student_t_quantile(0.975, n_effectief - 1) * sqrt(variantie / n_effectief)
         end as ci_bovengrens_berekend,
         case
-            when n_respondenten < {{ var('min_respondenten_publicatie') }}
-                then 'minder dan {{ var("min_respondenten_publicatie") }} respondenten'
+            when {{ is_onderdrukt('n_respondenten') }}
+                then 'minder dan {{ var("min_aantal_publicatie") }} respondenten'
             when n_effectief < 2 then 'effectieve n kleiner dan 2'
         end as reden_onderdrukt
 

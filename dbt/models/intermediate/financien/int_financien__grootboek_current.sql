@@ -1,5 +1,5 @@
 {#- The ledger lines of the current delivery of each partition, with the
-    programme, goal and taakveld versions valid in the line's year resolved. -#}
+    goal and taakveld versions valid in the line's year resolved. -#}
 with
 
 lines as (
@@ -28,12 +28,6 @@ taakvelden as (
 
 ),
 
-programmas as (
-
-    select * from {{ ref('programmas') }}
-
-),
-
 current_lines as (
 
     select lines.*
@@ -46,15 +40,10 @@ final as (
 
     select
         current_lines.*,
-        programmas.geldig_van_jaar as programma_geldig_van_jaar,
         doelstellingen.doelstelling_versie,
         taakvelden.geldig_van_jaar as taakveld_geldig_van_jaar
 
     from current_lines
-    left join programmas
-        on programmas.gemeente_code = current_lines.gemeente_code
-        and programmas.programma_code = current_lines.programma_code
-        and {{ valid_in_year('current_lines.jaar', 'programmas') }}
     left join doelstellingen
         on doelstellingen.gemeente_code = current_lines.gemeente_code
         and doelstellingen.programma_code = current_lines.programma_code

@@ -1,7 +1,8 @@
 {#- Every indicator value, delivered or computed, one row per gemeente, indicator,
     jaar, waardetype and peildatum as delivered (a corrected delivery with the
     same peildatum is another row), plus the values computed by a rekenregel and
-    from survey microdata, with which one is current (is_actueel). -#}
+    from microdata (surveys and registrations), with which one is current
+    (is_actueel). -#}
 with
 
 delivered as (
@@ -36,6 +37,17 @@ surveys as (
 
 ),
 
+registrations as (
+
+    -- Figures counted from the registrations, for the years the indicator exists.
+    select registration_values.*
+    from {{ ref('int_registraties__indicatorwaarden') }} as registration_values
+    inner join indicatoren
+        on indicatoren.indicator_code = registration_values.indicator_code
+        and {{ valid_in_year('registration_values.jaar', 'indicatoren') }}
+
+),
+
 all_values as (
 
     select
@@ -62,6 +74,13 @@ all_values as (
         peildatum, 'Microdata ' || onderzoek || ' ' || jaar || ' (' || uitkomst || ')', false, false, true,
         n_respondenten, n_effectief, ci_ondergrens, ci_bovengrens, null, null, null
     from surveys
+
+    union all
+
+    select
+        gemeente_code, indicator_code, jaar, 'realisatie', waarde, teller, noemer, peildatum, bron_document,
+        teller is not null, false, true, null, null, null, null, null, null, null
+    from registrations
 
 ),
 

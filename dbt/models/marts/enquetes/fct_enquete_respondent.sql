@@ -1,7 +1,9 @@
 {#- Grain: one row per respondent of the current delivery of a survey and year,
     for every survey. No direct identifiers: the respondent number is replaced by
     a key, and the age is published as a band only. Scores are empty where a
-    survey does not measure them. -#}
+    survey does not measure them. A respondent without a wijk or age band (every
+    survey but the omnibus) points at the "onbekend" member of dim_wijk and
+    dim_leeftijdsklasse. -#}
 with
 
 satisfaction as (
@@ -53,9 +55,10 @@ final as (
         gemeente_code,
         onderzoek,
         jaar,
-        leeftijdsklasse,
+        {{ onbekend('leeftijdsklasse') }} as leeftijdsklasse,
         cast(geslacht as integer) as geslacht_code,
         wijk_code,
+        {{ surrogate_key(['gemeente_code', onbekend('wijk_code')]) }} as wijk_key,
         coalesce(weegfactor, 1.0) as weegfactor,
         cijfer,
         is_tevreden,

@@ -1,5 +1,6 @@
 {#- Grain: one row per ledger line of the current delivery of each
-    gemeente, jaar and fase (superseded deliveries are left out).
+    gemeente, jaar and fase (superseded deliveries are left out). The line
+    reaches its programme through its goal (dim_doelstelling), one path only.
     Incremental: a run rebuilds only the partitions (gemeente, jaar, fase) that
     a file loaded since the last build delivered, each as a whole, so that the
     latest delivery of a partition replaces all its lines as in a full build. -#}
@@ -49,7 +50,6 @@ final as (
         gemeente_code,
         jaar,
         fase,
-        {{ surrogate_key(['gemeente_code', 'programma_code', 'programma_geldig_van_jaar']) }} as programma_key,
         {{ surrogate_key(['gemeente_code', 'doelstelling_versie']) }} as doelstelling_key,
         {{ surrogate_key(['taakveld_code', 'taakveld_geldig_van_jaar']) }} as taakveld_key,
         kostenplaats,

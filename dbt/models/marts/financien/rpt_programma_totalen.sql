@@ -9,6 +9,12 @@ lines as (
 
 ),
 
+doelstellingen as (
+
+    select * from {{ ref('dim_doelstelling') }}
+
+),
+
 programmas as (
 
     select * from {{ ref('dim_programma') }}
@@ -18,6 +24,23 @@ programmas as (
 municipal_totals as (
 
     select * from {{ ref('int_financien__gemeentetotalen_current') }}
+
+),
+
+-- A line's programme is its goal's, in the version valid in the line's year
+-- (a missing one leaves programma_key empty, which the not_null test catches).
+lines_with_programma as (
+
+    select
+        lines.*,
+        programmas.programma_key
+
+    from lines
+    left join doelstellingen using (doelstelling_key)
+    left join programmas
+        on programmas.gemeente_code = doelstellingen.gemeente_code
+        and programmas.programma_code = doelstellingen.programma_code
+        and {{ valid_in_year('lines.jaar', 'programmas') }}
 
 ),
 
@@ -33,7 +56,7 @@ per_programma as (
         sum(case when is_reservemutatie then baten else 0 end) as reservemutaties_baten,
         sum(case when is_reservemutatie then lasten else 0 end) as reservemutaties_lasten
 
-    from lines
+    from lines_with_programma
     group by all
 
 ),
@@ -87,7 +110,7 @@ final as (
         {{ euro('shares.reservemutaties_lasten') }} as reservemutaties_lasten
 
     from shares
-    inner join programmas using (programma_key)
+    left join programmas using (programma_key)
 
 )
 

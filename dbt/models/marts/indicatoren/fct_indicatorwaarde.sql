@@ -1,6 +1,7 @@
 {#- Grain: one row per gemeente, indicator, jaar, waardetype and peildatum as
     delivered (a corrected delivery with the same peildatum is another row), plus
-    the values computed by a rekenregel and from survey microdata. The current
+    the values computed by a rekenregel and from microdata (surveys and
+    registrations). The current
     value of each gemeente, indicator, jaar and waardetype (is_actueel) is the one
     computed from microdata if there is one, else the one with the latest
     peildatum (then the latest load). -#}

@@ -36,6 +36,8 @@ per_year as (
         indicator_code,
         jaar,
         max(waarde) filter (where waardetype = 'realisatie') as realisatie,
+        max(teller) filter (where waardetype = 'realisatie') as realisatie_teller,
+        max(noemer) filter (where waardetype = 'realisatie') as realisatie_noemer,
         max(peildatum) filter (where waardetype = 'realisatie') as peildatum_realisatie,
         max(n_respondenten) filter (where waardetype = 'realisatie') as n_respondenten,
         max(n_effectief) filter (where waardetype = 'realisatie') as n_effectief,
@@ -79,6 +81,8 @@ final as (
         links.doelstelling_naam,
         links.doelstelling_key,
         with_previous.realisatie,
+        with_previous.realisatie_teller,
+        with_previous.realisatie_noemer,
         with_previous.streefwaarde,
         with_previous.streefwaarde_type,
         case

@@ -1,5 +1,6 @@
-{#- Every year from the first year in use to four years ahead of today,
-    so that multi-year budgets (meerjarenraming) always have their years. -#}
+{#- Every year from the first year in use (finance, goals, indicators, surveys)
+    to four years ahead of today, so that multi-year budgets (meerjarenraming)
+    always have their years and every fact's year has its row. -#}
 with
 
 years_in_use as (
@@ -7,6 +8,10 @@ years_in_use as (
     select jaar from {{ ref('int_financien__grootboek_current') }}
     union all
     select geldig_van_jaar from {{ ref('doelstellingen') }}
+    union all
+    select jaar from {{ ref('int_indicatoren__waarden') }}
+    union all
+    select jaar from {{ ref('int_enquetes__metingen') }}
     union all
     select year(current_date) + 4
 

@@ -1,0 +1,239 @@
+"""Publish the marts to PostgreSQL, the first choice of Metabase and Power BI.
+
+Optional: it runs when a connection URL is configured (WAREHOUSE_POSTGRES_URL or
+the `warehouse` resource's `postgres_url`). The source is the published DuckDB
+file, so PostgreSQL holds exactly the release that file holds.
+
+Everything happens in one transaction, so an interrupted or failed publish
+leaves nothing behind and the published schema untouched:
+
+1. load every table into a fresh schema `<schema>_load_<id>` with COPY, fed by
+   Arrow batches from DuckDB (no row-by-row INSERT), types kept (NUMERIC,
+   DATE, BOOLEAN ...);
+2. add table and column comments, the primary and foreign keys declared in
+   the dbt project (keys.py), statistics, and SELECT grants to the read-only
+   role;
+3. lock the published schema's tables (waiting for running readers, a few
+   seconds at a time so that new queries are not held up), rename the
+   published schema away and the new one in, and drop the old one.
+
+A query therefore runs on one release, and a pooled connection gets the new
+release at its next query: names are resolved per query, and the old tables
+are dropped, so cached plans are re-planned on the new ones.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import psycopg
+import pyarrow.csv as pacsv
+from psycopg import sql
+
+from ..settings import duckdb_config
+from .keys import NO_KEYS, Keys
+
+BATCH_ROWS = 100_000
+LOAD_INFIX = "_load_"
+OLD_INFIX = "_old_"
+# How long one attempt to lock the published tables may hold up new queries, and how long
+# the publish waits in all for readers with a long transaction before it gives up.
+LOCK_ATTEMPT_MS = 2_000
+LOCK_WAIT_S = 600
+
+# DuckDB type (without parameters) -> PostgreSQL type; DECIMAL keeps its precision and scale.
+PG_TYPES = {
+    "VARCHAR": "text", "BOOLEAN": "boolean", "DATE": "date", "TIME": "time",
+    "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "TINYINT": "smallint", "SMALLINT": "smallint", "INTEGER": "integer", "BIGINT": "bigint",
+    "UTINYINT": "smallint", "USMALLINT": "integer", "UINTEGER": "bigint", "UBIGINT": "numeric(20, 0)",
+    "HUGEINT": "numeric(38, 0)", "FLOAT": "real", "DOUBLE": "double precision", "UUID": "uuid",
+}
+
+
+@dataclass(frozen=True)
+class PostgresTarget:
+    """Where the marts go: a connection URL (libpq syntax), the published schema and the
+    read-only role that BI users' logins are members of."""
+
+    url: str
+    schema: str = "marts"
+    reader_role: str = "marts_reader"
+
+    def display(self) -> str:
+        """The server, database and schema, without a password, for logs and summaries."""
+        info = psycopg.conninfo.conninfo_to_dict(self.url)
+        host = info.get("host", "localhost")
+        return f"{host}:{info.get('port', 5432)}/{info.get('dbname', '')} schema {self.schema}"
+
+
+def pg_type(duckdb_type: str) -> str:
+    if duckdb_type.startswith("DECIMAL"):
+        return "numeric" + duckdb_type[len("DECIMAL"):]
+    try:
+        return PG_TYPES[duckdb_type]
+    except KeyError:
+        raise ValueError(f"no PostgreSQL type for DuckDB type {duckdb_type}") from None
+
+
+def publish_postgres(published_db: Path, target: PostgresTarget, run_id: str, keys: Keys = NO_KEYS,
+                     lock_wait_s: float = LOCK_WAIT_S,
+                     application_name: str = "warehouse publication") -> dict[str, int]:
+    """Load the tables of the published DuckDB file into `target` with the `keys` among them,
+    and swap them in. Returns the row count of every table, as read back from PostgreSQL."""
+    load_schema = f"{target.schema}{LOAD_INFIX}{uuid.uuid4().hex[:12]}"
+    with duckdb.connect(str(published_db), read_only=True, config=duckdb_config()) as source:
+        _check_release(source, published_db, run_id)
+        tables = _tables(source)
+        keys = keys.restricted_to(tables)
+        with psycopg.connect(target.url, application_name=application_name) as pg:
+            # One publisher at a time per schema; released at commit or rollback.
+            pg.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"warehouse publication {target.schema}"])
+            _drop_leftovers(pg, target.schema)
+            pg.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(load_schema)))
+            for table in tables:
+                _load_table(source, pg, load_schema, table)
+            _add_keys(pg, load_schema, keys)
+            _grant(pg, load_schema, target.reader_role)
+            pg.execute(sql.SQL("COMMENT ON SCHEMA {} IS {}").format(
+                sql.Identifier(load_schema),
+                sql.Literal(f"The published marts of the sociaal domein warehouse, run {run_id}. "
+                            "Table publicatie says when.")))
+            _swap(pg, load_schema, target.schema, lock_wait_s)
+        return published_counts(target, tables)
+
+
+def published_counts(target: PostgresTarget, tables: list[str] | None = None) -> dict[str, int]:
+    """Row counts of the published schema's tables (all of them when `tables` is None)."""
+    with psycopg.connect(target.url) as pg:
+        if tables is None:
+            tables = [r[0] for r in pg.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY 1", [target.schema])]
+        return {t: pg.execute(sql.SQL("SELECT count(*) FROM {}.{}").format(
+            sql.Identifier(target.schema), sql.Identifier(t))).fetchone()[0] for t in tables}
+
+
+def _check_release(source: duckdb.DuckDBPyConnection, published_db: Path, run_id: str) -> None:
+    """Refuse to load anything but the release of this run (e.g. a file this process still
+    had open from before the swap)."""
+    found = source.execute("SELECT run_id FROM publicatie").fetchone()[0]
+    if found != run_id:
+        raise RuntimeError(f"{published_db} holds run {found}, not run {run_id}: not loaded into PostgreSQL")
+
+
+def _tables(source: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in source.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1").fetchall()]
+
+
+def _drop_leftovers(pg: psycopg.Connection, schema: str) -> None:
+    """Schemas a publish of an earlier version or a manual intervention left behind."""
+    for (name,) in pg.execute(
+        "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, %s) OR starts_with(nspname, %s)",
+        [schema + LOAD_INFIX, schema + OLD_INFIX],
+    ).fetchall():
+        _drop_schema(pg, name)
+
+
+def _load_table(source: duckdb.DuckDBPyConnection, pg: psycopg.Connection, schema: str, table: str) -> None:
+    columns = source.execute(
+        "SELECT column_name, data_type, comment FROM duckdb_columns() "
+        "WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index", [table]).fetchall()
+    name = sql.Identifier(schema, table)
+    pg.execute(sql.SQL("CREATE TABLE {} ({})").format(name, sql.SQL(", ").join(
+        sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(pg_type(t))) for c, t, _ in columns)))
+    batches = source.sql(f'SELECT * FROM main."{table}"').to_arrow_reader(BATCH_ROWS)
+    options = pacsv.WriteOptions(include_header=False)
+    with pg.cursor().copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv)").format(name)) as copy:
+        for batch in batches:  # Arrow writes the CSV of a whole batch at once
+            buffer = io.BytesIO()
+            pacsv.write_csv(batch, buffer, write_options=options)
+            copy.write(buffer.getbuffer())
+    comment = source.execute(
+        "SELECT comment FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?", [table]).fetchone()[0]
+    if comment:
+        pg.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(name, sql.Literal(comment)))
+    for column, _, column_comment in columns:
+        if column_comment:
+            pg.execute(sql.SQL("COMMENT ON COLUMN {} IS {}").format(
+                sql.Identifier(schema, table, column), sql.Literal(column_comment)))
+    pg.execute(sql.SQL("ANALYZE {}").format(name))
+
+
+def _add_keys(pg: psycopg.Connection, schema: str, keys: Keys) -> None:
+    """Primary keys first: a foreign key refers to one."""
+    for table, columns in sorted(keys.primary.items()):
+        pg.execute(sql.SQL("ALTER TABLE {} ADD PRIMARY KEY ({})").format(
+            sql.Identifier(schema, table), sql.SQL(", ").join(map(sql.Identifier, columns))))
+    for fk in keys.foreign:
+        pg.execute(sql.SQL("ALTER TABLE {} ADD FOREIGN KEY ({}) REFERENCES {} ({})").format(
+            sql.Identifier(schema, fk.table), sql.Identifier(fk.column),
+            sql.Identifier(schema, fk.parent), sql.Identifier(fk.parent_column)))
+
+
+def _grant(pg: psycopg.Connection, schema: str, role: str) -> None:
+    """SELECT on the schema's tables for the read-only role (created, without login, if it does
+    not exist: BI logins become members of it)."""
+    if not pg.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
+        pg.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+    pg.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema), sql.Identifier(role)))
+    pg.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(
+        sql.Identifier(schema), sql.Identifier(role)))
+
+
+def _swap(pg: psycopg.Connection, load_schema: str, schema: str, lock_wait_s: float) -> None:
+    """Rename the published schema away and the loaded one in, and drop the old one."""
+    old_tables = [r[0] for r in pg.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY 1", [schema]).fetchall()]
+    if old_tables:
+        _lock(pg, [sql.Identifier(schema, t) for t in old_tables], lock_wait_s)
+    exists = pg.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema]).fetchone()
+    if exists:
+        old_schema = load_schema.replace(LOAD_INFIX, OLD_INFIX, 1)
+        pg.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(schema), sql.Identifier(old_schema)))
+    pg.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(load_schema), sql.Identifier(schema)))
+    if exists:
+        _drop_schema(pg, old_schema)
+
+
+def _lock(pg: psycopg.Connection, tables: list[sql.Composable], lock_wait_s: float) -> None:
+    """ACCESS EXCLUSIVE on the published tables: waits until running readers finish. Each
+    attempt gives up after LOCK_ATTEMPT_MS, so that queries queued behind the lock request are
+    not held up longer; the publish fails (rolled back) after lock_wait_s in all."""
+    deadline = time.monotonic() + lock_wait_s
+    pg.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{LOCK_ATTEMPT_MS}ms")))
+    while True:
+        try:
+            with pg.transaction():  # a savepoint: a timed-out attempt leaves the load intact
+                pg.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(sql.SQL(", ").join(tables)))
+            return
+        except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
+            # Deadlock: a reader in a transaction wanted a table this attempt had locked already.
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(1)
+
+
+def _drop_schema(pg: psycopg.Connection, schema: str) -> None:
+    """Drop a schema of the publication and its tables, but nothing that depends on them
+    outside it (a view of a user makes the publish fail with its name, it is not dropped)."""
+    for table, constraint in pg.execute(
+        "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+        "WHERE contype = 'f' AND connamespace = %s::regnamespace", [schema]).fetchall():
+        pg.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(sql.SQL(table), sql.Identifier(constraint)))
+    tables = [r[0] for r in pg.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", [schema]).fetchall()]
+    try:
+        if tables:
+            pg.execute(sql.SQL("DROP TABLE {}").format(sql.SQL(", ").join(sql.Identifier(schema, t) for t in tables)))
+        pg.execute(sql.SQL("DROP SCHEMA {}").format(sql.Identifier(schema)))
+    except psycopg.errors.DependentObjectsStillExist as error:
+        raise RuntimeError(
+            f"objects of your own depend on the published tables, so they cannot be replaced: "
+            f"{error.diag.message_detail}. Define them on the marts in the BI tool instead (a view binds "
+            f"to a table, not to its name, and would keep showing an old release)."
+        ) from error
