@@ -9,8 +9,9 @@ Expectations, no load log, no hashing, no atomic file swaps):
   order (every model a table), and every dbt data test as a count query;
 - checks: every suite's row conditions as one count query (the query the
   validation runs before GX, which finds the same failures);
-- publish: one `ATTACH ... (STORAGE_VERSION 'v1.4.0')`, every mart copied, and a
-  Parquet file per mart.
+- publish: one `ATTACH ... (STORAGE_VERSION 'v1.4.0')`, every mart created with its
+  primary and foreign keys (as the publish does) and filled, and a Parquet file per
+  mart.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from dagster_project.ingest.contracts import Contract
 from dagster_project.ingest.loading import ensure_tables, register_reference
 from dagster_project.ingest.parsing import parse_sql, problems_sql, register_macros
 from dagster_project.manifest import MARTS_SCHEMA, build_order, mart_names
-from dagster_project.publication.files import STORAGE_VERSION
+from dagster_project.publication.files import STORAGE_VERSION, create_with_keys
+from dagster_project.publication.keys import read_keys
 from dagster_project.settings import EXPECTATIONS_DIR, duckdb_config
 from dagster_project.sources import CONTRACTS
 from dagster_project.validation import RowConditions, load_suites
@@ -121,7 +123,8 @@ def _publish(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
     parquet = warehouse / "parquet"
     parquet.mkdir(exist_ok=True)
     con.execute(f"ATTACH '{warehouse / 'marts.duckdb'}' AS pub (STORAGE_VERSION '{STORAGE_VERSION}')")
-    for mart in mart_names():
-        con.execute(f"CREATE TABLE pub.main.{mart} AS SELECT * FROM {MARTS_SCHEMA}.{mart}")
+    keys = read_keys().restricted_to(mart_names())
+    for mart in keys.creation_order(mart_names()):
+        create_with_keys(con, mart, f"{MARTS_SCHEMA}.{mart}", keys)
         con.execute(f"COPY pub.main.{mart} TO '{parquet / mart}.parquet' (FORMAT parquet)")
     con.execute("DETACH pub")

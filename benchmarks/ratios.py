@@ -52,7 +52,7 @@ __doc__ += f"""
 - a million omnibus respondents through the nightly within {TARGET_OMNIBUS_SECONDS} s and {TARGET_PEAK_MB} MB.
 """
 SOURCE_STEPS = {contract.source for contract in CONTRACTS}
-PHASE_OF_STEP = {"warehouse_dbt_assets": "dbt", "great_expectations": "checks", "published_marts": "publish"}
+PHASE_OF_STEP = {"warehouse_dbt_assets": "dbt", "validation_results": "checks", "published_marts": "publish"}
 
 
 @dataclass

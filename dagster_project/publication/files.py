@@ -328,7 +328,7 @@ def _copy_marts(con, graph: ReleaseGraph, sources: _Sources, keys: Keys, parquet
     present = [mart for mart, table in tables.items() if table]
     keys = keys.restricted_to(present)
     for mart in keys.creation_order(present):
-        _create_with_keys(con, mart, tables[mart], keys)
+        create_with_keys(con, mart, tables[mart], keys)
         _copy_comments(con, mart, *tables[mart].split(".")[:2])
         if mart not in parquet_in_place:
             _copy_to_parquet(con, mart, parquet_dir, tags)
@@ -336,7 +336,7 @@ def _copy_marts(con, graph: ReleaseGraph, sources: _Sources, keys: Keys, parquet
     return [sources.release(mart, rows.get(mart), tags["run_id"], published_at) for mart in graph.marts]
 
 
-def _create_with_keys(con: duckdb.DuckDBPyConnection, table: str, source: str, keys: Keys) -> None:
+def create_with_keys(con: duckdb.DuckDBPyConnection, table: str, source: str, keys: Keys) -> None:
     """Create the table with its primary and foreign keys, then fill it from `source`: DuckDB
     takes constraints only in CREATE TABLE. Referenced tables must exist (creation order)."""
     definitions = [f'"{name}" {data_type}' for name, data_type, *_ in con.execute(

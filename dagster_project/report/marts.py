@@ -26,7 +26,7 @@ TABLES = (
     "rpt_programma_totalen", "rpt_financien_doelstelling", "rpt_financien_aansluiting",
     "rpt_financien_vergelijking", "rpt_indicator_scorecard", "rpt_indicator_streefwaarde_dekking",
     "rpt_enquete_resultaat",
-    # Per mart: fresh in this release, or held back at an earlier run's data, and why.
+    # Per mart: fresh in this release, unchanged since an earlier one, or held back at an earlier run's data, and why.
     "publicatie_mart",
 )
 # Facts whose bron_load_id says which deliveries the release rests on.

@@ -12,7 +12,10 @@ from .pages import VERANTWOORDING, Page
 
 PATH = "verantwoording.html"
 STATUS_LABEL = {"loaded": "geladen", "quarantined": "in quarantaine"}
-MART_STATUS_LABEL = {"fresh": "bijgewerkt", "held back": "vastgehouden", "missing": "ontbreekt"}
+MART_STATUS_LABEL = {"fresh": "bijgewerkt", "unchanged": "ongewijzigd", "held back": "vastgehouden",
+                     "missing": "ontbreekt"}
+# An unchanged mart is as current as a fresh one: nothing it is built from changed since it was published.
+CURRENT = ("fresh", "unchanged")
 
 
 def _use(row: Row, snapshot: Snapshot, traced_sources: set[str]) -> str:
@@ -41,7 +44,8 @@ def _delivery(row: Row, use: str) -> dict:
 
 
 def _marts(snapshot: Snapshot) -> list[dict]:
-    """Every mart of the release with its row count and, when not fresh, the run and the reason."""
+    """Every mart of the release with its row count, the run its data comes from and, when held back or
+    missing, the reason."""
     status = {r["mart"]: r for r in snapshot.rows("publicatie_mart")}
     names = sorted(set(snapshot.publicatie.tabellen) | set(status))
     return [{
@@ -49,7 +53,7 @@ def _marts(snapshot: Snapshot) -> list[dict]:
         "rijen": Cijfer(formatting.getal(snapshot.publicatie.tabellen[name]), "publicatie", (("mart", name),), "rijen")
         if name in snapshot.publicatie.tabellen else None,
         "status": MART_STATUS_LABEL.get(status.get(name, {}).get("status"), ""),
-        "is_vastgehouden": status.get(name, {}).get("status", "fresh") != "fresh",
+        "is_vastgehouden": status.get(name, {}).get("status", "fresh") not in CURRENT,
         "run_id": status.get(name, {}).get("run_id"),
         "gepubliceerd_op": formatting.tijdstip(status[name]["gepubliceerd_op"]) if name in status else "",
         "reden": status.get(name, {}).get("reden") or "",
