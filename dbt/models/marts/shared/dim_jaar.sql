@@ -1,4 +1,5 @@
-{#- Every year from the first year in use (finance, goals, indicators, surveys)
+{#- Every year from the first year in use (finance, goals, indicators, surveys,
+    registrations)
     to four years ahead of today, so that multi-year budgets (meerjarenraming)
     always have their years and every fact's year has its row. -#}
 with
@@ -12,6 +13,10 @@ years_in_use as (
     select jaar from {{ ref('int_indicatoren__waarden') }}
     union all
     select jaar from {{ ref('int_enquetes__metingen') }}
+    union all
+    select jaar from {{ ref('int_registraties__jeugdhulp_cijfers') }}
+    union all
+    select jaar from {{ ref('int_registraties__wmo_cijfers') }}
     union all
     select year(current_date) + 4
 
