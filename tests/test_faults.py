@@ -82,7 +82,8 @@ def release(paths: WarehousePaths) -> dict:
     assert {t: query(paths.published_db, f"SELECT count(*) FROM {t}")[0][0] for t in counts} == counts
     parquet = paths.published_db.parent / "parquet"
     assert {p.stem: query(paths.published_db, f"SELECT count(*) FROM '{p}'")[0][0]
-            for p in parquet.glob("*.parquet")} == counts
+            for p in parquet.glob("*.parquet") if p.stem != "publicatie"} == counts
+    assert query(paths.published_db, f"SELECT run_id FROM '{parquet / 'publicatie.parquet'}'") == [(run_id,)]
     loads = query(paths.loads_db, "SELECT file_name, status FROM load_log ORDER BY file_name, load_id")
     return {"run_id": run_id, "counts": counts, "loads": loads}
 

@@ -68,4 +68,8 @@ def test_a_failing_blocking_check_keeps_the_last_good_mart(paths, ledger_dir):
     assert (status, run_id) == ("held back", good.run_id)
     assert reason.startswith("Great Expectations suite rpt_programma_totalen failed: A share of the municipal total "
                              "lies between 0 and 100%; more means the municipal totals are wrong (1 row(s), e.g. ")
-    assert query(paths.published_db, "SELECT count(*) FROM publicatie_mart WHERE status <> 'fresh'") == [(1,)]
+    assert query(paths.published_db, "SELECT count(*) FROM publicatie_mart "
+                                     "WHERE status NOT IN ('fresh', 'unchanged')") == [(1,)]
+    # Only the totals were delivered again: the ledger's fact stays as the good run published it.
+    assert query(paths.published_db, "SELECT status, run_id FROM publicatie_mart WHERE mart = 'fct_financien'") == [
+        ("unchanged", good.run_id)]
