@@ -61,7 +61,7 @@ def test_the_relationships_between_marts_come_from_the_dbt_tests():
 def test_a_failed_dbt_test_judges_the_model_it_is_attached_to():
     test = next(n for n in MANIFEST["nodes"].values() if n["resource_type"] == "test"
                 and n.get("attached_node") == uid("fct_indicatorwaarde") and n["column_name"] == "jaar"
-                and n["test_metadata"]["name"] == "relationships")
+                and n["test_metadata"]["name"] == "foreign_key")
     results = {"results": [{"unique_id": test["unique_id"], "status": "fail", "failures": 2, "message": "Got 2"},
                            {"unique_id": uid("fct_financien"), "status": "success", "failures": None}]}
     assert dbt_test_failures(results, MANIFEST) == [
@@ -147,7 +147,7 @@ def test_a_failing_indicator_value_holds_back_the_indicator_marts_and_finance_st
     published = marts(warehouse)
     fresh = {m for m, (status, _, run_id) in published.items() if status == "fresh" and run_id == result.run_id}
     assert fresh == set(GRAPH.marts) - INDICATOR_MARTS
-    test_name = "relationships_fct_indicatorwaarde_jaar__jaar__ref_dim_jaar_"
+    test_name = "foreign_key_fct_indicatorwaarde_jaar__jaar__ref_dim_jaar_"
     status, reason, run_id = published["fct_indicatorwaarde"]
     assert (status, run_id) == ("held back", partial_indicators.run_id)
     assert reason == f"dbt test {test_name} failed on 1 row(s)"
