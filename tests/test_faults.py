@@ -91,13 +91,12 @@ def release(paths: WarehousePaths) -> dict:
 def leftovers(paths: WarehousePaths) -> list[str]:
     """What an interrupted run could leave behind for someone to remove by hand."""
     folders = {paths.warehouse_dir, paths.published_db.parent}
-    current = (paths.published_db.parent / "parquet").resolve()
     found = [p for folder in folders for p in folder.rglob("*") if ".tmp" in p.name or p.name.endswith(".wal")]
     found += [p for folder in folders for p in folder.glob(".*.duckdb.*")]
     found += list(paths.incoming_dir.glob("*")) if paths.incoming_dir.exists() else []
-    # The Parquet folder of the release before the current one stays, for a reader that is still reading it.
-    parquet_dirs = [p for p in paths.published_db.parent.glob(".parquet.*") if p.is_symlink() or p != current]
-    return sorted(str(p) for p in found) + ([str(p) for p in parquet_dirs] if len(parquet_dirs) > 1 else [])
+    # The Parquet files of a release being written wait in a folder of their own until they are swapped in.
+    found += list(paths.published_db.parent.glob(".parquet.*"))
+    return sorted(str(p) for p in found)
 
 
 def marts_differ(published: Path, reference: Path) -> dict[str, int]:
