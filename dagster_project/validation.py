@@ -220,6 +220,10 @@ def import_great_expectations_in_background() -> None:
     """Start importing GX (seconds of CPU) in a thread, so that the checks do not wait for it."""
     global _import_thread
     if _import_thread is None and "great_expectations" not in sys.modules:
+        # SQLAlchemy's ORM first, in this thread: Dagster's event storage imports it lazily too, and a
+        # module that two threads import at once can reach one of them half initialised.
+        import sqlalchemy.orm  # noqa: F401
+
         _import_thread = threading.Thread(target=_import_great_expectations, name="import-gx", daemon=True)
         _import_thread.start()
 
