@@ -44,8 +44,11 @@ from .resources import WarehouseResource, dbt_project, no_retry_on_a_full_disk
 FAILURES_FILE = "dbt_failures.json"
 
 PUBLISHED_ASSET = AssetKey("published_marts")
-# dbt's artifacts (manifest, run results, log) of this many runs stay in <warehouse>/dbt_runs/.
-KEEP_DBT_RUNS = 5
+# dbt's artifacts (manifest, run results, log) of this many runs stay in <warehouse>/dbt_runs/
+# (a few MB each: they share the warehouse's disk).
+KEEP_DBT_RUNS = 3
+# dbt's log file at info level: its default, debug, writes megabytes per run.
+LOG_ARGS = ["--log-level-file", "info"]
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
@@ -112,7 +115,7 @@ def _build_and_test(context: AssetExecutionContext, dbt: DbtCliResource, paths: 
     judged. Returns the run results of both invocations."""
     for invocation in ("build", "test"):
         write_run_settings(target / invocation, paths.build_db)
-    build = dbt.cli(["build", "--exclude-resource-type", "test", *plan.dbt_args()], context=context,
+    build = dbt.cli(["build", "--exclude-resource-type", "test", *LOG_ARGS, *plan.dbt_args()], context=context,
                     target_path=target / "build", raise_on_error=False)
     for event in build.stream():
         yield event
@@ -120,12 +123,15 @@ def _build_and_test(context: AssetExecutionContext, dbt: DbtCliResource, paths: 
     if not build.is_successful():
         raise build.get_error() or RuntimeError("dbt build failed")
     # `dbt test` takes the selection only (--full-refresh is no option of it).
-    tests = dbt.cli(["test", "--exclude-resource-type", "unit_test", *plan.dbt_selection()], context=context,
+    tests = dbt.cli(["test", "--exclude-resource-type", "unit_test", *LOG_ARGS, *plan.dbt_selection()],
+                    context=context,
                     target_path=target / "test", raise_on_error=False)
     yield from tests.stream()
     if tests.process.wait() not in (0, 1):  # 1: some tests failed; anything else: dbt itself failed
         raise tests.get_error() or RuntimeError(f"dbt test ended with exit code {tests.process.returncode}")
     tested = _run_results(target / "test")
+    for invocation in ("build", "test"):  # a copy of the project's, for dbt's partial parsing only
+        (target / invocation / "partial_parse.msgpack").unlink(missing_ok=True)
     failures = dbt_test_failures({"results": tested}, manifest())
     for failure in failures:
         context.log.warning(f"{failure.reason}: holds back the marts built from {failure.node}")
