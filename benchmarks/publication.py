@@ -45,7 +45,7 @@ def main() -> int:
 
             started = time.perf_counter()
             with PeakMemory() as duckdb_peak:
-                counts = publish(paths.build_db, paths.published_db, "benchmark", mart_names(), read_keys())
+                counts = publish(paths.build_db, paths.published_db, "benchmark", mart_names(), keys=read_keys()).counts
             duckdb_seconds = time.perf_counter() - started
             print(f"DuckDB publish with keys, {sum(counts.values()):,} rows ({counts['fct_enquete_antwoord']:,} "
                   f"answers): {duckdb_seconds:.1f} s, peak resident memory {duckdb_peak.mb:,.0f} MB")

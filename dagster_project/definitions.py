@@ -10,8 +10,7 @@ from .sources import CONTRACTS
 def build_definitions(contracts=CONTRACTS) -> Definitions:
     """The assets, checks, job, schedule and sensor for the sources in `contracts`."""
     return Definitions(
-        assets=[*sources.source_assets(contracts), *dbt.ASSETS, *publish.ASSETS, *report.ASSETS],
-        asset_checks=checks.CHECKS,
+        assets=[*sources.source_assets(contracts), *dbt.ASSETS, *checks.ASSETS, *publish.ASSETS, *report.ASSETS],
         jobs=automation.JOBS,
         schedules=automation.SCHEDULES,
         sensors=[automation.delivery_sensor(contracts)],

@@ -14,10 +14,15 @@ MARTS_SCHEMA = "marts"
 
 
 @cache
+def manifest() -> dict:
+    """The whole manifest: nodes, sources and the dependency graph (child_map)."""
+    return json.loads(MANIFEST_PATH.read_text())
+
+
+@cache
 def models() -> dict[str, dict]:
     """Every dbt model's manifest node, by model name."""
-    nodes = json.loads(MANIFEST_PATH.read_text())["nodes"].values()
-    return {node["name"]: node for node in nodes if node["resource_type"] == "model"}
+    return {node["name"]: node for node in manifest()["nodes"].values() if node["resource_type"] == "model"}
 
 
 def mart_names() -> list[str]:

@@ -3,15 +3,18 @@
     python -m dagster_project.run
 
 Used by `make run`. The run is recorded in $DAGSTER_HOME, so it also shows in
-the Dagster UI (`make dev`). Exits non-zero when the marts were not published.
+the Dagster UI (`make dev`). Exits non-zero unless every mart was published
+fresh: when nothing was published, or a mart was held back or is missing.
 """
 
 from __future__ import annotations
 
 import sys
 
-from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
+from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance, ExecuteInProcessResult
 
+from .defs.resources import is_disk_full
+from .lock import WarehouseBusy
 from .publication.postgres import PostgresTarget
 from .settings import WarehousePaths
 from .sources import CONTRACTS
@@ -38,8 +41,67 @@ def _events(result: ExecuteInProcessResult, event_type: DagsterEventType):
     return [e for e in result.all_events if e.event_type == event_type]
 
 
+def _causes(error):
+    """The chain of a serialized error: the error, then what caused it, outermost first."""
+    while error is not None:
+        yield error
+        error = error.cause or error.context
+
+
+def _failures(result: ExecuteInProcessResult) -> list[str]:
+    """One line per step (or run) that failed: where, and the innermost error message."""
+    lines = []
+    for event in _events(result, DagsterEventType.STEP_FAILURE) + _events(result, DagsterEventType.RUN_FAILURE):
+        error = getattr(event.event_specific_data, "error", None)
+        if error is None:
+            continue
+        innermost = list(_causes(error))[-1]
+        message = innermost.message.strip().splitlines()[0] if innermost.message.strip() else innermost.cls_name
+        where = event.step_key or "run"
+        if any(c.cls_name == WarehouseBusy.__name__ for c in _causes(error)):
+            where = "not started"
+        elif any(is_disk_full(c.message) for c in _causes(error)):
+            message += ("\n    The disk is full: free space where the warehouse writes and run again; "
+                        "the published release was not changed.")
+        line = f"  {where}: {message}"
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
+def _published_lines(published: dict, paths: WarehousePaths) -> list[str]:
+    not_fresh = published.get("not_fresh") or {}
+    counts, postgres = published["row_counts"], published.get("postgres_row_counts")
+    lines = [f"Published: {paths.published_db}" + (f" ({len(not_fresh)} marts not fresh, see table "
+                                                     "publicatie_mart)" if not_fresh else ""),
+             f"  Parquet:    {published['parquet']}"]
+    if postgres is not None:
+        lines += [f"  PostgreSQL: {published['postgres']}", f"  {'':<28} {'DuckDB':>8} {'PostgreSQL':>11}"]
+    for table in sorted({*counts, *postgres}) if postgres is not None else counts:
+        rows = f"{counts.get(table, ''):>8}"
+        rows += f" {postgres.get(table, 'missing'):>11}" if postgres is not None else " rows"
+        lines.append(f"  {table:<28} {rows}" + _not_fresh_note(not_fresh.get(table)))
+    for table, mart in not_fresh.items():
+        if table not in counts:
+            lines.append(f"  {table:<28}  missing{_not_fresh_note(mart)}")
+    return lines
+
+
+def _not_fresh_note(mart: dict | None) -> str:
+    if not mart:
+        return ""
+    if mart["status"] == "held back":
+        return f"  held back at run {mart['run_id']}: {mart['reason']}"
+    return f": {mart['reason']}"
+
+
 def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=CONTRACTS) -> tuple[str, bool]:
-    lines = [f"Nightly run {result.run_id}: {'succeeded' if result.success else 'FAILED'}", "", "Sources"]
+    """The run summary, and whether every mart was published fresh."""
+    lines = [f"Nightly run {result.run_id}: {'succeeded' if result.success else 'FAILED'}", ""]
+    failures = _failures(result)
+    if failures:
+        lines += ["Failed", *failures, ""]
+    lines.append("Sources")
     materialized = {}
     for event in _events(result, DagsterEventType.ASSET_MATERIALIZATION):
         materialization = event.event_specific_data.materialization
@@ -65,14 +127,19 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=C
 
     evaluations = [e.event_specific_data for e in _events(result, DagsterEventType.ASSET_CHECK_EVALUATION)]
     failed = [c for c in evaluations if not c.passed]
-    lines += ["", f"Checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed"]
+    errors = sum(c.severity == AssetCheckSeverity.ERROR for c in failed)
+    lines += ["", f"Checks: {len(evaluations) - len(failed)} passed, {errors} failed, {len(failed) - errors} warned"]
     for check in failed:
         lines.append(f"  {check.severity.value:<5} {check.asset_key.to_user_string()}: {check.check_name}")
+        for key in ("errors", "warnings"):
+            details = check.metadata.get(key)
+            if details is not None and details.value != "none":
+                lines.append("        " + details.value.replace("\n", "\n        "))
 
     published = materialized.get("published_marts")
     lines.append("")
     if published:
-        lines += _published_lines(paths, published)
+        lines += _published_lines(published, paths)
     else:
         lines.append(f"NOT published: the last good marts (if any) stay in place at {paths.published_db}")
 
@@ -82,19 +149,7 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=C
         lines.append(f"Report: {report['path']} ({report['pages']} pages, {report['charts']} charts)")
     else:
         lines.append(f"Report NOT rebuilt: the last report (if any) stays in place at {paths.report_dir}")
-    return "\n".join(lines), bool(published) and result.success
-
-
-def _published_lines(paths: WarehousePaths, published: dict) -> list[str]:
-    lines = [f"Published: {paths.published_db}", f"  Parquet:    {published['parquet']}"]
-    postgres = published.get("postgres_row_counts")
-    if postgres is None:
-        return lines + [f"  {table:<28} {rows:>8} rows" for table, rows in published["row_counts"].items()]
-    lines += [f"  PostgreSQL: {published['postgres']}", f"  {'':<28} {'DuckDB':>8} {'PostgreSQL':>11}"]
-    for table in sorted({*published["row_counts"], *postgres}):
-        duckdb_rows = published["row_counts"].get(table, "")
-        lines.append(f"  {table:<28} {duckdb_rows:>8} {postgres.get(table, 'missing'):>11}")
-    return lines
+    return "\n".join(lines), bool(published) and result.success and not published.get("not_fresh")
 
 
 def main() -> int:

@@ -74,6 +74,11 @@ class WarehousePaths:
         return self.warehouse_dir / "loads.duckdb"
 
     @property
+    def lock_file(self) -> Path:
+        """Held by the run working on this warehouse (see lock.py)."""
+        return self.warehouse_dir / ".nightly.lock"
+
+    @property
     def report_dir(self) -> Path:
         """The programme report: a static site next to the published file (a link to the current release)."""
         return self.published_db.parent / "rapport"

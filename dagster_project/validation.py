@@ -1,7 +1,7 @@
 """Run the Great Expectations suites in expectations/ against the built marts.
 
 Each suite is a GX 1.x expectation suite stored as JSON, named after the mart
-it validates. Its `meta` says whether a failure stops publishing (`blocking`)
+it validates. Its `meta` says whether an error holds back that mart (`blocking`)
 and which SQL query produces the batch (`query`, run on the build file). The
 batch is read from DuckDB into DataFrames of at most BATCH_ROWS rows and
 validated with GX's pandas engine, in a file-backed GX project that also
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +95,28 @@ def read_batches(build_db: Path, query: str, rows: int = BATCH_ROWS):
             yield reader.schema.empty_table().to_pandas()
 
 
+# The GX project's configuration, made anew from expectations/*.json by every run: a run killed
+# while GX rewrote one of these files (they are not written atomically) must not break the next.
+GX_CONFIGURATION = ("great_expectations.yml", "uncommitted/config_variables.yml", "expectations",
+                    "validation_definitions", "checkpoints")
+
+
+def reset_gx_configuration(validation_dir: Path) -> None:
+    """Remove the GX configuration that runs rebuild; results and data docs stay."""
+    for name in GX_CONFIGURATION:
+        path = validation_dir / "gx" / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text)
+    temporary.replace(path)
+
+
 def _gx_context(project_dir: Path):
     """A file-backed GX project under the validation folder: it keeps the suites,
     the validation results and the data docs (gx/uncommitted/data_docs/local_site)."""
@@ -140,7 +163,8 @@ def validate(suite: Suite, frames, validation_dir: Path, run_name: str = "adhoc"
         checkpoint_result = checkpoint.run(batch_parameters={"dataframe": frame},
                                            run_id=RunIdentifier(run_name=run_name + part))
         result = next(iter(checkpoint_result.run_results.values()))
-        (result_dir / f"{suite.name}{part}.json").write_text(json.dumps(result.to_json_dict(), indent=2, default=str))
+        _write_atomically(result_dir / f"{suite.name}{part}.json",
+                          json.dumps(result.to_json_dict(), indent=2, default=str))
         outcome.rows += len(frame)
         outcome.evaluated = len(result.results)
         outcome.batches = index + 1

@@ -41,18 +41,26 @@ def test_asset_graph_matches_the_snapshot():
     assert text == SNAPSHOT.read_text()
 
 
-def test_publish_depends_on_every_mart_and_nothing_else():
+def test_publish_depends_on_every_mart_and_their_validation():
     graph = defs.resolve_asset_graph()
     marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
-    assert marts and graph.get(AssetKey("published_marts")).parent_keys == marts
+    assert marts and graph.get(AssetKey("validation_results")).parent_keys == marts
+    assert graph.get(AssetKey("published_marts")).parent_keys == marts | {AssetKey("validation_results")}
 
 
-def test_every_mart_has_the_blocking_bsn_scan():
+def test_no_check_stops_the_run():
+    """A failed check holds back the marts it judged in the publish step; it never stops the run."""
+    graph = defs.resolve_asset_graph()
+    gx_checks = [k for k in graph.asset_check_keys if k.name.startswith("gx_")]
+    assert gx_checks and all(k.asset_key.path[0] == "marts" for k in gx_checks)
+    assert [k for k in graph.asset_check_keys if graph.get_check_spec(k).blocking] == []
+
+
+def test_every_mart_has_the_bsn_scan():
     graph = defs.resolve_asset_graph()
     marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
     bsn_checks = [k for k in graph.asset_check_keys if k.name == "geen_bsn"]
     assert {k.asset_key for k in bsn_checks} == marts
-    assert all(graph.get_check_spec(k).blocking for k in bsn_checks)
 
 
 def test_nightly_schedule_runs_at_two_in_amsterdam():
@@ -64,17 +72,23 @@ def test_nightly_schedule_runs_at_two_in_amsterdam():
 def test_sensor_starts_a_run_only_when_deliveries_change(paths, ledger_dir):
     warehouse = WarehouseResource(landing_dir=str(paths.landing_dir), warehouse_dir=str(paths.warehouse_dir),
                                   published_db=str(paths.published_db))
-    write_csv(ledger_dir / "a.csv", [ledger_line()])
-    context = build_sensor_context(resources={"warehouse": warehouse})
-    first = new_deliveries(context)
-    assert isinstance(first, RunRequest)
 
-    context = build_sensor_context(cursor=context.cursor, resources={"warehouse": warehouse})
-    assert isinstance(new_deliveries(context), SkipReason)
+    def evaluate(cursor=None):
+        # The resource has a run lifecycle (the warehouse lock), so the context is opened as a context manager;
+        # a sensor evaluation never takes the lock.
+        with build_sensor_context(cursor=cursor, resources={"warehouse": warehouse}) as context:
+            return new_deliveries(context), context.cursor
+
+    write_csv(ledger_dir / "a.csv", [ledger_line()])
+    first, cursor = evaluate()
+    assert isinstance(first, RunRequest)
+    assert not paths.lock_file.exists()
+
+    unchanged, cursor = evaluate(cursor)
+    assert isinstance(unchanged, SkipReason)
 
     write_csv(ledger_dir / "b.csv", [ledger_line(jaar="2020")])
-    context = build_sensor_context(cursor=context.cursor, resources={"warehouse": warehouse})
-    second = new_deliveries(context)
+    second, cursor = evaluate(cursor)
     assert isinstance(second, RunRequest) and second.run_key != first.run_key
 
 
@@ -89,14 +103,14 @@ def test_sensor_starts_no_run_for_files_the_load_log_knows(paths, ledger_dir):
     load_source(GROOTBOEK, paths)
     publish_loads(paths.build_db, paths.loads_db)
     # A fresh instance (`make dev`): the first tick has no cursor, and nothing is new.
-    context = build_sensor_context(resources={"warehouse": warehouse})
-    assert isinstance(new_deliveries(context), SkipReason)
+    with build_sensor_context(resources={"warehouse": warehouse}) as context:
+        assert isinstance(new_deliveries(context), SkipReason)
     # The same content written again (a new modification time) is not new either.
     write_csv(ledger_dir / "a.csv", [ledger_line()])
-    context = build_sensor_context(cursor=context.cursor, resources={"warehouse": warehouse})
-    assert isinstance(new_deliveries(context), SkipReason)
+    with build_sensor_context(cursor=context.cursor, resources={"warehouse": warehouse}) as context:
+        assert isinstance(new_deliveries(context), SkipReason)
 
     write_csv(ledger_dir / "a.csv", [ledger_line(bedrag="-1,00")])
-    context = build_sensor_context(cursor=context.cursor, resources={"warehouse": warehouse})
-    request = new_deliveries(context)
+    with build_sensor_context(cursor=context.cursor, resources={"warehouse": warehouse}) as context:
+        request = new_deliveries(context)
     assert isinstance(request, RunRequest) and request.tags["new_files"] == "1"

@@ -86,7 +86,8 @@ def test_the_sample_release_in_postgres_equals_the_duckdb_file(sample_run, sampl
                          if e.event_type_value == "ASSET_MATERIALIZATION"
                          and e.event_specific_data.materialization.asset_key.to_user_string() == "published_marts"]
     postgres_counts = materialization.metadata["postgres_row_counts"].value
-    assert postgres_counts == {**materialization.metadata["row_counts"].value, "publicatie": 1}
+    assert postgres_counts == {**materialization.metadata["row_counts"].value, "publicatie": 1,
+                               "publicatie_mart": len(materialization.metadata["row_counts"].value)}
     tables = [t for (t,) in query(published, "SELECT table_name FROM duckdb_tables() ORDER BY 1")]
     assert [t for (t,) in fetch(sample_postgres, "SELECT tablename FROM pg_tables WHERE schemaname = 'marts' "
                                                  "ORDER BY 1")] == tables

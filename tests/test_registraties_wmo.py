@@ -23,6 +23,15 @@ def test_bad_wmo_input_is_quarantined(paths):
         (3, "einddatum", "2021-01-01", "the end date lies before the start date 2021-02-01")]
 
 
+def test_an_old_client_loads_and_a_birth_year_typed_wrong_is_quarantined(paths):
+    write_csv(wmo_dir(paths) / "wmo.csv", [voorziening("W1", geboortedatum="1921-04-30")], header=WMO_HEADER)
+    assert [f.status for f in load_source(WMO, paths).files] == ["loaded"]
+    write_csv(wmo_dir(paths) / "wmo_2.csv", [voorziening("W1", geboortedatum="1821-04-30")], header=WMO_HEADER)
+    load_source(WMO, paths)
+    assert quarantine(paths) == [
+        (2, "geboortedatum", "1821-04-30", "the year of birth lies outside 1900-2099 (a typing error?)")]
+
+
 def test_wmo_budget_per_client_joins_the_ledger_and_the_registration(registraties_handmade):
     paths, _ = registraties_handmade
     # 2021: W00..W11 (W00 twice); lasten on 6.71 only, without the baten: 120.000 / 12.

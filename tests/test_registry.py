@@ -53,11 +53,12 @@ def test_a_new_contract_is_an_asset_of_the_nightly_job():
 
 def test_the_sensor_watches_the_new_landing_folder(paths):
     sensor = delivery_sensor((*CONTRACTS, PROEF))
-    context = build_sensor_context(resources={"warehouse": _warehouse(paths)})
-    sensor(context)
+    # Opened as context managers: the warehouse resource has a run lifecycle (the warehouse lock).
+    with build_sensor_context(resources={"warehouse": _warehouse(paths)}) as context:
+        sensor(context)
     _deliver(paths)
-    later = build_sensor_context(cursor=context.cursor, resources={"warehouse": _warehouse(paths)})
-    assert isinstance(sensor(later), RunRequest)
+    with build_sensor_context(cursor=context.cursor, resources={"warehouse": _warehouse(paths)}) as later:
+        assert isinstance(sensor(later), RunRequest)
 
 
 def test_the_new_source_loads_and_shows_in_the_run_summary(paths):

@@ -138,3 +138,18 @@ def test_a_suite_with_a_column_wide_expectation_is_refused(tmp_path):
                                                   "kwargs": {"column": "a"}}]}))
     with pytest.raises(ValueError, match="expect_column_values_to_be_unique judges a column as a whole"):
         Suite.from_file(path)
+
+
+@pytest.mark.parametrize("corrupt", [
+    "great_expectations.yml", "uncommitted/config_variables.yml", "expectations/rpt_programma_totalen.json",
+    "checkpoints/rpt_programma_totalen.json", "validation_definitions/rpt_programma_totalen.json"])
+def test_a_gx_file_left_empty_by_a_killed_run_does_not_break_the_next(tmp_path, corrupt):
+    from dagster_project.validation import reset_gx_configuration
+
+    validate(SUITES["rpt_programma_totalen"], header(), tmp_path, "killed")
+    assert (tmp_path / "gx" / corrupt).is_file()
+    (tmp_path / "gx" / corrupt).write_text("")  # GX writes its files in place; a kill can leave one empty
+    reset_gx_configuration(tmp_path)
+    outcome = validate(SUITES["rpt_programma_totalen"], header(aandeel_uitgaven_pct=221.5), tmp_path, "next")
+    assert [f["column"] for f in outcome.failed_errors] == ["aandeel_uitgaven_pct"]
+    assert json.loads((tmp_path / "killed" / "rpt_programma_totalen.json").read_text())["success"] is True

@@ -1,17 +1,37 @@
 """Resources: where the warehouse reads and writes, and the dbt project."""
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, DagsterInstance, DagsterRunStatus, Failure, InitResourceContext
 from dagster_dbt import DbtCliResource, DbtProject
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
+from ..lock import NightlyLock
 from ..publication.postgres import PostgresTarget
 from ..settings import DBT_PROJECT_DIR, WarehousePaths, postgres_settings
 
 _DEFAULTS = WarehousePaths.from_env()
 _POSTGRES = postgres_settings()
+# How a full disk shows in an error message (ENOSPC; EFBIG under a file size limit).
+DISK_FULL = ("No space left on device", "[Errno 28]", "File too large", "[Errno 27]")
+
+
+def is_disk_full(message: str) -> bool:
+    return any(marker in message for marker in DISK_FULL)
+
+
+@contextmanager
+def no_retry_on_a_full_disk() -> Iterator[None]:
+    """A full disk is no reason to try the step again in a few seconds: fail it at once."""
+    try:
+        yield
+    except Exception as error:
+        if is_disk_full(str(error)):
+            raise Failure(f"The disk is full: {error}", allow_retries=False) from error
+        raise
 
 
 class WarehouseResource(ConfigurableResource):
@@ -30,12 +50,36 @@ class WarehouseResource(ConfigurableResource):
     postgres_reader_role: str = Field(default=_POSTGRES["reader_role"],
                                       description="The read-only role that gets SELECT on the published schema.")
 
+    _lock: NightlyLock | None = PrivateAttr(default=None)
+
     def paths(self) -> WarehousePaths:
         return WarehousePaths(Path(self.landing_dir), Path(self.warehouse_dir), Path(self.published_db))
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        """A run takes the warehouse for itself for all its steps (a sensor only reads the landing folder)."""
+        if context.run is None:
+            return
+        self._lock = NightlyLock.acquire(self.paths().lock_file, context.run.run_id)
+        if self._lock.interrupted_run_id and context.instance:
+            _mark_interrupted(context.instance, self._lock.interrupted_run_id)
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def postgres_target(self) -> PostgresTarget | None:
         url = self.postgres_url or postgres_settings()["url"]
         return PostgresTarget(url, self.postgres_schema, self.postgres_reader_role) if url else None
+
+
+def _mark_interrupted(instance: DagsterInstance, run_id: str) -> None:
+    """A run that held the lock and died (killed) still shows as started: mark it failed,
+    so that it no longer takes the instance's one run slot."""
+    run = instance.get_run_by_id(run_id)
+    if run is not None and run.status in (DagsterRunStatus.STARTING, DagsterRunStatus.STARTED):
+        instance.report_run_failed(run, "The process of this run ended without finishing it (it was killed); "
+                                        "a later run found its warehouse lock released.")
 
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)

@@ -17,7 +17,7 @@ from ..ingest.contracts import Contract
 from ..ingest.loading import SourceReport, load_source
 from ..publication.files import publish_loads
 from ..sources import CONTRACTS
-from .resources import WarehouseResource
+from .resources import WarehouseResource, no_retry_on_a_full_disk
 
 # A locked or briefly unavailable build file is worth another try; bad input is not
 # (it is quarantined and never raises).
@@ -59,8 +59,9 @@ def source_asset(contract: Contract):
     )
     def _load(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         paths = warehouse.paths()
-        report = load_source(contract, paths, context.run.run_id)
-        publish_loads(paths.build_db, paths.loads_db)
+        with no_retry_on_a_full_disk():
+            report = load_source(contract, paths, context.run.run_id)
+            publish_loads(paths.build_db, paths.loads_db)
         for outcome in report.files:
             if outcome.status == "quarantined":
                 context.log.warning(

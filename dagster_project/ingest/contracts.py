@@ -28,6 +28,8 @@ class Kind:
 
 # Years and dates outside this range are typing errors (2201, 1021), not history or plans.
 FIRST_YEAR, LAST_YEAR = 1990, 2099
+# Dates of birth go further back: clients of 100 and older are real.
+FIRST_BIRTH_YEAR = 1900
 # The longest value accepted in any column; longer is a damaged file or text pasted in the wrong place.
 MAX_VALUE_CHARS = 1000
 
@@ -97,6 +99,16 @@ KINDS: dict[str, Kind] = {
         " WHEN regexp_full_match({v}, '[0-9]{{1,2}}-[0-9]{{1,2}}-[0-9]{{4}}|[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}')"
         " THEN 'no such date in the calendar (such as 31 February)'"
         " ELSE 'not a valid datum' END",
+    ),
+    "geboortedatum": Kind(
+        "DATE",
+        f"CASE WHEN year(nl_datum({{v}})) BETWEEN {FIRST_BIRTH_YEAR} AND {LAST_YEAR} THEN nl_datum({{v}}) END",
+        f"a date of birth such as 14-03-2008 or 2008-03-14, from {FIRST_BIRTH_YEAR}",
+        reason="CASE WHEN nl_datum({v}) IS NOT NULL"
+        f" THEN 'the year of birth lies outside {FIRST_BIRTH_YEAR}-{LAST_YEAR} (a typing error?)'"
+        " WHEN regexp_full_match({v}, '[0-9]{{1,2}}-[0-9]{{1,2}}-[0-9]{{4}}|[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}')"
+        " THEN 'no such date in the calendar (such as 31 February)'"
+        " ELSE 'not a valid date of birth' END",
     ),
     "waardetype": Kind(
         "VARCHAR",

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ..faults import fault_point
 from ..settings import REFERENCE_DIR, WarehousePaths, duckdb_config, settle_seconds
 from .contracts import Contract
 from .delivery import (
@@ -294,6 +295,8 @@ def _append(con, contract: Contract, path: Path, snap: Snapshot, result: ReadRes
             f"INSERT INTO {contract.raw_table} SELECT ?, ?, source_row, ?, {columns} FROM parsed ORDER BY source_row",
             [load_id, path.name, _now()],
         ).fetchall()[0][0]
+        fault_point("load")
+        # The rows and their load_log row commit together: a killed load leaves neither.
         _log(con, load_id, run_id, contract, path, snap.size, snap.digest, result.encoding, "loaded", rows, 0)
         con.commit()
     except Exception:

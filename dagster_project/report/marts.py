@@ -24,7 +24,10 @@ TABLES = (
     "dim_indicator", "dim_bron", "dim_indicator_doelstelling", "dim_enquete_uitkomst", "dim_enquete_vraag",
     "dim_wijk", "dim_leeftijdsklasse",
     "rpt_programma_totalen", "rpt_financien_doelstelling", "rpt_financien_aansluiting",
-    "rpt_financien_vergelijking", "rpt_indicator_scorecard", "rpt_enquete_resultaat",
+    "rpt_financien_vergelijking", "rpt_indicator_scorecard", "rpt_indicator_streefwaarde_dekking",
+    "rpt_enquete_resultaat",
+    # Per mart: fresh in this release, or held back at an earlier run's data, and why.
+    "publicatie_mart",
 )
 # Facts whose bron_load_id says which deliveries the release rests on.
 FACTS_WITH_LOADS = ("fct_financien", "fct_indicatorwaarde", "fct_enquete_respondent")

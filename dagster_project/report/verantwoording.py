@@ -1,5 +1,7 @@
-"""The accounting page: when and by which run the marts were published, which deliveries
-they rest on (the load log), which other deliveries were loaded, and what is in quarantine."""
+"""The accounting page: when and by which run the marts were published, which marts were
+held back at an earlier release and why, which targets a budget promises are missing, which
+deliveries the marts rest on (the load log), which other deliveries were loaded, and what is
+in quarantine."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from .pages import VERANTWOORDING, Page
 
 PATH = "verantwoording.html"
 STATUS_LABEL = {"loaded": "geladen", "quarantined": "in quarantaine"}
+MART_STATUS_LABEL = {"fresh": "bijgewerkt", "held back": "vastgehouden", "missing": "ontbreekt"}
 
 
 def _use(row: Row, snapshot: Snapshot, traced_sources: set[str]) -> str:
@@ -37,17 +40,40 @@ def _delivery(row: Row, use: str) -> dict:
     }
 
 
+def _marts(snapshot: Snapshot) -> list[dict]:
+    """Every mart of the release with its row count and, when not fresh, the run and the reason."""
+    status = {r["mart"]: r for r in snapshot.rows("publicatie_mart")}
+    names = sorted(set(snapshot.publicatie.tabellen) | set(status))
+    return [{
+        "naam": name,
+        "rijen": Cijfer(formatting.getal(snapshot.publicatie.tabellen[name]), "publicatie", (("mart", name),), "rijen")
+        if name in snapshot.publicatie.tabellen else None,
+        "status": MART_STATUS_LABEL.get(status.get(name, {}).get("status"), ""),
+        "is_vastgehouden": status.get(name, {}).get("status", "fresh") != "fresh",
+        "run_id": status.get(name, {}).get("run_id"),
+        "gepubliceerd_op": formatting.tijdstip(status[name]["gepubliceerd_op"]) if name in status else "",
+        "reden": status.get(name, {}).get("reden") or "",
+    } for name in names]
+
+
+def _missing_targets(snapshot: Snapshot) -> list[Row]:
+    """The targets a budget promises that the warehouse does not have (a warning, never a block)."""
+    return sorted((r for r in snapshot.rows("rpt_indicator_streefwaarde_dekking") if not r.get("is_streefwaarde_aanwezig")),
+                  key=lambda r: (r.get("gemeente_code") or "", r.get("indicator_code") or "", r.get("jaar") or 0))
+
+
 def page(snapshot: Snapshot, loads_db, start: list[tuple[str, str]]) -> Page:
     release = snapshot.publicatie
     traced = {r.get("source") for r in snapshot.load_log if r.get("load_id") in snapshot.bron_load_ids}
-    tabellen = [(name, Cijfer(formatting.getal(count), "publicatie", (("mart", name),), "rijen"))
-                for name, count in release.tabellen.items()]
+    marts = _marts(snapshot)
     return Page(PATH, "verantwoording.html", "Verantwoording", VERANTWOORDING, start, {
         "run_id": release.run_id,
         "marts_bestand": str(snapshot.path),
         "loads_bestand": str(loads_db) if loads_db else None,
         "load_log_gelezen": bool(snapshot.load_log),
-        "tabellen": tabellen,
+        "marts": marts,
+        "vastgehouden": [m for m in marts if m["is_vastgehouden"]],
+        "ontbrekende_streefwaarden": _missing_targets(snapshot),
         "leveringen": [_delivery(r, _use(r, snapshot, traced)) for r in
                        sorted(snapshot.load_log, key=lambda r: (r.get("source") or "", r.get("load_id") or 0))],
         "quarantaine": [{**r, "gevonden_op": formatting.tijdstip(r.get("detected_at"))} for r in snapshot.quarantine],

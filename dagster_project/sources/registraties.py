@@ -90,7 +90,7 @@ def _export_columns() -> tuple[Column, ...]:
 
 def _client_columns() -> tuple[Column, ...]:
     return (
-        Column("geboortedatum", "datum", "date of birth; or give geboortemaand", required=False),
+        Column("geboortedatum", "geboortedatum", "date of birth; or give geboortemaand", required=False),
         Column("geboortemaand", "maand", "year and month of birth, where the system exports no day", required=False),
         Column("geslacht", "antwoord_geslacht", "1 man, 2 vrouw, 3 anders; empty = unknown", required=False),
         Column("wijk", "text", "the client's wijk, name or code (seeds/reference/wijken.csv); empty = unknown",

@@ -1,6 +1,6 @@
 {#- The years a registration can be counted for, per gemeente: every year whose
     days are all covered by the periods of its exports (together). peildatum is
-    the day the latest export that covers part of the year was loaded. -#}
+    31 December of the year: the end of the period its figures are about. -#}
 with
 
 exports as (
@@ -48,7 +48,7 @@ final as (
         years.registratie,
         years.gemeente_code,
         years.jaar,
-        cast(max(exports.loaded_at) as date) as peildatum
+        make_date(years.jaar, 12, 31) as peildatum
 
     from years
     inner join exports

@@ -64,8 +64,7 @@ lasten as (
     select
         ledger.gemeente_code,
         ledger.jaar,
-        -sum(ledger.bedrag) as lasten_maatwerk,
-        cast(max(ledger.loaded_at) as date) as peildatum
+        -sum(ledger.bedrag) as lasten_maatwerk
 
     from ledger
     inner join budget_taakvelden
@@ -91,7 +90,7 @@ final as (
             when counted.indeling = 'totaal' and not is_onderdrukt
                 then {{ euro(round_half_away('lasten.lasten_maatwerk / counted.clienten', 2)) }}
         end as budget_per_client,
-        greatest(counted.peildatum, case when counted.indeling = 'totaal' then lasten.peildatum end) as peildatum
+        counted.peildatum
 
     from counted
     left join lasten

@@ -1,33 +1,11 @@
-{#- Every year from the first year in use (finance, goals, indicators, surveys)
-    to four years ahead of today, so that multi-year budgets (meerjarenraming)
-    always have their years and every fact's year has its row. -#}
+{#- Every year from var('eerste_jaar') to four years ahead of today, so that
+    multi-year budgets (meerjarenraming) always have their years. It reads no
+    delivery: a failed check on a source never holds the calendar back. -#}
 with
-
-years_in_use as (
-
-    select jaar from {{ ref('int_financien__grootboek_current') }}
-    union all
-    select geldig_van_jaar from {{ ref('doelstellingen') }}
-    union all
-    select jaar from {{ ref('int_indicatoren__waarden') }}
-    union all
-    select jaar from {{ ref('int_enquetes__metingen') }}
-    union all
-    select year(current_date) + 4
-
-),
-
-bounds as (
-
-    select min(jaar) as first_year, max(jaar) as last_year
-    from years_in_use
-
-),
 
 years as (
 
-    select unnest(range(first_year, last_year + 1)) as jaar
-    from bounds
+    select unnest(range({{ var('eerste_jaar') }}, year(current_date) + 5)) as jaar
 
 ),
 
