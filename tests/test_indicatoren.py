@@ -156,7 +156,8 @@ def scorecard(published, code: str, year: int) -> dict:
 
 def test_ceo_2023_and_its_targets(published):
     card = scorecard(published, "CEO_PAST", 2023)
-    assert (card["realisatie"], card["eenheid"], card["bron"]) == (78, "percentage", "Cliëntervaringsonderzoek Wmo (CEO)")
+    assert (card["realisatie"], card["eenheid"], card["bron"]) == (
+        78, "percentage", "Cliëntervaringsonderzoek Wmo (CEO)")
     for year in range(2025, 2029):
         assert scorecard(published, "CEO_PAST", year)["streefwaarde"] == 80
 
@@ -207,7 +208,8 @@ def test_veilig_thuis_prognose_is_the_mean_of_2020_2023(published):
 def test_direction_decides_doel_gehaald(published):
     lower = scorecard(published, "JH_3JAAR", 2021)  # lager is beter: 46,5% against 52%
     higher = scorecard(published, "VT_ADVIEZEN", 2021)  # hoger is beter: 760 against 700
-    assert (lower["richting"], lower["realisatie"] < lower["streefwaarde"], lower["doel_gehaald"]) == ("lager", True, True)
+    assert (lower["richting"], lower["realisatie"] < lower["streefwaarde"], lower["doel_gehaald"]) == (
+        "lager", True, True)
     assert (higher["richting"], higher["realisatie"] > higher["streefwaarde"], higher["doel_gehaald"]) == (
         "hoger", True, True)
     worse = scorecard(published, "JH_LEEFTIJD_INSTROOM", 2021)  # lager is beter, and it rose above the target
