@@ -64,7 +64,8 @@ def render() -> str:
     catalogue = _read("indicatoren")
     for row in catalogue:
         lines.append(
-            f"| `{row['indicator_code']}` | {row['indicator_naam']}{'' if row['naam_herkomst'] == 'Programmabegroting 2025' else ' *'} "
+            f"| `{row['indicator_code']}` | {row['indicator_naam']}"
+            f"{'' if row['naam_herkomst'] == 'Programmabegroting 2025' else ' *'} "
             f"| {row['eenheid']} | {row['richting']} "
             f"| {bronnen[row['bron_code']]} | {', '.join(links.get(row['indicator_code'], []))} "
             f"| {'ja' if row['pb_2025'] == 'true' else ''} | {_years(row)} |"

@@ -147,7 +147,8 @@ def test_an_unknown_ceo_answer_is_quarantined(paths):
               header=CEO_HEADER)
     load_source(CEO, paths)
     assert quarantine(paths) == [
-        (2, "past_bij_hulpvraag", "misschien", "not a known answer on the scale eens_oneens (seeds/reference/enquete_antwoord_labels.csv)")]
+        (2, "past_bij_hulpvraag", "misschien",
+         "not a known answer on the scale eens_oneens (seeds/reference/enquete_antwoord_labels.csv)")]
 
 
 def test_ceo_2023_published_78_percent_comes_from_the_microdata(published):

@@ -21,7 +21,7 @@ def published_goal_table() -> list[tuple]:
     """(code, name, baten, lasten, saldo) from "Gerealiseerde baten, lasten en saldo per doelstelling"."""
     table = DOCUMENT.split("Rekening 2021", 1)[1].split("Toelichting financiën", 1)[0]
     rows = re.findall(r"^(.+) \((\d\.\d)\) (-?[\d.]+) (-?[\d.]+) (-?[\d.]+)$", table, re.MULTILINE)
-    return sorted((code, name, dutch_int(b), dutch_int(l), dutch_int(s)) for name, code, b, l, s in rows)
+    return sorted((code, name, dutch_int(b), dutch_int(lasten), dutch_int(s)) for name, code, b, lasten, s in rows)
 
 
 def published_header() -> dict[str, int]:

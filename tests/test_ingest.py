@@ -44,7 +44,8 @@ def test_windows_1252_bom_and_header_case_are_accepted(paths, ledger_dir):
               header=tuple(h.upper() for h in LEDGER_HEADER))
     report = load_source(GROOTBOEK, paths)
     assert [f.status for f in report.files] == ["loaded"] * 3
-    assert query(paths.build_db, "SELECT kostenplaats FROM raw.financien_grootboek WHERE file_name = 'a_cp1252.csv'") == [
+    assert query(paths.build_db,
+                 "SELECT kostenplaats FROM raw.financien_grootboek WHERE file_name = 'a_cp1252.csv'") == [
         ("Cliëntondersteuning € extra",)]
     assert query(paths.build_db, "SELECT encoding FROM raw.load_log ORDER BY load_id") == [
         ("cp1252",), ("utf-8-sig",), ("utf-8",)]
@@ -149,8 +150,9 @@ def test_every_bad_value_is_listed_and_the_file_is_not_loaded(paths, ledger_dir)
         (6, "reservemutatie", None, "missing value"),
         (6, "taakveld_code", "6.99", "taakveld 6.99 is not an Iv3 taakveld in 2021"),
     ]
-    assert problems[3][4] == ('one of: 2.1 "' + ledger_line()["doelstelling_naam"] + '"; 2.2 "Bevorderen meedoen aan de '
-                              'samenleving en zelfstandig wonen"; 2.3 "Bevorderen gezondheid, veiligheid en welbevinden"')
+    assert problems[3][4] == (
+        'one of: 2.1 "' + ledger_line()["doelstelling_naam"] + '"; 2.2 "Bevorderen meedoen aan de '
+        'samenleving en zelfstandig wonen"; 2.3 "Bevorderen gezondheid, veiligheid en welbevinden"')
 
 
 def test_goal_names_match_ignoring_case_and_spaces(paths, ledger_dir):

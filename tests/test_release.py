@@ -121,8 +121,9 @@ def test_missing_targets_warn_and_never_hold_the_release_back(warehouse, partial
     result = partial_indicators
     assert result.success
     assert {status for status, _, _ in marts(warehouse).values()} == {"fresh"}
-    missing = query(warehouse.published_db, "SELECT jaar, reden FROM rpt_indicator_streefwaarde_dekking "
-                                            "WHERE indicator_code = 'JH_UNIEK' AND NOT is_streefwaarde_aanwezig ORDER BY 1")
+    missing = query(warehouse.published_db,
+                    "SELECT jaar, reden FROM rpt_indicator_streefwaarde_dekking "
+                    "WHERE indicator_code = 'JH_UNIEK' AND NOT is_streefwaarde_aanwezig ORDER BY 1")
     assert missing == [(2027, "Programmabegroting 2025 (PB 2025)"), (2028, "Programmabegroting 2025 (PB 2025)")]
     [check] = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
                and e.event_specific_data.check_name == "gx_rpt_indicator_streefwaarde_dekking"]

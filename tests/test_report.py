@@ -235,7 +235,8 @@ def test_jaarstukken_2021_goal_pages_show_realisatie_target_and_doel_gehaald(rep
     assert indicator_table(jeugd, "VERWIJSINDEX")["Realisatie"][-1] == "1.309"
     assert indicator_table(jeugd, "VERWIJSINDEX")["Doel gehaald"][-1] == "Nee"
     assert indicator_table(jeugd, "JH_3JAAR")["Doel gehaald"][-1] == "Ja"
-    assert indicator_table(jeugd, "JH_LEEFTIJD_INSTROOM")["Peildatum"][-1] == "27-01-2022"
+    # Counted from the registration: 31 December of the year (docs/model.md).
+    assert indicator_table(jeugd, "JH_LEEFTIJD_INSTROOM")["Peildatum"][-1] == "31-12-2021"
     wmo = page(report, "GM0637/programma-2/jaarstukken-2021/doelstelling-2.2-2019.html")
     ceo = indicator_table(wmo, "CEO_PAST")
     assert ceo["Realisatie"][-1] == "74% n.r."  # the low response of 2021: not representative
@@ -302,7 +303,12 @@ def test_verantwoording_names_the_publication_and_the_deliveries(sample_run, rep
     assert deliveries["financien_GM0637_2021_rekening.csv"][:4] == [
         "financien_grootboek", "financien_GM0637_2021_rekening.csv", "geladen", "ja"]
     assert deliveries["gemeentetotalen_GM0637.csv"][3] == "niet per levering vastgelegd"
-    assert "Er staat niets in quarantaine." in tree.clean_text()
+    # The sample's two rejected jeugdhulp exports, each problem a row.
+    quarantined = rows(tree.find("table", id="quarantaine"))
+    assert sorted(r[1] for r in quarantined) == [f for (f,) in query(
+        paths.loads_db, "SELECT file_name FROM quarantine ORDER BY 1")]
+    assert {r[1] for r in quarantined} == {"jeugdhulp_GM0637_2021-2024_20250113.csv",
+                                           "jeugdhulp_GM0637_2021-2024_20250120.csv"}
 
 
 def test_links_stay_inside_the_site_and_nothing_is_fetched_from_outside(report):

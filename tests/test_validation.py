@@ -58,7 +58,8 @@ def test_a_share_above_100_is_an_error(tmp_path, column):
 
 
 def test_missing_municipal_totals_only_warn(tmp_path):
-    outcome = validate(SUITES["rpt_programma_totalen"], header(aandeel_uitgaven_pct=None, aandeel_inkomsten_pct=None), tmp_path)
+    outcome = validate(SUITES["rpt_programma_totalen"],
+                       header(aandeel_uitgaven_pct=None, aandeel_inkomsten_pct=None), tmp_path)
     assert outcome.failed_errors == []
     assert [f["column"] for f in outcome.failed_warnings] == ["aandeel_uitgaven_pct"]
     assert not outcome.passed

@@ -43,7 +43,8 @@ class WarehouseResource(ConfigurableResource):
     a run's config can override each one."""
 
     landing_dir: str = Field(default=str(_DEFAULTS.landing_dir), description="Folder with the source deliveries.")
-    warehouse_dir: str = Field(default=str(_DEFAULTS.warehouse_dir), description="Folder for the build file, quarantine and validation results.")
+    warehouse_dir: str = Field(default=str(_DEFAULTS.warehouse_dir),
+                               description="Folder for the build file, quarantine and validation results.")
     published_db: str = Field(default=str(_DEFAULTS.published_db), description="The analyst-facing DuckDB file.")
     # The URL holds a password: its default is read when used, so that it never shows as config.
     postgres_url: str = Field(default="", description=(

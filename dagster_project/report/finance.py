@@ -145,7 +145,11 @@ class Finance:
                  "bron": f"{r.get('bron_bestand')}, regel {r.get('bron_regel')}"}
                 for r in self.reservemutaties
                 if r["gemeente_code"] == gemeente_code and r["jaar"] == jaar and r["fase"] == fase
-                and r.get("programma_key") in programma_keys]
+                and self._programma_key(r) in programma_keys]
+
+    def _programma_key(self, line: Row) -> str | None:
+        """A ledger line's programme, through its goal (fct_financien refers to the goal only)."""
+        return self.doelstellingen.get((line["doelstelling_key"],), {}).get("programma_key")
 
     def aansluiting_rijen(self, gemeente_code: str, programma_code: str, jaar: int, fase: str) -> tuple[list[Rij], str]:
         """Goals (including reserve mutations) - reserve mutations - header = onverklaard, in euros."""

@@ -62,7 +62,8 @@ def _marts(snapshot: Snapshot) -> list[dict]:
 
 def _missing_targets(snapshot: Snapshot) -> list[Row]:
     """The targets a budget promises that the warehouse does not have (a warning, never a block)."""
-    return sorted((r for r in snapshot.rows("rpt_indicator_streefwaarde_dekking") if not r.get("is_streefwaarde_aanwezig")),
+    missing = (r for r in snapshot.rows("rpt_indicator_streefwaarde_dekking") if not r.get("is_streefwaarde_aanwezig"))
+    return sorted(missing,
                   key=lambda r: (r.get("gemeente_code") or "", r.get("indicator_code") or "", r.get("jaar") or 0))
 
 

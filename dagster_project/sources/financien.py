@@ -12,7 +12,8 @@ _KEY_COLUMNS = (
     Column("fase", "fase", "begroting primitief, begroting na wijziging or rekening"),
 )
 
-_VALID_IN_YEAR = "p.jaar BETWEEN CAST({t}.geldig_van_jaar AS INTEGER) AND coalesce(TRY_CAST({t}.geldig_tot_jaar AS INTEGER), 9999)"
+_VALID_IN_YEAR = ("p.jaar BETWEEN CAST({t}.geldig_van_jaar AS INTEGER) "
+                  "AND coalesce(TRY_CAST({t}.geldig_tot_jaar AS INTEGER), 9999)")
 
 UNKNOWN_DOELSTELLING = f"""
 SELECT p.source_row, 'doelstelling_naam' AS column_name,

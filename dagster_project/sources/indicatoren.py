@@ -20,7 +20,8 @@ FROM parsed p
 LEFT JOIN ref_indicatoren i ON i.indicator_code = p.indicator_code
 WHERE p.indicator_code IS NOT NULL AND p.jaar IS NOT NULL
   AND (i.indicator_code IS NULL
-       OR p.jaar NOT BETWEEN CAST(i.geldig_van_jaar AS INTEGER) AND coalesce(TRY_CAST(i.geldig_tot_jaar AS INTEGER), 9999))
+       OR p.jaar NOT BETWEEN CAST(i.geldig_van_jaar AS INTEGER)
+                         AND coalesce(TRY_CAST(i.geldig_tot_jaar AS INTEGER), 9999))
 """
 
 # A share derived from teller/noemer is checked by SHARE_PARTS (0 <= teller <= noemer).

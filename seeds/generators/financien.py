@@ -297,9 +297,9 @@ def ledger_lines(year: int, fase: str) -> list[LedgerLine]:
         merged[(D22_NEW, "6.1", RESERVE_KOSTENPLAATS, "lasten", True)] = -reserve
     lines = [LedgerLine(*key, bedrag) for key, bedrag in merged.items()]
     # per goal: lasten before baten, reserve mutations last; otherwise table order (stable sort)
-    lines.sort(key=lambda l: (GOAL_ORDER.index(l.goal), l.reservemutatie, l.soort == "baten"))
-    for l in lines:
-        check_valid(l, year)
+    lines.sort(key=lambda line: (GOAL_ORDER.index(line.goal), line.reservemutatie, line.soort == "baten"))
+    for line in lines:
+        check_valid(line, year)
     return lines
 
 
@@ -312,10 +312,10 @@ def check_valid(line: LedgerLine, year: int) -> None:
 
 def rows(year: int, fase: str, lines: list[LedgerLine]) -> list[list]:
     out = []
-    for l in lines:
-        code, naam, _, _ = GOALS[l.goal]
-        out.append([GEMEENTE, year, fase, PROGRAMMA, code, naam, l.taakveld, l.kostenplaats,
-                    l.soort, "ja" if l.reservemutatie else "nee", l.bedrag])
+    for line in lines:
+        code, naam, _, _ = GOALS[line.goal]
+        out.append([GEMEENTE, year, fase, PROGRAMMA, code, naam, line.taakveld, line.kostenplaats,
+                    line.soort, "ja" if line.reservemutatie else "nee", line.bedrag])
     return out
 
 
@@ -422,7 +422,7 @@ def read_back(path: Path) -> list[dict]:
             text = raw.decode("cp1252")
         table = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     header = [h.strip().lower().replace(" ", "_") for h in table[0]]
-    return [dict(zip(header, r)) for r in table[1:]]
+    return [dict(zip(header, r, strict=False)) for r in table[1:]]
 
 
 def amount(value) -> Decimal:
@@ -500,7 +500,7 @@ def check_all_files(written) -> None:
 def main() -> None:
     # the 2021 table must add up to the published euro totals before anything is written
     for (goal, soort), total in GOAL_TOTALS_2021.items():
-        got = sum(Decimal(l.bedrag_2021) for l in LINES_2021 if (l.goal, l.soort) == (goal, soort))
+        got = sum(Decimal(line.bedrag_2021) for line in LINES_2021 if (line.goal, line.soort) == (goal, soort))
         assert got == total, (goal, soort, got, total)
 
     written = write_ledgers()

@@ -33,7 +33,8 @@ current_respondents as (
 final as (
 
     select
-        current_respondents.* exclude (wijk, weegfactor),
+        -- The names in an exclude list are the star's own columns, never qualified.
+        current_respondents.* exclude (wijk, weegfactor),  -- noqa: RF02
         leeftijdsklassen.leeftijdsklasse,
         wijken.wijk_code,
         -- An unweighted delivery has no weights: every respondent counts once.
@@ -47,8 +48,10 @@ final as (
             or upper(wijken.wijk_code) = upper(current_respondents.wijk)
         )
     left join leeftijdsklassen
-        on current_respondents.leeftijd between leeftijdsklassen.van_leeftijd
-            and coalesce(leeftijdsklassen.tot_leeftijd, 200)
+        on (
+            current_respondents.leeftijd
+            between leeftijdsklassen.van_leeftijd and coalesce(leeftijdsklassen.tot_leeftijd, 200)
+        )
 
 )
 

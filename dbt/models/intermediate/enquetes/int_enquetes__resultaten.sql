@@ -52,7 +52,8 @@ aggregated as (
         make_date(jaar, 12, 31) as peildatum
 
     from measurements
-    group by grouping sets (
+    -- The DuckDB dialect of the linter does not parse grouping sets yet.
+    group by grouping sets (  -- noqa: PRS
         (gemeente_code, onderzoek, uitkomst, maat, jaar),
         (gemeente_code, onderzoek, uitkomst, maat, jaar, wijk_code),
         (gemeente_code, onderzoek, uitkomst, maat, jaar, leeftijdsklasse)
@@ -70,8 +71,10 @@ estimated as (
         som_gewogen / nullif(som_gewicht, 0) as schatting,
         som_gewicht ^ 2 / nullif(som_gewicht_kwadraat, 0) as n_effectief,
         -- Weighted variance of the measurements, corrected to the effective n.
-        greatest(som_gewogen_kwadraat / nullif(som_gewicht, 0) - schatting ^ 2, 0)
-            * n_effectief / nullif(n_effectief - 1, 0) as variantie
+        (
+            greatest(som_gewogen_kwadraat / nullif(som_gewicht, 0) - schatting ^ 2, 0)
+            * n_effectief / nullif(n_effectief - 1, 0)
+        ) as variantie
 
     from aggregated
 

@@ -47,8 +47,12 @@ final as (
         figures.gemeente_code,
         outcomes.indicator_code,
         figures.jaar,
-        cast(case when outcomes.decimalen is null then figures.waarde
-                  else {{ round_half_away('figures.waarde', 'outcomes.decimalen') }} end as decimal(18, 4)) as waarde,
+        cast(
+            case
+                when outcomes.decimalen is null then figures.waarde
+                else {{ round_half_away('figures.waarde', 'outcomes.decimalen') }}
+            end as decimal(18, 4)
+        ) as waarde,
         figures.teller,
         figures.noemer,
         figures.peildatum,

@@ -51,7 +51,7 @@ cells as (
         is_drie_jaar_of_langer,
         case when list_contains(productcategorieen_instroom, productcategorie) then leeftijd_instroom end,
         case when list_contains(productcategorieen_uitstroom, productcategorie) then leeftijd_uitstroom end
-    from youths, unnest(productcategorieen) as categories(productcategorie)
+    from youths, unnest(productcategorieen) as categories (productcategorie)
 
 ),
 
@@ -77,18 +77,20 @@ aggregated as (
 
 figures as (
 
-    select gemeente_code, jaar, indeling, groep, peildatum, 'jeugdigen' as uitkomst,
+    select
+        gemeente_code, jaar, indeling, groep, peildatum, 'jeugdigen' as uitkomst,
         cast(jeugdigen as double) as waarde, null as teller, null as noemer, jeugdigen as n_jeugdigen
     from aggregated
     union all
-    select gemeente_code, jaar, indeling, groep, peildatum, 'instroom', instroom, null, null, instroom
+    select gemeente_code, jaar, indeling, groep, peildatum, 'instroom', instroom, null, null, instroom as n_jeugdigen
     from aggregated
     union all
-    select gemeente_code, jaar, indeling, groep, peildatum, 'uitstroom', uitstroom, null, null, uitstroom
+    select gemeente_code, jaar, indeling, groep, peildatum, 'uitstroom', uitstroom, null, null, uitstroom as n_jeugdigen
     from aggregated
     union all
-    select gemeente_code, jaar, indeling, groep, peildatum, 'drie_jaar_of_langer',
-        100.0 * drie_jaar_of_langer / jeugdigen, drie_jaar_of_langer, jeugdigen, jeugdigen
+    select
+        gemeente_code, jaar, indeling, groep, peildatum, 'drie_jaar_of_langer',
+        100.0 * drie_jaar_of_langer / jeugdigen, drie_jaar_of_langer, jeugdigen, jeugdigen as n_jeugdigen
     from aggregated
     union all
     select gemeente_code, jaar, indeling, groep, peildatum, 'leeftijd_instroom', leeftijd_instroom, null, null, instroom

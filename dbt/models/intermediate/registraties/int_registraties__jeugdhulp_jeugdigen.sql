@@ -73,8 +73,10 @@ counted_period_years as (
         {{ leeftijd('geboortedatum', 'einddatum') }} as leeftijd_einde,
         year(begindatum) = jaar and begindatum <= laatste_jeugddag as is_instroom,
         coalesce(year(einddatum) = jaar and einddatum <= laatste_jeugddag, false) as is_uitstroom,
-        least(coalesce(einddatum, jaar_einde), jaar_einde, laatste_jeugddag) + 1
-            >= cast(begindatum + interval 3 year as date) as is_drie_jaar_of_langer
+        (
+            least(coalesce(einddatum, jaar_einde), jaar_einde, laatste_jeugddag) + 1
+            >= cast(begindatum + interval 3 year as date)
+        ) as is_drie_jaar_of_langer
 
     from period_years
     where greatest(begindatum, jaar_begin) <= least(coalesce(einddatum, jaar_einde), jaar_einde, laatste_jeugddag)
@@ -95,11 +97,16 @@ trajectory_years as (
     inner join trajectories
         on trajectories.gemeente_code = counted_period_years.gemeente_code
         and trajectories.client_key = counted_period_years.client_key
-        and trajectories.begindatum between counted_period_years.begindatum
-            and coalesce(counted_period_years.einddatum, date '9999-12-31')
+        and (
+            trajectories.begindatum
+            between counted_period_years.begindatum and coalesce(counted_period_years.einddatum, date '9999-12-31')
+        )
     where greatest(trajectories.begindatum, counted_period_years.jaar_begin)
-        <= least(coalesce(trajectories.einddatum, counted_period_years.jaar_einde), counted_period_years.jaar_einde,
-                 counted_period_years.laatste_jeugddag)
+        <= least(
+            coalesce(trajectories.einddatum, counted_period_years.jaar_einde),
+            counted_period_years.jaar_einde,
+            counted_period_years.laatste_jeugddag
+        )
 
 ),
 
@@ -118,10 +125,12 @@ youths as (
         {{ leeftijd('any_value(geboortedatum)', 'max(laatste_teldag)') }} as leeftijd,
         list(distinct productcategorie order by productcategorie) as productcategorieen,
         -- The forms of care that start a period (instroom) or end it (uitstroom).
-        list(distinct productcategorie order by productcategorie)
-            filter (where is_instroom and traject_begindatum = begindatum) as productcategorieen_instroom,
-        list(distinct productcategorie order by productcategorie)
-            filter (where is_uitstroom and traject_einddatum = einddatum) as productcategorieen_uitstroom,
+        list(distinct productcategorie order by productcategorie) filter (
+            where is_instroom and traject_begindatum = begindatum
+        ) as productcategorieen_instroom,
+        list(distinct productcategorie order by productcategorie) filter (
+            where is_uitstroom and traject_einddatum = einddatum
+        ) as productcategorieen_uitstroom,
         arg_max(wijk_code, traject_begindatum) filter (where wijk_code is not null) as wijk_code
 
     from trajectory_years

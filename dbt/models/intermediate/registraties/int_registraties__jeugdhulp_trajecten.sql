@@ -35,8 +35,9 @@ trajectories as (
         productcategorie,
         {{ merged_pieces() }},
         -- The reason belongs to the line that really ended there, not to a piece an export cut off.
-        arg_max(reden_einde, coalesce(einddatum, date '9999-12-31'))
-            filter (where einddatum = regel_einddatum) as reden_einde
+        arg_max(reden_einde, coalesce(einddatum, date '9999-12-31')) filter (
+            where einddatum = regel_einddatum
+        ) as reden_einde
 
     from islands
     group by gemeente_code, client_key, aanbieder_agb, productcategorie, eiland_nr

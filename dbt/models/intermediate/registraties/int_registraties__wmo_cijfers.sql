@@ -40,7 +40,7 @@ cells as (
     union all
 
     select gemeente_code, jaar, peildatum, 'soort', soort, client_key
-    from clients, unnest(soorten) as kinds(soort)
+    from clients, unnest(soorten) as kinds (soort)
 
 ),
 
@@ -86,8 +86,10 @@ final as (
         {{ is_onderdrukt('counted.clienten') }} as is_onderdrukt,
         case when not is_onderdrukt then counted.clienten end as clienten,
         case when counted.indeling = 'totaal' then {{ euro('lasten.lasten_maatwerk') }} end as lasten_maatwerk,
-        case when counted.indeling = 'totaal' and not is_onderdrukt
-            then {{ euro(round_half_away('lasten.lasten_maatwerk / counted.clienten', 2)) }} end as budget_per_client,
+        case
+            when counted.indeling = 'totaal' and not is_onderdrukt
+                then {{ euro(round_half_away('lasten.lasten_maatwerk / counted.clienten', 2)) }}
+        end as budget_per_client,
         counted.peildatum
 
     from counted

@@ -52,8 +52,10 @@ final as (
             as onverklaard_baten,
         {{ euro('goals_summed.doelstellingen_lasten - programma.reservemutaties_lasten - programma.uitgaven') }}
             as onverklaard_lasten,
-        {{ euro('goals_summed.doelstellingen_saldo - (programma.reservemutaties_baten + programma.reservemutaties_lasten) - programma.saldo') }}
-            as onverklaard_saldo,
+        {{ euro(
+            'goals_summed.doelstellingen_saldo'
+            ~ ' - (programma.reservemutaties_baten + programma.reservemutaties_lasten) - programma.saldo'
+        ) }} as onverklaard_saldo,
         case
             when programma.reservemutaties_baten = 0 and programma.reservemutaties_lasten = 0
                 then 'Geen reservemutaties: de doelstellingen tellen op tot de programmakop.'

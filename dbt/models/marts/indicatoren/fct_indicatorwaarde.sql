@@ -42,7 +42,7 @@ final as (
         cast(round(all_values.ci_bovengrens, 4) as decimal(18, 4)) as ci_bovengrens,
         all_values.peildatum,
         all_values.bron_document,
-all_values.is_actueel,
+        all_values.is_actueel,
         all_values.load_id as bron_load_id,
         all_values.file_name as bron_bestand,
         all_values.source_row as bron_regel

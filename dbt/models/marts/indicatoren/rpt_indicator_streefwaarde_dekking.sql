@@ -63,9 +63,8 @@ budget_2025 as (
     from indicatoren
     cross join range(2025, 2029) as budget_years (jaar)
     inner join links
-        on
-            links.indicator_code = indicatoren.indicator_code
-            and {{ valid_in_year('budget_years.jaar', 'links') }}
+        on links.indicator_code = indicatoren.indicator_code
+        and {{ valid_in_year('budget_years.jaar', 'links') }}
     where indicatoren.is_pb_2025 and coalesce(indicatoren.geldig_tot_jaar, 9999) >= 2028
 
 ),

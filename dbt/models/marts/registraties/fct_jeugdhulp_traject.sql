@@ -37,8 +37,9 @@ final as (
         trajectories.begindatum,
         trajectories.einddatum,
         trajectories.einddatum is null as is_lopend,
-        date_diff('day', trajectories.begindatum,
-                  coalesce(trajectories.einddatum, trajectories.registratie_einde)) + 1 as duur_dagen,
+        date_diff(
+            'day', trajectories.begindatum, coalesce(trajectories.einddatum, trajectories.registratie_einde)
+        ) + 1 as duur_dagen,
         trajectories.reden_einde,
         {{ onbekend('leeftijdsklassen.leeftijdsklasse') }} as leeftijdsklasse_begin,
         trajectories.geslacht_code,
@@ -56,8 +57,10 @@ final as (
         and periods.client_key = trajectories.client_key
         and trajectories.begindatum between periods.begindatum and coalesce(periods.einddatum, date '9999-12-31')
     left join leeftijdsklassen
-        on {{ leeftijd('trajectories.geboortedatum', 'trajectories.begindatum') }}
+        on (
+            {{ leeftijd('trajectories.geboortedatum', 'trajectories.begindatum') }}
             between leeftijdsklassen.van_leeftijd and leeftijdsklassen.tot_leeftijd
+        )
 
 )
 

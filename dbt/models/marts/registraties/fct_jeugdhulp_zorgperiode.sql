@@ -48,11 +48,15 @@ final as (
 
     from measured
     left join leeftijdsklassen as begin_klasse
-        on {{ leeftijd('measured.geboortedatum', 'measured.begindatum') }}
+        on (
+            {{ leeftijd('measured.geboortedatum', 'measured.begindatum') }}
             between begin_klasse.van_leeftijd and begin_klasse.tot_leeftijd
+        )
     left join leeftijdsklassen as einde_klasse
-        on {{ leeftijd('measured.geboortedatum', 'measured.laatste_bekende_dag') }}
+        on (
+            {{ leeftijd('measured.geboortedatum', 'measured.laatste_bekende_dag') }}
             between einde_klasse.van_leeftijd and einde_klasse.tot_leeftijd
+        )
 
 )
 

@@ -34,8 +34,9 @@ final as (
         provisions.begindatum,
         provisions.einddatum,
         provisions.einddatum is null as is_lopend,
-        date_diff('day', provisions.begindatum,
-                  coalesce(provisions.einddatum, provisions.registratie_einde)) + 1 as duur_dagen,
+        date_diff(
+            'day', provisions.begindatum, coalesce(provisions.einddatum, provisions.registratie_einde)
+        ) + 1 as duur_dagen,
         {{ onbekend('leeftijdsklassen.leeftijdsklasse') }} as leeftijdsklasse_begin,
         provisions.geslacht_code,
         provisions.wijk_code,
@@ -48,8 +49,10 @@ final as (
     from provisions
     inner join categories using (productcategorie)
     left join leeftijdsklassen
-        on {{ leeftijd('provisions.geboortedatum', 'provisions.begindatum') }}
+        on (
+            {{ leeftijd('provisions.geboortedatum', 'provisions.begindatum') }}
             between leeftijdsklassen.van_leeftijd and coalesce(leeftijdsklassen.tot_leeftijd, 200)
+        )
 
 )
 
