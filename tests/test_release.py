@@ -149,7 +149,7 @@ def test_a_failing_indicator_value_holds_back_the_indicator_marts_and_finance_st
     fresh = {m for m, (status, _, run_id) in published.items() if status == "fresh" and run_id == result.run_id}
     unchanged = {m for m, (status, _, run_id) in published.items()
                  if status == "unchanged" and run_id == partial_indicators.run_id}
-    assert fresh | unchanged == set(GRAPH.marts) - INDICATOR_MARTS and FINANCE_MARTS <= fresh
+    assert fresh | unchanged == set(GRAPH.marts) - INDICATOR_MARTS and fresh >= FINANCE_MARTS
     test_name = "foreign_key_fct_indicatorwaarde_jaar__jaar__ref_dim_jaar_"
     status, reason, run_id = published["fct_indicatorwaarde"]
     assert (status, run_id) == ("held back", partial_indicators.run_id)
