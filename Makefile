@@ -72,11 +72,11 @@ test: setup postgres-server
 	the browser test of the report will be SKIPPED. Install it with 'apt-get install -y chromium' (.ci/run does)."
 	$(BIN)/python -m pytest
 
-# sqlfluff's dbt templater opens the profile's database: an in-memory one, so linting
-# neither needs a built warehouse nor takes the lock of a running build.
+# sqlfluff's dbt templater opens the profile's database: an empty one of its own, so
+# linting neither needs a built warehouse nor waits for a running build.
 lint: setup
 	$(BIN)/ruff check .
-	WAREHOUSE_BUILD_DB=:memory: $(BIN)/sqlfluff lint dbt/models --processes 2
+	WAREHOUSE_DIR=$(CURDIR)/.venv/lint-warehouse $(BIN)/sqlfluff lint dbt/models --processes 2
 
 dev: setup
 	$(BIN)/dagster dev -m dagster_project.definitions

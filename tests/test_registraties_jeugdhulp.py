@@ -6,7 +6,6 @@ the published figures of the sample registration."""
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import sys
 from datetime import date
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from dagster_project.dbt_connection import write_run_settings
 from dagster_project.ingest.loading import load_source
 from dagster_project.settings import DBT_PROJECT_DIR, REPO_ROOT, SAMPLE_LANDING_DIR, WarehousePaths
 from dagster_project.sources.registraties import JEUGDHULP, WMO
@@ -78,12 +78,12 @@ def dbt_build(paths: WarehousePaths, select: str, tmp: Path) -> None:
     """Load both registrations and build `select` (and what it needs) with dbt into the build file."""
     load_source(JEUGDHULP, paths)
     load_source(WMO, paths)
-    env = {**os.environ, "WAREHOUSE_BUILD_DB": str(paths.build_db)}
+    write_run_settings(tmp / "target", paths.build_db)
     dbt = Path(sys.executable).parent / "dbt"
     subprocess.run([str(dbt), "build", "--select", select, "--indirect-selection", "cautious",
                     "--profiles-dir", str(DBT_PROJECT_DIR),
                     "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--quiet"],
-                   cwd=DBT_PROJECT_DIR, env=env, check=True)
+                   cwd=DBT_PROJECT_DIR, check=True)
 
 
 def export(name: str, paths, begin: str, end: str, lines: list[dict]) -> None:
