@@ -6,7 +6,8 @@ setup` parses the project with is the profile every run builds with, and dbt's
 partial parsing holds (a changed profile makes dbt re-parse the whole project).
 When dbt connects, this plugin points the connection at the run's build file
 and applies `settings.duckdb_config()`, like every other DuckDB connection of
-the warehouse.
+the warehouse; then it creates the rules the models share with the loader
+(`shared_macros.py`).
 
 The dbt asset writes the run's settings to `warehouse.json` in the dbt target
 folder of its invocation (`write_run_settings`): a run's config can put the
@@ -25,6 +26,7 @@ from typing import Any
 from dbt.adapters.duckdb.plugins import BasePlugin
 
 from .settings import WarehousePaths, duckdb_config
+from .shared_macros import create_shared_macros
 
 RUN_SETTINGS_FILE = "warehouse.json"
 
@@ -58,3 +60,6 @@ class Plugin(BasePlugin):
         Path(settings["build_db"]).parent.mkdir(parents=True, exist_ok=True)
         creds.path = settings["build_db"]
         config.update(settings["duckdb"])
+
+    def configure_connection(self, conn) -> None:
+        create_shared_macros(conn, temporary=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
+from ..shared_macros import create_shared_macros
 from .contracts import MAX_VALUE_CHARS, NO_VALUE, Column, Contract
 
 # Control characters have no place in a delivered value (tab, line feed and carriage return are
@@ -34,8 +35,6 @@ CREATE OR REPLACE TEMP MACRO nl_getal(s) AS (
 -- A date as 27-01-2022 or 2022-01-27; NULL when invalid or not in the calendar (31-02-2022).
 CREATE OR REPLACE TEMP MACRO nl_datum(s) AS
     CAST(coalesce(try_strptime(s, '%d-%m-%Y'), try_strptime(s, '%Y-%m-%d')) AS DATE);
--- Goal and other names are compared ignoring case and repeated spaces.
-CREATE OR REPLACE TEMP MACRO name_key(s) AS lower(regexp_replace(trim(s), '\s+', ' ', 'g'));
 -- BSN (burgerservicenummer): 9 digits, or 8 with the leading zero dropped (spaces and dots
 -- ignored), not all zeros, passing the elfproef 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 = 0 (mod 11).
 CREATE OR REPLACE TEMP MACRO bsn_digits(s) AS regexp_replace(s, '[\s.]', '', 'g');
@@ -59,6 +58,8 @@ END;
 
 
 def register_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The loader's macros and the rules it shares with dbt (shared_macros.py)."""
+    create_shared_macros(con, temporary=True)
     con.execute(MACROS)
 
 

@@ -12,10 +12,7 @@ _KEY_COLUMNS = (
     Column("fase", "fase", "begroting primitief, begroting na wijziging or rekening"),
 )
 
-_VALID_IN_YEAR = ("p.jaar BETWEEN CAST({t}.geldig_van_jaar AS INTEGER) "
-                  "AND coalesce(TRY_CAST({t}.geldig_tot_jaar AS INTEGER), 9999)")
-
-UNKNOWN_DOELSTELLING = f"""
+UNKNOWN_DOELSTELLING = """
 SELECT p.source_row, 'doelstelling_naam' AS column_name,
     p.doelstelling_code || ' ' || p.doelstelling_naam AS value,
     'doelstelling ' || p.doelstelling_code || ' "' || p.doelstelling_naam || '" is not a goal of programma '
@@ -25,7 +22,7 @@ SELECT p.source_row, 'doelstelling_naam' AS column_name,
                           ORDER BY d.doelstelling_code, d.doelstelling_naam)
         FROM ref_doelstellingen d
         WHERE d.gemeente_code = p.gemeente_code AND d.programma_code = p.programma_code
-          AND {_VALID_IN_YEAR.format(t="d")}
+          AND valid_in_year(p.jaar, d.geldig_van_jaar, d.geldig_tot_jaar)
     ), 'a goal listed for this municipality, programme and year in seeds/reference/doelstellingen.csv') AS expected
 FROM parsed p
 WHERE p.gemeente_code IS NOT NULL AND p.jaar IS NOT NULL AND p.programma_code IS NOT NULL
@@ -35,11 +32,11 @@ WHERE p.gemeente_code IS NOT NULL AND p.jaar IS NOT NULL AND p.programma_code IS
     WHERE d.gemeente_code = p.gemeente_code AND d.programma_code = p.programma_code
       AND d.doelstelling_code = p.doelstelling_code
       AND name_key(d.doelstelling_naam) = name_key(p.doelstelling_naam)
-      AND {_VALID_IN_YEAR.format(t="d")}
+      AND valid_in_year(p.jaar, d.geldig_van_jaar, d.geldig_tot_jaar)
   )
 """
 
-UNKNOWN_TAAKVELD = f"""
+UNKNOWN_TAAKVELD = """
 SELECT p.source_row, 'taakveld_code' AS column_name, p.taakveld_code AS value,
     'taakveld ' || p.taakveld_code || ' is not an Iv3 taakveld in ' || p.jaar AS reason,
     'a taakveld valid in that year in seeds/reference/taakvelden.csv' AS expected
@@ -47,7 +44,8 @@ FROM parsed p
 WHERE p.jaar IS NOT NULL AND p.taakveld_code IS NOT NULL
   AND NOT EXISTS (
     SELECT 1 FROM ref_taakvelden t
-    WHERE lower(t.taakveld_code) = lower(p.taakveld_code) AND {_VALID_IN_YEAR.format(t="t")}
+    WHERE lower(t.taakveld_code) = lower(p.taakveld_code)
+      AND valid_in_year(p.jaar, t.geldig_van_jaar, t.geldig_tot_jaar)
   )
 """
 

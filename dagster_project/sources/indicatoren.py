@@ -20,8 +20,7 @@ FROM parsed p
 LEFT JOIN ref_indicatoren i ON i.indicator_code = p.indicator_code
 WHERE p.indicator_code IS NOT NULL AND p.jaar IS NOT NULL
   AND (i.indicator_code IS NULL
-       OR p.jaar NOT BETWEEN CAST(i.geldig_van_jaar AS INTEGER)
-                         AND coalesce(TRY_CAST(i.geldig_tot_jaar AS INTEGER), 9999))
+       OR NOT valid_in_year(p.jaar, i.geldig_van_jaar, i.geldig_tot_jaar))
 """
 
 # A share derived from teller/noemer is checked by SHARE_PARTS (0 <= teller <= noemer).

@@ -47,12 +47,12 @@
         and exports.load_id = lines.load_id
     left join (
         -- A wijk is delivered by name (case and spaces ignored) or by code: one key per spelling, an equi-join.
-        select gemeente_code, wijk_code, {{ name_key('wijk_naam') }} as sleutel from {{ ref('wijken') }}
+        select gemeente_code, wijk_code, name_key(wijk_naam) as sleutel from {{ ref('wijken') }}
         union
         select gemeente_code, wijk_code, lower(wijk_code) from {{ ref('wijken') }}
     ) as wijken
         on wijken.gemeente_code = lines.gemeente_code
-        and wijken.sleutel = {{ name_key('lines.wijk') }}
+        and wijken.sleutel = name_key(lines.wijk)
     window client as (partition by lines.gemeente_code, lines.client_key)
 {%- endmacro %}
 

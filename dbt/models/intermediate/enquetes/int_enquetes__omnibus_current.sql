@@ -44,7 +44,7 @@ final as (
     left join wijken
         on wijken.gemeente_code = current_respondents.gemeente_code
         and (
-            {{ name_key('wijken.wijk_naam') }} = {{ name_key('current_respondents.wijk') }}
+            name_key(wijken.wijk_naam) = name_key(current_respondents.wijk)
             or upper(wijken.wijk_code) = upper(current_respondents.wijk)
         )
     left join leeftijdsklassen

@@ -48,11 +48,11 @@ final as (
         on doelstellingen.gemeente_code = current_lines.gemeente_code
         and doelstellingen.programma_code = current_lines.programma_code
         and doelstellingen.doelstelling_code = current_lines.doelstelling_code
-        and {{ name_key('doelstellingen.doelstelling_naam') }} = {{ name_key('current_lines.doelstelling_naam') }}
-        and {{ valid_in_year('current_lines.jaar', 'doelstellingen') }}
+        and name_key(doelstellingen.doelstelling_naam) = name_key(current_lines.doelstelling_naam)
+        and valid_in_year(current_lines.jaar, doelstellingen.geldig_van_jaar, doelstellingen.geldig_tot_jaar)
     left join taakvelden
         on lower(taakvelden.taakveld_code) = current_lines.taakveld_code
-        and {{ valid_in_year('current_lines.jaar', 'taakvelden') }}
+        and valid_in_year(current_lines.jaar, taakvelden.geldig_van_jaar, taakvelden.geldig_tot_jaar)
 
 )
 

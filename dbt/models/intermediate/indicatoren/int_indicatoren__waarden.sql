@@ -32,7 +32,7 @@ surveys as (
     inner join {{ ref('enquete_uitkomsten') }} as outcomes using (onderzoek, uitkomst)
     inner join indicatoren
         on indicatoren.indicator_code = outcomes.indicator_code
-        and {{ valid_in_year('results.jaar', 'indicatoren') }}
+        and valid_in_year(results.jaar, indicatoren.geldig_van_jaar, indicatoren.geldig_tot_jaar)
     where results.indeling = 'totaal' and not results.is_onderdrukt
 
 ),
@@ -44,7 +44,7 @@ registrations as (
     from {{ ref('int_registraties__indicatorwaarden') }} as registration_values
     inner join indicatoren
         on indicatoren.indicator_code = registration_values.indicator_code
-        and {{ valid_in_year('registration_values.jaar', 'indicatoren') }}
+        and valid_in_year(registration_values.jaar, indicatoren.geldig_van_jaar, indicatoren.geldig_tot_jaar)
 
 ),
 

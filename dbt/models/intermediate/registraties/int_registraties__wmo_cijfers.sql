@@ -71,7 +71,7 @@ lasten as (
         on lower(budget_taakvelden.taakveld_code) = ledger.taakveld_code
     inner join taakvelden
         on lower(taakvelden.taakveld_code) = ledger.taakveld_code
-        and {{ valid_in_year('ledger.jaar', 'taakvelden') }}
+        and valid_in_year(ledger.jaar, taakvelden.geldig_van_jaar, taakvelden.geldig_tot_jaar)
     group by ledger.gemeente_code, ledger.jaar
 
 ),

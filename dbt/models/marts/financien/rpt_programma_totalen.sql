@@ -40,7 +40,7 @@ lines_with_programma as (
     left join programmas
         on programmas.gemeente_code = doelstellingen.gemeente_code
         and programmas.programma_code = doelstellingen.programma_code
-        and {{ valid_in_year('lines.jaar', 'programmas') }}
+        and valid_in_year(lines.jaar, programmas.geldig_van_jaar, programmas.geldig_tot_jaar)
 
 ),
 

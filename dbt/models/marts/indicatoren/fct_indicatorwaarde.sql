@@ -51,7 +51,7 @@ final as (
     left join links
         on links.gemeente_code = all_values.gemeente_code
         and links.indicator_code = all_values.indicator_code
-        and {{ valid_in_year('all_values.jaar', 'links') }}
+        and valid_in_year(all_values.jaar, links.geldig_van_jaar, links.geldig_tot_jaar)
 
 )
 

@@ -113,7 +113,7 @@ final as (
     left join links
         on links.gemeente_code = with_previous.gemeente_code
         and links.indicator_code = with_previous.indicator_code
-        and {{ valid_in_year('with_previous.jaar', 'links') }}
+        and valid_in_year(with_previous.jaar, links.geldig_van_jaar, links.geldig_tot_jaar)
 
 )
 

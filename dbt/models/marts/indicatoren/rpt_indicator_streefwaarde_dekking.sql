@@ -64,8 +64,8 @@ budget_2025 as (
     cross join range(2025, 2029) as budget_years (jaar)
     inner join links
         on links.indicator_code = indicatoren.indicator_code
-        and {{ valid_in_year('budget_years.jaar', 'links') }}
-    where indicatoren.is_pb_2025 and coalesce(indicatoren.geldig_tot_jaar, 9999) >= 2028
+        and valid_in_year(budget_years.jaar, links.geldig_van_jaar, links.geldig_tot_jaar)
+    where indicatoren.is_pb_2025 and valid_in_year(2028, indicatoren.geldig_van_jaar, indicatoren.geldig_tot_jaar)
 
 ),
 

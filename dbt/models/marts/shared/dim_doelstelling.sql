@@ -30,7 +30,7 @@ final as (
     left join programmas
         on programmas.gemeente_code = doelstellingen.gemeente_code
         and programmas.programma_code = doelstellingen.programma_code
-        and {{ valid_in_year('doelstellingen.geldig_van_jaar', 'programmas') }}
+        and valid_in_year(doelstellingen.geldig_van_jaar, programmas.geldig_van_jaar, programmas.geldig_tot_jaar)
 
 )
 

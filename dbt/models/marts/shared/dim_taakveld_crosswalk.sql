@@ -27,10 +27,10 @@ final as (
     from crosswalk
     left join taakvelden as oud
         on oud.taakveld_code = lower(crosswalk.oud_taakveld_code)
-        and {{ valid_in_year('crosswalk.wijzigingsjaar - 1', 'oud') }}
+        and valid_in_year(crosswalk.wijzigingsjaar - 1, oud.geldig_van_jaar, oud.geldig_tot_jaar)
     left join taakvelden as nieuw
         on nieuw.taakveld_code = lower(crosswalk.nieuw_taakveld_code)
-        and {{ valid_in_year('crosswalk.wijzigingsjaar', 'nieuw') }}
+        and valid_in_year(crosswalk.wijzigingsjaar, nieuw.geldig_van_jaar, nieuw.geldig_tot_jaar)
 
 )
 
