@@ -18,6 +18,7 @@ import duckdb
 from .ingest.parsing import register_macros
 from .manifest import MARTS_SCHEMA, models
 from .settings import duckdb_config
+from .sql import quote_name
 
 
 @dataclass
@@ -49,7 +50,7 @@ def scan(con: duckdb.DuckDBPyConnection, table: str, skipped: dict[str, str] | N
         "ORDER BY column_index", [schema, table]).fetchall()]
     result.columns = [c for c in columns if c not in result.skipped]
     for column in result.columns:
-        quoted = '"' + column.replace('"', '""') + '"'
+        quoted = quote_name(column)
         count, example = con.execute(
             f"SELECT count(*), min(mask_bsn({quoted})) FROM {schema}.{table} "
             f"WHERE length({quoted}) BETWEEN 8 AND 13 AND is_bsn({quoted})").fetchone()

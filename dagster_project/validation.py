@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 
 from .settings import duckdb_config
+from .sql import quote_literal, quote_name
 
 # Failing rows reach GX in DataFrames of at most this many rows, so memory stays bounded.
 BATCH_ROWS = 1_000_000
@@ -127,10 +128,6 @@ def read_batches(build_db: Path, query: str, rows: int = BATCH_ROWS):
             yield reader.schema.empty_table().to_pandas()
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _literal(value, sql_type: str) -> str | None:
     """`value` as SQL, when it is of the kind of the column (else GX and DuckDB may compare differently)."""
     numeric = sql_type.startswith(NUMERIC_PREFIXES)
@@ -139,7 +136,7 @@ def _literal(value, sql_type: str) -> str | None:
     if isinstance(value, int | float):
         return repr(value) if numeric and math.isfinite(value) else None
     if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'" if sql_type == "VARCHAR" else None
+        return quote_literal(value) if sql_type == "VARCHAR" else None
     return None
 
 
@@ -151,7 +148,7 @@ def row_condition(expectation: Mapping, types: Mapping[str, str]) -> str | None:
     column = kwargs.get("column")
     if kind not in TRANSLATED or set(kwargs) - TRANSLATED[kind] or column not in types:
         return None
-    sql_type, value = types[column], _quote(column)
+    sql_type, value = types[column], quote_name(column)
     missing = f"({value} IS NULL OR isnan({value}))" if sql_type in FLOAT_TYPES else f"{value} IS NULL"
     if kind == "expect_column_values_to_not_be_null":
         return missing
@@ -195,7 +192,7 @@ class RowConditions:
         return f"WITH batch AS ({self.suite.query}) SELECT count(*), {counts} FROM batch"
 
     def failing_rows_sql(self, any_failing: bool) -> str:
-        columns = ", ".join(_quote(c) for c in self.columns)
+        columns = ", ".join(quote_name(c) for c in self.columns)
         where = " OR ".join(f"({c})" for c in self.conditions) if any_failing else "false"
         return f"WITH batch AS ({self.suite.query}) SELECT {columns} FROM batch WHERE {where}"
 

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from ..faults import fault_point
 from ..settings import REFERENCE_DIR, WarehousePaths, duckdb_config, settle_seconds
+from ..sql import quote_name, quote_names
 from .contracts import Contract
 from .delivery import (
     ChangedWhileReading,
@@ -98,7 +99,7 @@ def connect(database: Path) -> duckdb.DuckDBPyConnection:
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     con.execute(META_DDL)
-    columns = ",\n    ".join(f'"{c.name}" {c.spec.sql_type}' for c in contract.columns)
+    columns = ",\n    ".join(f"{quote_name(c.name)} {c.spec.sql_type}" for c in contract.columns)
     con.execute(
         f"""CREATE TABLE IF NOT EXISTS {contract.raw_table} (
     load_id BIGINT NOT NULL,
@@ -287,7 +288,7 @@ def _log(con, load_id, run_id, contract, path, size, digest, encoding, status, r
 
 
 def _append(con, contract: Contract, path: Path, snap: Snapshot, result: ReadResult, run_id) -> FileOutcome:
-    columns = ", ".join(f'"{c}"' for c in contract.column_names)
+    columns = quote_names(contract.column_names)
     con.begin()
     try:
         load_id = _next_load_id(con)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import duckdb
 
 from ..shared_macros import create_shared_macros
+from ..sql import quote_literal as _literal
+from ..sql import quote_name
 from .contracts import MAX_VALUE_CHARS, NO_VALUE, Column, Contract
 
 # Control characters have no place in a delivered value (tab, line feed and carriage return are
@@ -61,15 +63,6 @@ def register_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The loader's macros and the rules it shares with dbt (shared_macros.py)."""
     create_shared_macros(con, temporary=True)
     con.execute(MACROS)
-
-
-def quote_name(name: str) -> str:
-    """A SQL identifier for any column name."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _text(column: Column, table: str = "") -> str:

@@ -23,8 +23,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from ..sql import quote_name
 from .delivery import CHUNK_BYTES, Snapshot, TextScan, scratch_file
-from .parsing import quote_name
 
 SEPARATOR = ";"
 UTF8_BOM = b"\xef\xbb\xbf"

@@ -43,6 +43,7 @@ import duckdb
 from ..faults import fault_point
 from ..manifest import MARTS_SCHEMA
 from ..settings import duckdb_config
+from ..sql import quote_literal, quote_name, quote_names
 from .keys import NO_KEYS, Keys
 from .release import Relationship, ReleaseGraph
 
@@ -69,10 +70,6 @@ LOAD_TABLES = {
 }
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -90,13 +87,13 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, table: str, database: str = "
         [database, schema, table],
     ).fetchone()
     if comment:
-        con.execute(f"COMMENT ON TABLE pub.main.{table} IS {_sql_string(comment)}")
+        con.execute(f"COMMENT ON TABLE pub.main.{table} IS {quote_literal(comment)}")
     for column, comment in con.execute(
         "SELECT column_name, comment FROM duckdb_columns() "
         "WHERE database_name = ? AND schema_name = ? AND table_name = ? AND comment IS NOT NULL",
         [database, schema, table],
     ).fetchall():
-        con.execute(f'COMMENT ON COLUMN pub.main.{table}."{column}" IS {_sql_string(comment)}')
+        con.execute(f'COMMENT ON COLUMN pub.main.{table}."{column}" IS {quote_literal(comment)}')
 
 
 @contextmanager
@@ -109,8 +106,8 @@ def _atomic_file(target: Path, build_db: Path):
     staging_file = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
         with duckdb.connect(config=duckdb_config()) as con:
-            con.execute(f"ATTACH {_sql_string(str(build_db))} AS build (READ_ONLY)")
-            con.execute(f"ATTACH {_sql_string(str(staging_file))} AS pub (STORAGE_VERSION '{STORAGE_VERSION}')")
+            con.execute(f"ATTACH {quote_literal(str(build_db))} AS build (READ_ONLY)")
+            con.execute(f"ATTACH {quote_literal(str(staging_file))} AS pub (STORAGE_VERSION '{STORAGE_VERSION}')")
             yield con
             con.execute("DETACH pub")
         _fsync(staging_file)
@@ -220,7 +217,7 @@ def _attach_previous(con: duckdb.DuckDBPyConnection, published_db: Path) -> Prev
     """Attach the current published file as `previous`, if there is one."""
     if not published_db.exists():
         return Previous()
-    con.execute(f"ATTACH {_sql_string(str(published_db))} AS previous (READ_ONLY)")
+    con.execute(f"ATTACH {quote_literal(str(published_db))} AS previous (READ_ONLY)")
     tables = {r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'").fetchall()}
     fingerprints = _previous_fingerprints(con)
@@ -339,24 +336,20 @@ def _copy_marts(con, graph: ReleaseGraph, sources: _Sources, keys: Keys, parquet
 def create_with_keys(con: duckdb.DuckDBPyConnection, table: str, source: str, keys: Keys) -> None:
     """Create the table with its primary and foreign keys, then fill it from `source`: DuckDB
     takes constraints only in CREATE TABLE. Referenced tables must exist (creation order)."""
-    definitions = [f'"{name}" {data_type}' for name, data_type, *_ in con.execute(
+    definitions = [f"{quote_name(name)} {data_type}" for name, data_type, *_ in con.execute(
         f"DESCRIBE SELECT * FROM {source}").fetchall()]
     if table in keys.primary:
-        definitions.append(f"PRIMARY KEY ({_column_list(keys.primary[table])})")
-    definitions += [f'FOREIGN KEY ("{fk.column}") REFERENCES {fk.parent} ("{fk.parent_column}")'
+        definitions.append(f"PRIMARY KEY ({quote_names(keys.primary[table])})")
+    definitions += [f"FOREIGN KEY ({quote_name(fk.column)}) REFERENCES {fk.parent} ({quote_name(fk.parent_column)})"
                     for fk in keys.foreign_of(table)]
     con.execute(f"CREATE TABLE pub.main.{table} ({', '.join(definitions)})")
     con.execute(f"INSERT INTO pub.main.{table} SELECT * FROM {source}")
 
 
-def _column_list(columns) -> str:
-    return ", ".join(f'"{c}"' for c in columns)
-
-
 def _copy_to_parquet(con: duckdb.DuckDBPyConnection, table: str, folder: Path, tags: dict[str, str]) -> None:
     """One Parquet file per table; its key-value metadata names the release it belongs to."""
-    metadata = ", ".join(f"{key}: {_sql_string(value)}" for key, value in tags.items())
-    con.execute(f"COPY pub.main.{table} TO {_sql_string(str(folder / f'{table}.parquet'))} "
+    metadata = ", ".join(f"{key}: {quote_literal(value)}" for key, value in tags.items())
+    con.execute(f"COPY pub.main.{table} TO {quote_literal(str(folder / f'{table}.parquet'))} "
                 f"(FORMAT parquet, KV_METADATA {{{metadata}}})")
 
 
@@ -383,7 +376,7 @@ def _write_publication(con: duckdb.DuckDBPyConnection, release: Release) -> None
                 "earlier run (reden says why), or missing (no good release of it yet); run_id and "
                 "gepubliceerd_op say which run published its data and when.'")
     for column, comment in MART_PUBLICATION_COLUMNS.items():
-        con.execute(f"COMMENT ON COLUMN pub.main.{MART_PUBLICATION_TABLE}.{column} IS {_sql_string(comment)}")
+        con.execute(f"COMMENT ON COLUMN pub.main.{MART_PUBLICATION_TABLE}.{column} IS {quote_literal(comment)}")
 
 
 def publish_loads(build_db: Path, loads_db: Path) -> None:
@@ -392,7 +385,7 @@ def publish_loads(build_db: Path, loads_db: Path) -> None:
     with _atomic_file(loads_db, build_db) as con:
         for table, description in LOAD_TABLES.items():
             con.execute(f"CREATE TABLE pub.main.{table} AS SELECT * FROM build.raw.{table} ORDER BY ALL")
-            con.execute(f"COMMENT ON TABLE pub.main.{table} IS {_sql_string(description)}")
+            con.execute(f"COMMENT ON TABLE pub.main.{table} IS {quote_literal(description)}")
 
 
 def _swap_parquet(staging_dir: Path, folder: Path, in_place: Collection[str] = ()) -> None:
