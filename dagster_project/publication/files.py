@@ -355,8 +355,8 @@ def _copy_to_parquet(con: duckdb.DuckDBPyConnection, table: str, folder: Path, t
 
 def _write_publication(con: duckdb.DuckDBPyConnection, release: Release) -> None:
     con.execute(
-        f"CREATE TABLE pub.main.{PUBLICATION_TABLE} AS SELECT ?::TIMESTAMP AS gepubliceerd_op, ? AS run_id, "
-        f"? AS tabellen, ? AS is_volledig, ? AS {PUBLISHED_FINGERPRINTS}",
+        f"CREATE TABLE pub.main.{PUBLICATION_TABLE} AS SELECT ?::TIMESTAMP AS gepubliceerd_op, ?::VARCHAR AS run_id, "
+        f"?::VARCHAR AS tabellen, ?::BOOLEAN AS is_volledig, ?::VARCHAR AS {PUBLISHED_FINGERPRINTS}",
         [release.published_at, release.run_id, json.dumps(release.counts), not release.not_current,
          json.dumps(release.fingerprints) if release.fingerprints else None],
     )
