@@ -206,6 +206,14 @@ class Plan:
         keep = [] if self.full_refresh else sorted(set(self.now.nodes) - set(self.rebuild))
         return ["--exclude", " ".join(keep)] if keep else []
 
+    def dbt_test_selection(self) -> list[str]:
+        """The data tests to run: every test that touches a rebuilt node, also one that compares
+        it with a node that is up to date (a foreign key to an unchanged dimension); from
+        scratch, all of them."""
+        if self.full_refresh or not self.rebuild:
+            return self.dbt_selection()
+        return ["--select", " ".join(self.rebuild), "--indirect-selection", "eager"]
+
     def changed_sources(self) -> list[str]:
         """The sources whose loads differ from what the rebuilt nodes were built from."""
         return sorted({s for node in self.rebuild for s in upstream_sources().get(node, ())})

@@ -122,8 +122,7 @@ def _build_and_test(context: AssetExecutionContext, dbt: DbtCliResource, paths: 
         fault_point("dbt")
     if not build.is_successful():
         raise build.get_error() or RuntimeError("dbt build failed")
-    # `dbt test` takes the selection only (--full-refresh is no option of it).
-    tests = dbt.cli(["test", "--exclude-resource-type", "unit_test", *LOG_ARGS, *plan.dbt_selection()],
+    tests = dbt.cli(["test", "--exclude-resource-type", "unit_test", *LOG_ARGS, *plan.dbt_test_selection()],
                     context=context,
                     target_path=target / "test", raise_on_error=False)
     yield from tests.stream()
