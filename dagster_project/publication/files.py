@@ -6,7 +6,7 @@ old file open keeps reading the old version; a reader that opens the file
 afterwards gets the new one; nobody sees a mix, and a reader never blocks the
 writer because the writer only ever opens the published file read-only.
 
-A mart whose checks failed in this run is held back (release.py): the new
+A mart whose checks failed in this run is held back (release.py, origins.py): the new
 file takes it from the current published file, so analysts keep its last good
 release next to the fresh marts, and `publicatie_mart` says per mart which run
 its data comes from and why it was held back. A mart that did not change since
@@ -34,7 +34,7 @@ import shutil
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,15 +45,24 @@ from ..manifest import MARTS_SCHEMA
 from ..settings import duckdb_config
 from ..sql import quote_literal, quote_name, quote_names
 from .keys import NO_KEYS, Keys
-from .release import Relationship, ReleaseGraph
+from .origins import (
+    FRESH,
+    MART_PUBLICATION_TABLE,
+    PUBLICATION_TABLE,
+    PUBLISHED_FINGERPRINTS,
+    UNCHANGED,
+    MartRelease,
+    Origins,
+    Previous,
+    attach_previous,
+    hold,
+    settle,
+)
+from .release import ReleaseGraph
 
 STORAGE_VERSION = "v1.4.0"
-PUBLICATION_TABLE = "publicatie"
-PUBLISHED_FINGERPRINTS = "vingerafdrukken"
 PARQUET_DIR = "parquet"
 PARQUET_STAGING_PREFIX = ".parquet."
-MART_PUBLICATION_TABLE = "publicatie_mart"
-FRESH, UNCHANGED, HELD_BACK, MISSING = "fresh", "unchanged", "held back", "missing"
 MART_PUBLICATION_COLUMNS = {
     "mart": "The mart. Primary key.",
     "status": "fresh (from this release's run), unchanged (built from the same data as the earlier run that "
@@ -119,20 +128,6 @@ def _atomic_file(target: Path, build_db: Path):
 
 
 @dataclass(frozen=True)
-class MartRelease:
-    """One mart in a release: fresh from this run, unchanged since an earlier run, held back at an
-    earlier run's data, or missing."""
-
-    mart: str
-    status: str                      # fresh | unchanged | held back | missing
-    reason: str | None               # why it is not fresh
-    run_id: str | None               # the run its data comes from
-    published_at: datetime | None    # when that run published it (UTC)
-    rows: int | None
-    fingerprint: str | None = None   # what its data is built from (fingerprint.py)
-
-
-@dataclass(frozen=True)
 class Release:
     run_id: str
     published_at: datetime
@@ -175,17 +170,17 @@ def publish(build_db: Path, published_db: Path, run_id: str, marts: ReleaseGraph
                 raise RuntimeError(f"marts missing in {build_db}: {', '.join(missing)}; nothing published")
             reasons: dict[str, str] = {}
             for mart, reason in (held_back or {}).items():
-                _hold(graph, reasons, mart, reason)
-            previous = _attach_previous(con, published_db) if reasons or unchanged else Previous()
+                hold(graph, reasons, mart, reason)
+            previous = attach_previous(con, published_db) if reasons or unchanged else Previous()
             kept = {m for m in unchanged if m in previous.marts and m in graph.marts}
-            _settle(con, graph, reasons, kept, previous)
+            settle(con, graph, reasons, kept, previous)
             kept -= set(reasons)
             staging_dir.mkdir()
             parquet = published_db.parent / PARQUET_DIR
             in_place = {m for m in kept if not parquet.is_symlink() and (parquet / f"{m}.parquet").exists()}
             tags = {"run_id": run_id, "gepubliceerd_op": published_at.isoformat()}
             release = Release(run_id, published_at, tuple(_copy_marts(
-                con, graph, _Sources(reasons, kept, previous, fingerprints or {}), keys, staging_dir, in_place,
+                con, graph, Origins(reasons, kept, previous, fingerprints or {}), keys, staging_dir, in_place,
                 tags, published_at)))
             if not release.counts:
                 raise RuntimeError(f"every mart is held back and {published_db} has none: nothing published")
@@ -198,125 +193,7 @@ def publish(build_db: Path, published_db: Path, run_id: str, marts: ReleaseGraph
         shutil.rmtree(staging_dir, ignore_errors=True)
 
 
-def _hold(graph: ReleaseGraph, reasons: dict[str, str], mart: str, reason: str) -> None:
-    """Hold back `mart` and every mart built from it."""
-    for other in sorted(graph.descendants(mart)):
-        reasons.setdefault(other, reason if other == mart else f"built from {mart}: {reason}")
-
-
-@dataclass(frozen=True)
-class Previous:
-    """The current published file, attached as `previous`: per mart in it the run that published
-    its data and when, and the fingerprints of its release."""
-
-    marts: Mapping[str, tuple] = field(default_factory=dict)         # mart -> (run_id, published_at)
-    fingerprints: Mapping[str, str] = field(default_factory=dict)   # mart -> fingerprint
-
-
-def _attach_previous(con: duckdb.DuckDBPyConnection, published_db: Path) -> Previous:
-    """Attach the current published file as `previous`, if there is one."""
-    if not published_db.exists():
-        return Previous()
-    con.execute(f"ATTACH {quote_literal(str(published_db))} AS previous (READ_ONLY)")
-    tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'").fetchall()}
-    fingerprints = _previous_fingerprints(con)
-    if MART_PUBLICATION_TABLE in tables:
-        return Previous({mart: (run, at) for mart, run, at in con.execute(
-            f"SELECT mart, run_id, gepubliceerd_op FROM previous.main.{MART_PUBLICATION_TABLE} "
-            "WHERE n_rijen IS NOT NULL").fetchall()}, fingerprints)
-    # A file published before per-mart provenance existed: every mart comes from its one run.
-    run, at = con.execute(f"SELECT run_id, gepubliceerd_op FROM previous.main.{PUBLICATION_TABLE}").fetchone()
-    return Previous({table: (run, at) for table in tables - {PUBLICATION_TABLE}}, fingerprints)
-
-
-def _previous_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    if not con.execute("SELECT 1 FROM duckdb_columns() WHERE database_name = 'previous' AND table_name = ? "
-                       "AND column_name = ?", [PUBLICATION_TABLE, PUBLISHED_FINGERPRINTS]).fetchone():
-        return {}
-    [value] = con.execute(f"SELECT {PUBLISHED_FINGERPRINTS} FROM previous.main.{PUBLICATION_TABLE}").fetchone()
-    return json.loads(value) if value else {}
-
-
-@dataclass(frozen=True)
-class _Sources:
-    """Where the release takes each mart from: the build, or the previous release (held back or unchanged)."""
-
-    reasons: Mapping[str, str]          # held back: mart -> why
-    kept: Collection[str]               # unchanged: taken as the previous release has them
-    previous: Previous
-    fingerprints: Mapping[str, str]     # of the build
-
-    def table(self, mart: str) -> str | None:
-        return _source(mart, self.reasons, self.kept, self.previous)
-
-    def release(self, mart: str, rows: int | None, run_id: str, published_at: datetime) -> MartRelease:
-        if mart in self.reasons:
-            if rows is None:
-                return MartRelease(mart, MISSING, self.reasons[mart], None, None, None)
-            return MartRelease(mart, HELD_BACK, self.reasons[mart], *self.previous.marts[mart], rows,
-                               self.previous.fingerprints.get(mart))
-        if mart in self.kept:
-            return MartRelease(mart, UNCHANGED, None, *self.previous.marts[mart], rows,
-                               self.previous.fingerprints.get(mart, self.fingerprints.get(mart)))
-        return MartRelease(mart, FRESH, None, run_id, published_at, rows, self.fingerprints.get(mart))
-
-
-def _source(mart: str, reasons: Mapping[str, str], kept: Collection[str], previous: Previous) -> str | None:
-    """Where the release takes `mart` from: this build, the previous release, or nowhere."""
-    if mart not in reasons and mart not in kept:
-        return f"build.{MARTS_SCHEMA}.{mart}"
-    return f"previous.main.{mart}" if mart in previous.marts else None
-
-
-def _settle(con: duckdb.DuckDBPyConnection, graph: ReleaseGraph, reasons: dict[str, str], kept: Collection[str],
-            previous: Previous) -> None:
-    """Hold back more marts until no mart of the release refers to a key that the release lacks:
-    a mart from this build that refers to one from the previous release (held back, unchanged) or
-    a missing one is held back; a mart from the previous release that refers to a key the mart
-    from this build lacks holds that mart back too. Each step holds back one more mart, so this
-    ends."""
-    def why(mart: str) -> str:
-        return f"is not fresh: {reasons[mart]}" if mart in reasons else "is unchanged since an earlier run"
-
-    changed = True
-    while changed:
-        changed = False
-        for rel in graph.relationships:
-            child_kept, parent_kept = (m in reasons or m in kept for m in (rel.child, rel.parent))
-            if child_kept == parent_kept:
-                continue  # both fresh, judged by dbt's relationships test in this build, or both of one release
-            if _orphans(con, rel, reasons, kept, previous) == 0:
-                continue
-            lacks = f"{rel.child}.{rel.column} refers to {rel.parent}.{rel.field} values"
-            if not child_kept:
-                _hold(graph, reasons, rel.child, f"{lacks} that {rel.parent} of this release lacks "
-                                                 f"({rel.parent} {why(rel.parent)})")
-            else:
-                _hold(graph, reasons, rel.parent, f"{lacks} that the fresh {rel.parent} lacks "
-                                                  f"({rel.child} {why(rel.child)})")
-            changed = True
-
-
-def _orphans(con: duckdb.DuckDBPyConnection, rel: Relationship, reasons: Mapping[str, str], kept: Collection[str],
-             previous: Previous) -> int:
-    child, parent = (_source(m, reasons, kept, previous) for m in (rel.child, rel.parent))
-    if child is None or rel.column not in _columns(con, child):
-        return 0
-    where = f"AND ({rel.where})" if rel.where else ""
-    refers = f'SELECT count(*) FROM {child} AS c WHERE c."{rel.column}" IS NOT NULL {where}'
-    if parent is None or rel.field not in _columns(con, parent):
-        return con.execute(refers).fetchone()[0]
-    # Compared as text: a key's type may differ between the previous release and this build.
-    lacking = f'SELECT 1 FROM {parent} AS p WHERE p."{rel.field}"::VARCHAR = c."{rel.column}"::VARCHAR'
-    return con.execute(f"{refers} AND NOT EXISTS ({lacking})").fetchone()[0]
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    return {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()}
-
-
-def _copy_marts(con, graph: ReleaseGraph, sources: _Sources, keys: Keys, parquet_dir: Path,
+def _copy_marts(con, graph: ReleaseGraph, sources: Origins, keys: Keys, parquet_dir: Path,
                 parquet_in_place: Collection[str], tags: dict[str, str],
                 published_at: datetime) -> list[MartRelease]:
     """Create every mart of the release in `pub`, with its keys, and its Parquet copy in
