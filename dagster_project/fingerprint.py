@@ -207,12 +207,18 @@ class Plan:
         return ["--exclude", " ".join(keep)] if keep else []
 
     def dbt_test_selection(self) -> list[str]:
-        """The data tests to run: every test that touches a rebuilt node, also one that compares
-        it with a node that is up to date (a foreign key to an unchanged dimension); from
-        scratch, all of them."""
+        """`dbt test` arguments: every data test that touches a rebuilt node, also one that
+        compares it with a node that is up to date (a foreign key to an unchanged dimension);
+        from scratch, all of them. Written as an exclusion of the other tests: dagster-dbt
+        adds its own selection of every node, which a `--select` would not narrow."""
         if self.full_refresh or not self.rebuild:
             return self.dbt_selection()
-        return ["--select", " ".join(self.rebuild), "--indirect-selection", "eager"]
+        rebuilt = set(self.rebuild)
+        nodes = manifest()["nodes"]
+        untouched = sorted(test["name"] for test in nodes.values() if test["resource_type"] == "test"
+                           and test["depends_on"]["nodes"]
+                           and not any(nodes.get(n, {}).get("name") in rebuilt for n in test["depends_on"]["nodes"]))
+        return ["--exclude", " ".join(untouched)] if untouched else []
 
     def changed_sources(self) -> list[str]:
         """The sources whose loads differ from what the rebuilt nodes were built from."""
