@@ -18,8 +18,9 @@ from dagster import AssetCheckSeverity, AssetKey, DagsterEventType, DagsterInsta
 
 from .defs.resources import is_disk_full
 from .lock import WarehouseBusy
+from .publication import targets
 from .publication.postgres import PostgresTarget
-from .settings import WarehousePaths
+from .settings import WarehousePaths, postgres_settings
 from .sources import CONTRACTS
 
 
@@ -72,26 +73,62 @@ def _failures(result: ExecuteInProcessResult) -> list[str]:
     return lines
 
 
-def _published_lines(published: dict, paths: WarehousePaths) -> list[str]:
+def _published_lines(published: dict, postgres: dict | None, paths: WarehousePaths) -> list[str]:
     """The published marts with their row counts; the held-back and missing ones with why, the
     unchanged ones (kept as the published release had them) marked."""
     not_fresh = published.get("not_current") or {}
     unchanged = set(published.get("unchanged") or ())
-    counts, postgres = published["row_counts"], published.get("postgres_row_counts")
+    counts = published["row_counts"]
+    postgres_counts = postgres.get("postgres_row_counts") if postgres else None
     lines = [f"Published: {paths.published_db}" + (f" ({len(not_fresh)} marts not fresh, see table "
                                                      "publicatie_mart)" if not_fresh else ""),
              f"  Parquet:    {published['parquet']}"]
-    if postgres is not None:
-        lines += [f"  PostgreSQL: {published['postgres']}", f"  {'':<28} {'DuckDB':>8} {'PostgreSQL':>11}"]
-    for table in sorted({*counts, *postgres}) if postgres is not None else counts:
+    if postgres_counts is not None:
+        lines += [f"  PostgreSQL: {postgres['postgres']}", f"  {'':<28} {'DuckDB':>8} {'PostgreSQL':>11}"]
+    for table in sorted({*counts, *postgres_counts}) if postgres_counts is not None else counts:
         rows = f"{counts.get(table, ''):>8}"
-        rows += f" {postgres.get(table, 'missing'):>11}" if postgres is not None else " rows"
+        rows += f" {postgres_counts.get(table, 'missing'):>11}" if postgres_counts is not None else " rows"
         lines.append(f"  {table:<28} {rows}" + _not_fresh_note(not_fresh.get(table))
                      + ("  (unchanged)" if table in unchanged else ""))
     for table, mart in not_fresh.items():
         if table not in counts:
             lines.append(f"  {table:<28}  missing{_not_fresh_note(mart)}")
     return lines
+
+
+def _target_lines(materialized: dict, failed_steps: set[str], paths: WarehousePaths,
+                  postgres: PostgresTarget | None) -> list[str]:
+    """Per target the release it holds now, and what this run did to it."""
+    published = materialized.get("published_marts") or {}
+    new_release = bool(published) and published.get("new_release") is not False
+    caught_up = published.get("caught_up") or {}
+    done = {
+        targets.FILE: "published by this run" if new_release else
+        ("NOT published: it keeps its release" if "published_marts" in failed_steps else "kept: nothing new"),
+        targets.PARQUET: "published by this run" if new_release else
+        (f"caught up: it {caught_up[targets.PARQUET]}" if targets.PARQUET in caught_up else ""),
+        targets.POSTGRES: _step_note(materialized.get("published_postgres"), "published_postgres" in failed_steps,
+                                     "published"),
+        targets.REPORT: _step_note(materialized.get("programma_rapport"), "programma_rapport" in failed_steps,
+                                   "built"),
+    }
+    states = targets.held(paths, postgres)
+    release = states[0].release
+    lines = ["Targets"]
+    for state in states:
+        behind = "" if state.target == targets.FILE or state.release == release else "  BEHIND the DuckDB file"
+        note = done[state.target]
+        lines.append(f"  {state.target:<12} {state.describe()}{behind}" + (f"  ({note})" if note else ""))
+    return lines
+
+
+def _step_note(metadata: dict | None, failed: bool, verb: str) -> str:
+    if failed:
+        return "FAILED, see above: the next run catches it up"
+    if metadata is None:
+        return ""
+    before = metadata.get("held_before")
+    return f"{verb} by this run" + (f"; it held {before}" if before else "")
 
 
 def _not_fresh_note(mart: dict | None) -> str:
@@ -102,10 +139,13 @@ def _not_fresh_note(mart: dict | None) -> str:
     return f": {mart['reason']}"
 
 
-def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=CONTRACTS) -> tuple[str, bool]:
-    """The run summary, and whether the published release is current (fresh or unchanged marts only)."""
+def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=CONTRACTS,
+              postgres: PostgresTarget | None = None) -> tuple[str, bool]:
+    """The run summary, and whether the published release is current (fresh or unchanged marts only)
+    and every target holds it."""
     lines = [f"Nightly run {result.run_id}: {'succeeded' if result.success else 'FAILED'}", ""]
     failures = _failures(result)
+    failed_steps = {e.step_key for e in _events(result, DagsterEventType.STEP_FAILURE)}
     if failures:
         lines += ["Failed", *failures, ""]
     lines.append("Sources")
@@ -147,22 +187,36 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=C
     nothing_new = any(e.asset_key == AssetKey("published_marts") and e.event_specific_data.asset_observation
                       .metadata.get("nothing_new") for e in _events(result, DagsterEventType.ASSET_OBSERVATION))
     lines.append("")
-    if published:
-        lines += _published_lines(published, paths)
-    elif nothing_new and result.success:
+    if published and published.get("new_release") is not False:
+        lines += _published_lines(published, materialized.get("published_postgres"), paths)
+    elif nothing_new and "published_marts" not in failed_steps:
         lines.append("Nothing new since the published release: no source loaded a new file and the project did not "
-                     f"change; dbt, the checks and the publish were skipped. The release stays: {paths.published_db}")
+                     f"change; dbt and the checks were skipped. The release stays: {paths.published_db}")
     else:
-        lines.append(f"NOT published: the last good marts (if any) stay in place at {paths.published_db}")
+        lines.append(f"NOT published: the DuckDB file keeps its release (if any) at {paths.published_db}")
 
     report = materialized.get("programma_rapport")
     lines.append("")
     if report:
         lines.append(f"Report: {report['path']} ({report['pages']} pages, {report['charts']} charts)")
-    else:
+    elif "programma_rapport" in failed_steps or not result.success and not nothing_new:
         lines.append(f"Report NOT rebuilt: the last report (if any) stays in place at {paths.report_dir}")
+    else:
+        lines.append(f"Report: {paths.report_dir / 'index.html'} (holds the release already)")
+    lines += ["", *_target_lines(materialized, failed_steps, paths, postgres if postgres else _postgres_of(result))]
     complete = (bool(published) and not published.get("not_current")) or nothing_new
     return "\n".join(lines), complete and result.success
+
+
+def _postgres_of(result: ExecuteInProcessResult) -> PostgresTarget | None:
+    """The PostgreSQL target of the run's config, or of the environment."""
+    config = (result.dagster_run.run_config.get("resources", {}).get("warehouse", {}).get("config", {}))
+    url = config.get("postgres_url") or postgres_settings()["url"]
+    if not url:
+        return None
+    defaults = postgres_settings()
+    return PostgresTarget(url, config.get("postgres_schema", defaults["schema"]),
+                          config.get("postgres_reader_role", defaults["reader_role"]))
 
 
 def main() -> int:
@@ -178,7 +232,7 @@ def main() -> int:
         run_config=run_config(),
         raise_on_error=False,
     )
-    text, ok = summarise(result, RESOURCES["warehouse"].paths())
+    text, ok = summarise(result, RESOURCES["warehouse"].paths(), postgres=RESOURCES["warehouse"].postgres_target())
     print(text)
     return 0 if ok else 1
 

@@ -3,7 +3,9 @@
 The step builds only what changed since it was last built (fingerprint.py):
 - nothing, when no source loaded a new file and the project did not change since
   the published release: the run says so, and the checks and the publish step
-  are skipped (the published release stays as it is);
+  are skipped (the published release stays as it is), unless a target of the
+  release (Parquet, PostgreSQL, the report) does not hold it: then every mart is
+  reported unchanged and the publish steps catch that target up;
 - the models downstream of the sources that loaded new files (the large facts
   incrementally, a delivered partition at a time);
 - everything from scratch, when the project (models, reference data, suites,
@@ -27,6 +29,7 @@ from dagster import (
     AssetObservation,
     Backoff,
     DataVersion,
+    MetadataValue,
     Output,
     RetryPolicy,
 )
@@ -37,6 +40,7 @@ from ..faults import fault_point
 from ..fingerprint import Plan, built_and_tested, record_built
 from ..manifest import build_order, manifest, mart_names
 from ..publication.release import dbt_test_failures, write_failures
+from ..publication.targets import behind
 from ..settings import WarehousePaths
 from ..validation import import_great_expectations_in_background
 from .resources import WarehouseResource, dbt_project, no_retry_on_a_full_disk
@@ -80,9 +84,18 @@ def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, wa
     paths = warehouse.paths()
     plan = Plan.make(paths.build_db, paths.published_db)
     if plan.nothing_new:
-        context.log.info("Nothing new: no source loaded a new file and the project did not change since the "
-                         "published release; dbt, the checks and the publish step are skipped.")
-        yield AssetObservation(asset_key=PUBLISHED_ASSET, metadata={"nothing_new": True})
+        lagging = behind(paths, warehouse.postgres_target())
+        yield AssetObservation(asset_key=PUBLISHED_ASSET, metadata={"nothing_new": True,
+                                                                    "behind": MetadataValue.json(lagging)})
+        if not lagging:
+            context.log.info("Nothing new: no source loaded a new file and the project did not change since the "
+                             "published release; dbt, the checks and the publish step are skipped.")
+            return
+        # Every mart as it is, so that the publish steps run and catch the targets up.
+        for target, why in lagging.items():
+            context.log.info(f"Nothing new, but the {target} {why}: caught up from the DuckDB file")
+        marts = set(mart_names())
+        yield from (_unchanged(context, node, plan) for node in build_order() if node in marts)
         return
     # The checks need Great Expectations, whose import takes seconds: import it while dbt works.
     import_great_expectations_in_background()

@@ -1,11 +1,14 @@
-"""Publish the marts to the analyst-facing file after the build and its checks,
-and then to PostgreSQL when it is configured.
+"""Publish the marts to the analyst-facing file and Parquet after the build and
+its checks, and from the file to PostgreSQL when it is configured.
 
 The marts that a failed check judged, and the marts built from them, are held
 back at their last good release; the marts that did not change since the
 published release (fingerprint.py) are kept as they are published; the others
 publish fresh (publication/release.py). The release still switches as a whole,
-atomically.
+atomically. A run in which no mart changed publishes no new release, but brings
+every target that does not hold the file's release up to it
+(publication/targets.py); PostgreSQL is a step of its own, so that a server that
+is down fails the run without keeping the report from being built.
 """
 
 from pathlib import Path
@@ -13,10 +16,11 @@ from pathlib import Path
 from dagster import AssetExecutionContext, Backoff, MaterializeResult, MetadataValue, RetryPolicy, asset
 
 from ..fingerprint import Built, changed_marts, read_published
-from ..publication.files import PARQUET_DIR, UNCHANGED, publish
+from ..publication.files import PARQUET_DIR, UNCHANGED, publish, publish_parquet
 from ..publication.keys import read_keys
 from ..publication.postgres import publish_postgres
 from ..publication.release import Failure, read_failures, release_graph
+from ..publication.targets import PARQUET, behind, file_release, postgres_held
 from . import checks, dbt
 from .resources import WarehouseResource, no_retry_on_a_full_disk
 
@@ -46,23 +50,25 @@ def this_runs_failures(context: AssetExecutionContext, validation_dir: Path) -> 
 @asset(
     deps=[*dbt.mart_asset_keys(), "validation_results"],
     group_name="publish",
-    kinds={"duckdb", "parquet", "postgres"},
-    description="Copies the marts (only the marts) to the published DuckDB file and Parquet files, atomically, "
-                "and then, when configured, to PostgreSQL (swapped in in one transaction); a mart whose checks "
-                "failed keeps its last good release, a mart unchanged since the published release stays as it "
-                "is (table publicatie_mart says which).",
+    kinds={"duckdb", "parquet"},
+    description="Copies the marts (only the marts) to the published DuckDB file and Parquet files, atomically; "
+                "a mart whose checks failed keeps its last good release, a mart unchanged since the published "
+                "release stays as it is (table publicatie_mart says which). When no mart changed, it writes the "
+                "Parquet folder anew from the file if the folder does not hold the file's release.",
     retry_policy=RetryPolicy(max_retries=2, delay=10, backoff=Backoff.LINEAR),
 )
 def published_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     paths = warehouse.paths()
     graph = release_graph()
-    keys = read_keys()
     held_back = graph.hold_back(this_runs_failures(context, paths.validation_dir))
     built = Built.read(paths.build_db).marts()
     changed = changed_marts(built, read_published(paths.published_db))
+    current = file_release(paths.published_db)
+    if not changed and not held_back and current:
+        return _catch_up_parquet(context, paths, current)
     unchanged = [mart for mart in graph.marts if mart not in changed]
     with no_retry_on_a_full_disk():
-        release = publish(paths.build_db, paths.published_db, context.run.run_id, graph, held_back, keys,
+        release = publish(paths.build_db, paths.published_db, context.run.run_id, graph, held_back, read_keys(),
                           unchanged, built)
     for mart in release.not_current:
         context.log.warning(f"{mart.mart} {mart.status}"
@@ -70,23 +76,66 @@ def published_marts(context: AssetExecutionContext, warehouse: WarehouseResource
     kept = [m.mart for m in release.marts if m.status == UNCHANGED]
     context.log.info(f"published {len(release.counts)} marts to {paths.published_db}, "
                      f"{len(kept)} of them unchanged since the published release")
-    metadata = {
+    return MaterializeResult(metadata={
+        "release": release.run_id,
         "path": MetadataValue.path(str(paths.published_db)),
         "parquet": MetadataValue.path(str(paths.published_db.parent / PARQUET_DIR)),
         "row_counts": MetadataValue.json(release.counts),
         "not_current": MetadataValue.json({m.mart: {"status": m.status, "run_id": m.run_id, "reason": m.reason}
                                            for m in release.not_current}),
         "unchanged": MetadataValue.json(kept),
-    }
-    target = warehouse.postgres_target()
-    if target is not None:
-        # After the file: PostgreSQL gets exactly the release the file holds.
+    })
+
+
+def _catch_up_parquet(context: AssetExecutionContext, paths, release: str) -> MaterializeResult:
+    """No mart changed: the file keeps its release; the Parquet folder is written anew from it
+    when it does not hold that release."""
+    metadata = {"release": release, "path": MetadataValue.path(str(paths.published_db)), "new_release": False}
+    lagging = behind(paths, None)
+    if PARQUET in lagging:
         with no_retry_on_a_full_disk():
-            postgres_counts = publish_postgres(paths.published_db, target, context.run.run_id, keys)
-        context.log.info(f"published {len(postgres_counts)} tables to PostgreSQL {target.display()}")
-        metadata["postgres"] = target.display()
-        metadata["postgres_row_counts"] = MetadataValue.json(postgres_counts)
+            publish_parquet(paths.published_db)
+        context.log.info(f"Parquet caught up: it {lagging[PARQUET]}")
+        metadata["caught_up"] = MetadataValue.json({PARQUET: lagging[PARQUET]})
     return MaterializeResult(metadata=metadata)
 
 
-ASSETS = [published_marts]
+class PostgresUnavailable(RuntimeError):
+    """The PostgreSQL server could not be reached: it keeps its release until a later run."""
+
+
+@asset(
+    deps=[published_marts],
+    group_name="publish",
+    kinds={"postgres"},
+    output_required=False,
+    description="When PostgreSQL is configured: loads the release of the published DuckDB file into PostgreSQL "
+                "and switches it in in one short transaction, whenever PostgreSQL holds another release (a new "
+                "release, or a database that is new, emptied, restored or behind after a failed night).",
+)
+def published_postgres(context: AssetExecutionContext, warehouse: WarehouseResource):
+    target = warehouse.postgres_target()
+    if target is None:
+        context.log.info("no PostgreSQL publication configured (WAREHOUSE_POSTGRES_URL)")
+        return
+    paths = warehouse.paths()
+    release = file_release(paths.published_db)
+    state = postgres_held(target)
+    if state.problem:
+        raise PostgresUnavailable(f"PostgreSQL {target.display()} cannot be reached ({state.problem}); it keeps "
+                                  f"its release and the next run catches it up")
+    if state.release == release:
+        context.log.info(f"PostgreSQL {target.display()} holds run {release}, the release of the DuckDB file")
+        return
+    with no_retry_on_a_full_disk():
+        counts = publish_postgres(paths.published_db, target, release)
+    context.log.info(f"published {len(counts)} tables to PostgreSQL {target.display()} (it held {state.describe()})")
+    yield MaterializeResult(metadata={
+        "release": release,
+        "held_before": state.describe(),
+        "postgres": target.display(),
+        "postgres_row_counts": MetadataValue.json(counts),
+    })
+
+
+ASSETS = [published_marts, published_postgres]

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import duckdb
 
+from .. import __version__
 from ..faults import fault_point
 from ..manifest import MARTS_SCHEMA
 from ..settings import duckdb_config
@@ -70,7 +71,7 @@ MART_PUBLICATION_COLUMNS = {
     "reden": "Why the mart is held back or missing: the failed check, the mart it is built from, or the key it "
              "would lack.",
     "run_id": "The run that published the data of this mart.",
-    "gepubliceerd_op": "When that run published it (UTC).",
+    "gepubliceerd_op": "When that run published it (a timestamp with time zone).",
     "n_rijen": "The number of rows of the mart in this file; empty when missing.",
 }
 LOAD_TABLES = {
@@ -160,7 +161,7 @@ def publish(build_db: Path, published_db: Path, run_id: str, marts: ReleaseGraph
     if not graph.marts:
         raise RuntimeError("no marts to publish: nothing published")
     staging_dir = published_db.parent / f"{PARQUET_STAGING_PREFIX}{uuid.uuid4().hex}"
-    published_at = datetime.now(UTC).replace(tzinfo=None)
+    published_at = datetime.now(UTC)
     try:
         with _atomic_file(published_db, build_db) as con:
             built = {r[0] for r in con.execute(
@@ -223,29 +224,57 @@ def create_with_keys(con: duckdb.DuckDBPyConnection, table: str, source: str, ke
     con.execute(f"INSERT INTO pub.main.{table} SELECT * FROM {source}")
 
 
-def _copy_to_parquet(con: duckdb.DuckDBPyConnection, table: str, folder: Path, tags: dict[str, str]) -> None:
+def _copy_to_parquet(con: duckdb.DuckDBPyConnection, table: str, folder: Path, tags: dict[str, str],
+                     database: str = "pub") -> None:
     """One Parquet file per table; its key-value metadata names the release it belongs to."""
     metadata = ", ".join(f"{key}: {quote_literal(value)}" for key, value in tags.items())
-    con.execute(f"COPY pub.main.{table} TO {quote_literal(str(folder / f'{table}.parquet'))} "
+    con.execute(f"COPY {database}.main.{table} TO {quote_literal(str(folder / f'{table}.parquet'))} "
                 f"(FORMAT parquet, KV_METADATA {{{metadata}}})")
 
 
+def publish_parquet(published_db: Path) -> str:
+    """Write the Parquet folder anew from the published file (a folder behind it, emptied, or
+    left half-done by a killed publish): every mart with the run that published its data, then
+    publicatie.parquet. Returns the run of the release."""
+    staging_dir = published_db.parent / f"{PARQUET_STAGING_PREFIX}{uuid.uuid4().hex}"
+    staging_dir.mkdir(parents=True)
+    try:
+        with duckdb.connect(config=duckdb_config()) as con:
+            con.execute(f"ATTACH {quote_literal(str(published_db))} AS published (READ_ONLY)")
+            run_id, at = con.execute(f"SELECT run_id, gepubliceerd_op FROM published.main.{PUBLICATION_TABLE}"
+                                     ).fetchone()
+            for mart, mart_run, mart_at in con.execute(
+                    f"SELECT mart, run_id, gepubliceerd_op FROM published.main.{MART_PUBLICATION_TABLE} "
+                    "WHERE n_rijen IS NOT NULL ORDER BY mart").fetchall():
+                _copy_to_parquet(con, mart, staging_dir, {"run_id": mart_run, "gepubliceerd_op": mart_at.isoformat()},
+                                 "published")
+            _copy_to_parquet(con, PUBLICATION_TABLE, staging_dir, {"run_id": run_id, "gepubliceerd_op": at.isoformat()},
+                             "published")
+        _swap_parquet(staging_dir, published_db.parent / PARQUET_DIR)
+        return run_id
+    finally:
+        shutil.rmtree(staging_dir, ignore_errors=True)
+
+
 def _write_publication(con: duckdb.DuckDBPyConnection, release: Release) -> None:
-    con.execute(
-        f"CREATE TABLE pub.main.{PUBLICATION_TABLE} AS SELECT ?::TIMESTAMP AS gepubliceerd_op, ?::VARCHAR AS run_id, "
-        f"?::VARCHAR AS tabellen, ?::BOOLEAN AS is_volledig, ?::VARCHAR AS {PUBLISHED_FINGERPRINTS}",
-        [release.published_at, release.run_id, json.dumps(release.counts), not release.not_current,
-         json.dumps(release.fingerprints) if release.fingerprints else None],
-    )
-    con.execute(f"COMMENT ON TABLE pub.main.{PUBLICATION_TABLE} IS 'When this file was published (UTC), by which "
-                f"run, with the row count of every mart; is_volledig: every mart is fresh from that run or "
-                f"unchanged since the run that published it (else see {MART_PUBLICATION_TABLE}).'")
+    con.execute(f"""CREATE TABLE pub.main.{PUBLICATION_TABLE} (
+        run_id VARCHAR NOT NULL PRIMARY KEY, gepubliceerd_op TIMESTAMPTZ NOT NULL, versie VARCHAR NOT NULL,
+        tabellen VARCHAR NOT NULL, is_volledig BOOLEAN NOT NULL, {PUBLISHED_FINGERPRINTS} VARCHAR)""")
+    con.execute(f"INSERT INTO pub.main.{PUBLICATION_TABLE} VALUES (?, ?, ?, ?, ?, ?)",
+                [release.run_id, release.published_at, __version__, json.dumps(release.counts),
+                 not release.not_current, json.dumps(release.fingerprints) if release.fingerprints else None])
+    con.execute(f"COMMENT ON TABLE pub.main.{PUBLICATION_TABLE} IS 'The release: which run published it and when "
+                f"(a timestamp with time zone), the version of the warehouse that built it, the row count of every "
+                f"mart; is_volledig: every mart is fresh from that run or unchanged since the run that published it "
+                f"(else see {MART_PUBLICATION_TABLE}).'")
+    con.execute(f"COMMENT ON COLUMN pub.main.{PUBLICATION_TABLE}.versie IS 'The version of the warehouse "
+                "(CHANGELOG.md) that published this release.'")
     con.execute(f"COMMENT ON COLUMN pub.main.{PUBLICATION_TABLE}.{PUBLISHED_FINGERPRINTS} IS "
                 "'Per mart a hash of what its data is built from (the project and the loaded files); a run with "
                 "nothing new keeps this release (docs/operations.md).'")
     con.execute(f"""CREATE TABLE pub.main.{MART_PUBLICATION_TABLE} (
         mart VARCHAR NOT NULL PRIMARY KEY, status VARCHAR NOT NULL, reden VARCHAR, run_id VARCHAR,
-        gepubliceerd_op TIMESTAMP, n_rijen BIGINT)""")
+        gepubliceerd_op TIMESTAMPTZ, n_rijen BIGINT)""")
     con.executemany(f"INSERT INTO pub.main.{MART_PUBLICATION_TABLE} VALUES (?, ?, ?, ?, ?, ?)",
                     [[m.mart, m.status, m.reason, m.run_id, m.published_at, m.rows] for m in release.marts])
     con.execute(f"COMMENT ON TABLE pub.main.{MART_PUBLICATION_TABLE} IS 'One row per mart: fresh from this "

@@ -2,8 +2,9 @@
 
 They are declared once, as `primary_key` and `foreign_key` tests in the marts'
 yml (dbt/macros/test_primary_key.sql, test_foreign_key.sql): dbt checks them on
-every build (no duplicate keys, no orphan keys), and every publication target
-(the DuckDB file, PostgreSQL) creates its constraints from them.
+every build (no duplicate keys, no orphan keys), and the published DuckDB file
+creates its constraints from them. The other targets (PostgreSQL) take the keys
+the published file holds (`Keys.of_file`), so that they hold exactly its release.
 """
 
 from __future__ import annotations
@@ -47,6 +48,20 @@ class Keys:
         """The tables with every referenced table before the tables that reference it."""
         graph = {t: {fk.parent for fk in self.foreign_of(t) if fk.parent != t} for t in sorted(tables)}
         return list(TopologicalSorter(graph).static_order())
+
+
+    @classmethod
+    def of_file(cls, con) -> Keys:
+        """The primary and foreign keys of the tables of an open DuckDB file (the marts' foreign
+        keys are single-column: read_keys)."""
+        rows = con.execute(
+            "SELECT table_name, constraint_type, constraint_column_names, referenced_table, referenced_column_names "
+            "FROM duckdb_constraints() WHERE schema_name = 'main' "
+            "AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')").fetchall()
+        primary = {table: tuple(columns) for table, kind, columns, _, _ in rows if kind == "PRIMARY KEY"}
+        foreign = [ForeignKey(table, columns[0], parent, parent_columns[0])
+                   for table, kind, columns, parent, parent_columns in rows if kind == "FOREIGN KEY"]
+        return cls(primary, tuple(sorted(set(foreign), key=lambda fk: (fk.table, fk.column))))
 
 
 NO_KEYS = Keys({}, ())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -37,7 +37,7 @@ class MartRelease:
     status: str                      # fresh | unchanged | held back | missing
     reason: str | None               # why it is not fresh
     run_id: str | None               # the run its data comes from
-    published_at: datetime | None    # when that run published it (UTC)
+    published_at: datetime | None    # when that run published it (with time zone)
     rows: int | None
     fingerprint: str | None = None   # what its data is built from (fingerprint.py)
 
@@ -66,12 +66,17 @@ def attach_previous(con: duckdb.DuckDBPyConnection, published_db: Path) -> Previ
         "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'").fetchall()}
     fingerprints = _previous_fingerprints(con)
     if MART_PUBLICATION_TABLE in tables:
-        return Previous({mart: (run, at) for mart, run, at in con.execute(
+        return Previous({mart: (run, _utc(at)) for mart, run, at in con.execute(
             f"SELECT mart, run_id, gepubliceerd_op FROM previous.main.{MART_PUBLICATION_TABLE} "
             "WHERE n_rijen IS NOT NULL").fetchall()}, fingerprints)
     # A file published before per-mart provenance existed: every mart comes from its one run.
     run, at = con.execute(f"SELECT run_id, gepubliceerd_op FROM previous.main.{PUBLICATION_TABLE}").fetchone()
-    return Previous({table: (run, at) for table in tables - {PUBLICATION_TABLE}}, fingerprints)
+    return Previous({table: (run, _utc(at)) for table in tables - {PUBLICATION_TABLE}}, fingerprints)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A publication time with its time zone: files published before 0.2.0 stored UTC without one."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 def _previous_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -2,20 +2,23 @@
 
 Optional: it runs when a connection URL is configured (WAREHOUSE_POSTGRES_URL or
 the `warehouse` resource's `postgres_url`). The source is the published DuckDB
-file, so PostgreSQL holds exactly the release that file holds.
+file, so PostgreSQL holds exactly the release that file holds, with the keys
+that file holds.
 
 Everything happens in one transaction, so an interrupted or failed publish
 leaves nothing behind and the published schema untouched:
 
 1. load every table into a fresh schema `<schema>_load_<id>` with COPY, fed by
    Arrow batches from DuckDB (no row-by-row INSERT), types kept (NUMERIC,
-   DATE, BOOLEAN ...);
-2. add table and column comments, the primary and foreign keys declared in
-   the dbt project (keys.py), statistics, and SELECT grants to the read-only
-   role;
-3. lock the published schema's tables (waiting for running readers, a few
-   seconds at a time so that new queries are not held up), rename the
-   published schema away and the new one in, and drop the old one.
+   DATE, BOOLEAN, TIMESTAMPTZ ...);
+2. add table and column comments, the primary and foreign keys, statistics,
+   and SELECT grants to the read-only role;
+3. the switch: lock the published schema's tables in short attempts, each
+   bounded well below the server's deadlock_timeout and given up whole when it
+   does not succeed in time, so that the publish never holds a lock while
+   waiting long enough for anyone's deadlock check (docs/publication.md says
+   why no reader can fail on it); then rename the published schema away and
+   the new one in, and drop the old one.
 
 A query therefore runs on one release, and a pooled connection gets the new
 release at its next query: names are resolved per query, and the old tables
@@ -25,6 +28,7 @@ are dropped, so cached plans are re-planned on the new ones.
 from __future__ import annotations
 
 import io
+import random
 import time
 import uuid
 from dataclasses import dataclass
@@ -36,14 +40,17 @@ import pyarrow.csv as pacsv
 from psycopg import sql
 
 from ..settings import duckdb_config
-from .keys import NO_KEYS, Keys
+from .keys import Keys
 
 BATCH_ROWS = 100_000
 LOAD_INFIX = "_load_"
 OLD_INFIX = "_old_"
-# How long one attempt to lock the published tables may hold up new queries, and how long
-# the publish waits in all for readers with a long transaction before it gives up.
-LOCK_ATTEMPT_MS = 2_000
+# How long one attempt to lock the published tables may take (and so hold up new queries) at
+# most; never more than a quarter of the server's deadlock_timeout. Between attempts the publish
+# holds no lock on them for a random pause. After LOCK_WAIT_S in all it gives up (readers with a
+# transaction open that long) and the next run publishes again.
+LOCK_ATTEMPT_MS = 250
+LOCK_PAUSE_MS = (50, 250)
 LOCK_WAIT_S = 600
 
 # DuckDB type (without parameters) -> PostgreSQL type; DECIMAL keeps its precision and scale.
@@ -81,16 +88,17 @@ def pg_type(duckdb_type: str) -> str:
         raise ValueError(f"no PostgreSQL type for DuckDB type {duckdb_type}") from None
 
 
-def publish_postgres(published_db: Path, target: PostgresTarget, run_id: str, keys: Keys = NO_KEYS,
+def publish_postgres(published_db: Path, target: PostgresTarget, run_id: str | None = None,
                      lock_wait_s: float = LOCK_WAIT_S,
                      application_name: str = "warehouse publication") -> dict[str, int]:
-    """Load the tables of the published DuckDB file into `target` with the `keys` among them,
-    and swap them in. Returns the row count of every table, as read back from PostgreSQL."""
+    """Load the tables of the published DuckDB file into `target` with the keys among them, and
+    switch them in; with `run_id`, only if the file holds that run's release. Returns the row
+    count of every table, as read back from PostgreSQL."""
     load_schema = f"{target.schema}{LOAD_INFIX}{uuid.uuid4().hex[:12]}"
     with duckdb.connect(str(published_db), read_only=True, config=duckdb_config()) as source:
-        _check_release(source, published_db, run_id)
+        run_id = _check_release(source, published_db, run_id)
         tables = _tables(source)
-        keys = keys.restricted_to(tables)
+        keys = Keys.of_file(source).restricted_to(tables)
         with psycopg.connect(target.url, application_name=application_name) as pg:
             # One publisher at a time per schema; released at commit or rollback.
             pg.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"warehouse publication {target.schema}"])
@@ -108,6 +116,17 @@ def publish_postgres(published_db: Path, target: PostgresTarget, run_id: str, ke
         return published_counts(target, tables)
 
 
+def held_release(target: PostgresTarget, connect_timeout_s: int = 10) -> str | None:
+    """The run whose release the published schema holds; None when it holds none (a new or
+    emptied database). Raises psycopg.OperationalError when the server cannot be reached."""
+    with psycopg.connect(target.url, connect_timeout=connect_timeout_s) as pg:
+        table = pg.execute("SELECT to_regclass(%s)", [f'"{target.schema}".publicatie']).fetchone()[0]
+        if table is None:
+            return None
+        row = pg.execute(sql.SQL("SELECT run_id FROM {}.publicatie").format(sql.Identifier(target.schema))).fetchone()
+        return row[0] if row else None
+
+
 def published_counts(target: PostgresTarget, tables: list[str] | None = None) -> dict[str, int]:
     """Row counts of the published schema's tables (all of them when `tables` is None)."""
     with psycopg.connect(target.url) as pg:
@@ -118,12 +137,13 @@ def published_counts(target: PostgresTarget, tables: list[str] | None = None) ->
             sql.Identifier(target.schema), sql.Identifier(t))).fetchone()[0] for t in tables}
 
 
-def _check_release(source: duckdb.DuckDBPyConnection, published_db: Path, run_id: str) -> None:
-    """Refuse to load anything but the release of this run (e.g. a file this process still
-    had open from before the swap)."""
+def _check_release(source: duckdb.DuckDBPyConnection, published_db: Path, run_id: str | None) -> str:
+    """The run of the file's release; refuse any but `run_id` when given (e.g. a file this
+    process still had open from before the swap)."""
     found = source.execute("SELECT run_id FROM publicatie").fetchone()[0]
-    if found != run_id:
+    if run_id is not None and found != run_id:
         raise RuntimeError(f"{published_db} holds run {found}, not run {run_id}: not loaded into PostgreSQL")
+    return found
 
 
 def _tables(source: duckdb.DuckDBPyConnection) -> list[str]:
@@ -202,21 +222,40 @@ def _swap(pg: psycopg.Connection, load_schema: str, schema: str, lock_wait_s: fl
 
 
 def _lock(pg: psycopg.Connection, tables: list[sql.Composable], lock_wait_s: float) -> None:
-    """ACCESS EXCLUSIVE on the published tables: waits until running readers finish. Each
-    attempt gives up after LOCK_ATTEMPT_MS, so that queries queued behind the lock request are
-    not held up longer; the publish fails (rolled back) after lock_wait_s in all."""
+    """ACCESS EXCLUSIVE on the published tables, so that no query runs on them while the schemas
+    are renamed. Each attempt is one LOCK statement bounded by a statement timeout far below the
+    server's deadlock_timeout, and rolled back whole (a savepoint) when it times out: a reader
+    never waits on the publish long enough to run a deadlock check, and the publish never waits
+    while holding a lock longer than that either. Gives up after lock_wait_s in all."""
     deadline = time.monotonic() + lock_wait_s
-    pg.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{LOCK_ATTEMPT_MS}ms")))
+    [deadlock_ms] = pg.execute("SELECT setting::int FROM pg_settings WHERE name = 'deadlock_timeout'").fetchone()
+    attempt_ms = max(10, min(LOCK_ATTEMPT_MS, deadlock_ms // 4))
+    statement = sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(sql.SQL(", ").join(tables))
     while True:
         try:
             with pg.transaction():  # a savepoint: a timed-out attempt leaves the load intact
-                pg.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(sql.SQL(", ").join(tables)))
+                pg.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(sql.Literal(f"{attempt_ms}ms")))
+                pg.execute(statement)
+                pg.execute("SET LOCAL statement_timeout = 0")
             return
-        except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
-            # Deadlock: a reader in a transaction wanted a table this attempt had locked already.
+        except psycopg.errors.QueryCanceled:
             if time.monotonic() >= deadline:
-                raise
-            time.sleep(1)
+                raise RuntimeError(f"readers kept the published tables busy for {lock_wait_s:.0f} s (a transaction "
+                                   f"left open?): {_lock_holders(pg, tables)}; PostgreSQL keeps its release and "
+                                   "the next run publishes again") from None
+            time.sleep(random.uniform(*LOCK_PAUSE_MS) / 1000)
+
+
+def _lock_holders(pg: psycopg.Connection, tables: list[sql.Composable]) -> str:
+    """Who holds locks on the published tables: pid, login, application and since when."""
+    rows = pg.execute(
+        "SELECT DISTINCT a.pid, a.usename, a.application_name, a.state, a.xact_start "
+        "FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+        "WHERE l.granted AND a.pid <> pg_backend_pid() AND l.relation = ANY(%s::regclass[])",
+        [[t.as_string(pg) for t in tables]]).fetchall()
+    return "; ".join(f"pid {pid} ({user}, {app or 'no application name'}, {state}"
+                     + (f", transaction since {start:%Y-%m-%d %H:%M:%S %Z}" if start else "") + ")"
+                     for pid, user, app, state, start in rows) or "none left"
 
 
 def _drop_schema(pg: psycopg.Connection, schema: str) -> None:

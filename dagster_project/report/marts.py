@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -79,7 +79,9 @@ def publicatie(rows: list[Row]) -> Publicatie:
     """The publication record: one row with the row counts as JSON (`tabellen`), or one row per mart."""
     if not rows:
         return Publicatie(None, None, {})
-    stamps = [r["gepubliceerd_op"] for r in rows if r.get("gepubliceerd_op") is not None]
+    # In UTC without a zone, as the load log's times: releases before 0.2.0 stored them so.
+    stamps = [r["gepubliceerd_op"].astimezone(UTC).replace(tzinfo=None) if r["gepubliceerd_op"].tzinfo
+              else r["gepubliceerd_op"] for r in rows if r.get("gepubliceerd_op") is not None]
     runs = [r["run_id"] for r in rows if r.get("run_id")]
     tabellen: dict[str, int] = {}
     for row in rows:

@@ -9,6 +9,7 @@ left by a killed build are removed by the next one.
 from __future__ import annotations
 
 import fcntl
+import json
 import posixpath
 import shutil
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from ..publication.files import staging_folder, swap_directory
+from ..publication.targets import REPORT_RELEASE_FILE
 from . import charts, marts, verantwoording, vergelijking
 from .enquetes import SurveyPages
 from .formatting import tijdstip
@@ -109,6 +111,7 @@ def build_report(published_db: Path, loads_db: Path | None, report_dir: Path,
         staging = staging_folder(report_dir)
         try:
             write(staging, pages, snapshot)
+            (staging / REPORT_RELEASE_FILE).write_text(json.dumps({"run_id": snapshot.publicatie.run_id}))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
