@@ -53,7 +53,7 @@ def main() -> int:
             target = PostgresTarget(server.create_database("benchmark"))
             started = time.perf_counter()
             with PeakMemory() as postgres_peak:
-                loaded = publish_postgres(paths.published_db, target, "benchmark", read_keys())
+                loaded = publish_postgres(paths.published_db, target, "benchmark")
             postgres_seconds = time.perf_counter() - started
             print(f"PostgreSQL publish, {sum(loaded.values()):,} rows: {postgres_seconds:.1f} s, "
                   f"peak resident memory {postgres_peak.mb:,.0f} MB (this process and the server)")

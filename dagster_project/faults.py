@@ -9,7 +9,12 @@ the next run recovers by itself. Never set it in production. The points:
 - `dbt`: while `dbt build` writes the build file, right after its first model;
 - `checks`: between two Great Expectations suites;
 - `publish`: with the new marts file and Parquet folder written but not yet
-  renamed into place.
+  renamed into place;
+- `parquet`: with the new release's mart files moved into the Parquet folder,
+  but not yet its publicatie.parquet;
+- `postgres`: with the release loaded into PostgreSQL's load schema, before the
+  switch;
+- `report`: with the new report written, before it is swapped in.
 
 When the run's process leads its own process group (the tests start it in a
 new session), the whole group dies, so dbt's subprocess goes with it, as under
@@ -22,7 +27,7 @@ import os
 import signal
 
 KILL_AT = "WAREHOUSE_TEST_KILL_AT"
-POINTS = ("load", "dbt", "checks", "publish")
+POINTS = ("load", "dbt", "checks", "publish", "parquet", "postgres", "report")
 
 
 def fault_point(name: str) -> None:

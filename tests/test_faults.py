@@ -49,10 +49,11 @@ class Warehouse:
         warehouse_dir = warehouse_dir or root / "warehouse"
         return cls(WarehousePaths(landing, warehouse_dir, published_db or warehouse_dir / "marts.duckdb"), home)
 
-    def start(self, kill_at: str | None = None, preexec_fn=None) -> subprocess.Popen:
+    def start(self, kill_at: str | None = None, preexec_fn=None, env: dict[str, str] | None = None
+              ) -> subprocess.Popen:
         env = {**os.environ, "WAREHOUSE_LANDING_DIR": str(self.paths.landing_dir),
                "WAREHOUSE_DIR": str(self.paths.warehouse_dir), "WAREHOUSE_PUBLISHED_DB": str(self.paths.published_db),
-               "DAGSTER_HOME": str(self.dagster_home)}
+               "DAGSTER_HOME": str(self.dagster_home), **(env or {})}
         env.pop(KILL_AT, None)
         if kill_at:
             env[KILL_AT] = kill_at

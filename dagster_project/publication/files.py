@@ -308,6 +308,8 @@ def _swap_parquet(staging_dir: Path, folder: Path, in_place: Collection[str] = (
     folder.mkdir(exist_ok=True)
     new = sorted(staging_dir.glob("*.parquet"), key=lambda p: p.name == f"{PUBLICATION_TABLE}.parquet")
     for path in new:
+        if path.name == f"{PUBLICATION_TABLE}.parquet":
+            fault_point("parquet")
         _fsync(path)
         os.replace(path, folder / path.name)
     keep = {p.name for p in new} | {f"{mart}.parquet" for mart in in_place}

@@ -39,6 +39,7 @@ import psycopg
 import pyarrow.csv as pacsv
 from psycopg import sql
 
+from ..faults import fault_point
 from ..settings import duckdb_config
 from .keys import Keys
 
@@ -112,6 +113,7 @@ def publish_postgres(published_db: Path, target: PostgresTarget, run_id: str | N
                 sql.Identifier(load_schema),
                 sql.Literal(f"The published marts of the sociaal domein warehouse, run {run_id}. "
                             "Table publicatie says when.")))
+            fault_point("postgres")
             _swap(pg, load_schema, target.schema, lock_wait_s)
         return published_counts(target, tables)
 
@@ -208,8 +210,8 @@ def _grant(pg: psycopg.Connection, schema: str, role: str) -> None:
 
 def _swap(pg: psycopg.Connection, load_schema: str, schema: str, lock_wait_s: float) -> None:
     """Rename the published schema away and the loaded one in, and drop the old one."""
-    old_tables = [r[0] for r in pg.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY 1", [schema]).fetchall()]
+    old_tables = sorted((r[0] for r in pg.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = %s", [schema]).fetchall()), key=_lock_order)
     if old_tables:
         _lock(pg, [sql.Identifier(schema, t) for t in old_tables], lock_wait_s)
     exists = pg.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema]).fetchone()
@@ -219,6 +221,13 @@ def _swap(pg: psycopg.Connection, load_schema: str, schema: str, lock_wait_s: fl
     pg.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(load_schema), sql.Identifier(schema)))
     if exists:
         _drop_schema(pg, old_schema)
+
+
+def _lock_order(table: str) -> tuple[int, str]:
+    """Facts first, then reports, dimensions and the rest: the order in which dashboards name them
+    (`from fct_x join dim_y`), so that a query waiting behind the publish mostly holds nothing the
+    publish still needs."""
+    return next((i for i, prefix in enumerate(("fct_", "rpt_", "dim_")) if table.startswith(prefix)), 3), table
 
 
 def _lock(pg: psycopg.Connection, tables: list[sql.Composable], lock_wait_s: float) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from ..faults import fault_point
 from ..publication.files import staging_folder, swap_directory
 from ..publication.targets import REPORT_RELEASE_FILE
 from . import charts, marts, verantwoording, vergelijking
@@ -112,6 +113,7 @@ def build_report(published_db: Path, loads_db: Path | None, report_dir: Path,
         try:
             write(staging, pages, snapshot)
             (staging / REPORT_RELEASE_FILE).write_text(json.dumps({"run_id": snapshot.publicatie.run_id}))
+            fault_point("report")
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

@@ -59,7 +59,7 @@ final as (
         cast(geslacht as integer) as geslacht_code,
         wijk_code,
         {{ surrogate_key(['gemeente_code', onbekend('wijk_code')]) }} as wijk_key,
-        coalesce(weegfactor, 1.0) as weegfactor,
+        cast(coalesce(weegfactor, 1.0) as decimal(12, 6)) as weegfactor,
         cijfer,
         is_tevreden,
         cast(gezondheid as integer) as gezondheid_code,

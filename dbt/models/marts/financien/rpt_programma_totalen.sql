@@ -93,9 +93,10 @@ final as (
         {{ x1000('shares.uitgaven') }} as uitgaven_x1000,
         {{ x1000('shares.inkomsten') }} as inkomsten_x1000,
         {{ x1000('shares.saldo') }} as saldo_x1000,
-        shares.aandeel_uitgaven_pct,
-        shares.aandeel_inkomsten_pct,
-        case when shares.saldo_ratio_pct between 0 and 100 then shares.saldo_ratio_pct end as aandeel_saldo_pct,
+        {{ percentage('shares.aandeel_uitgaven_pct') }} as aandeel_uitgaven_pct,
+        {{ percentage('shares.aandeel_inkomsten_pct') }} as aandeel_inkomsten_pct,
+        {{ percentage('case when shares.saldo_ratio_pct between 0 and 100 then shares.saldo_ratio_pct end') }}
+            as aandeel_saldo_pct,
         case
             when shares.gemeente_saldo is null then 'geen gemeentetotalen geleverd voor dit jaar en deze fase'
             when shares.gemeente_saldo = 0 then 'gemeentelijk saldo is 0: een aandeel daarvan bestaat niet'

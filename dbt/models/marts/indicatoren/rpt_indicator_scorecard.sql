@@ -92,10 +92,10 @@ final as (
         end as doel_gehaald,
         with_previous.realisatie_vorig_jaar,
         with_previous.realisatie - with_previous.realisatie_vorig_jaar as verschil_vorig_jaar,
-        (
-            100 * (with_previous.realisatie - with_previous.realisatie_vorig_jaar)
-            / nullif(with_previous.realisatie_vorig_jaar, 0)
-        ) as verschil_vorig_jaar_pct,
+        {{ percentage(
+            '100 * (with_previous.realisatie - with_previous.realisatie_vorig_jaar)'
+            ~ ' / nullif(with_previous.realisatie_vorig_jaar, 0)'
+        ) }} as verschil_vorig_jaar_pct,
         indicatoren.eenheid,
         indicatoren.richting,
         indicatoren.bron_code,
