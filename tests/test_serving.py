@@ -4,9 +4,8 @@ marts, on a real server (benchmarks/serving.py has the load; `make bench` runs i
 
 from __future__ import annotations
 
-from dagster_project.publication.postgres import PostgresTarget
-
 from benchmarks.serving import SWITCH_TARGET_S, run_load
+from dagster_project.publication.postgres import PostgresTarget
 
 
 def test_publishes_under_dashboard_load_fail_no_reader_and_mix_no_releases(tmp_path, postgres_server):
