@@ -126,7 +126,11 @@ def test_types_comments_keys_and_no_orphans_in_postgres(sample_postgres):
         WHERE c.contype = 'p' AND c.connamespace = 'marts'::regnamespace
           AND a.attrelid = c.conrelid AND a.attnum = k.n
         GROUP BY c.conrelid, c.conname""")}
-    assert primary == {f"marts.{t}": cols for t, cols in keys.primary.items()}
+    assert primary == {f"marts.{t}": cols for t, cols in
+                       {**keys.primary, "publicatie": ("run_id",), "publicatie_mart": ("mart",)}.items()}
+    tables = {f"marts.{t}" for (t,) in fetch(sample_postgres,
+                                             "SELECT tablename FROM pg_tables WHERE schemaname = 'marts'")}
+    assert tables == set(primary), "every published table has a primary key"
     foreign = {ForeignKey(t.removeprefix("marts."), c, p.removeprefix("marts."), pc) for t, c, p, pc in fetch(
         sample_postgres, """
         SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, pa.attname
@@ -148,6 +152,22 @@ def test_bi_users_read_through_the_read_only_role(sample_postgres):
         fetch(sample_postgres, "DELETE FROM marts.dim_gemeente", user="metabase")
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         fetch(sample_postgres, "CREATE TABLE marts.mine (x int)", user="metabase")
+
+
+def test_a_reader_sees_the_keys_in_pg_catalog_and_not_in_information_schema(sample_postgres):
+    """As docs/publication.md says: PostgreSQL shows constraints in information_schema only to a
+    table's owner; pg_catalog, which JDBC, SQLAlchemy and Npgsql read, shows them to every reader."""
+    with psycopg.connect(sample_postgres.url, autocommit=True) as con:
+        con.execute("DROP ROLE IF EXISTS superset")
+        con.execute("CREATE ROLE superset LOGIN IN ROLE marts_reader")
+    owner_sees = fetch(sample_postgres, "SELECT count(*) FROM information_schema.table_constraints WHERE "
+                                        "table_schema = 'marts' AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')")
+    catalog = ("SELECT count(*) FROM pg_constraint WHERE connamespace = 'marts'::regnamespace "
+               "AND contype IN ('p', 'f')")
+    assert owner_sees[0][0] > 40
+    assert fetch(sample_postgres, catalog, user="superset") == owner_sees
+    assert fetch(sample_postgres, "SELECT count(*) FROM information_schema.table_constraints "
+                                  "WHERE table_schema = 'marts'", user="superset") == [(0,)]
 
 
 # -- readers during a publish ------------------------------------------------------------------------
@@ -280,3 +300,25 @@ def test_the_run_summary_shows_the_postgres_schema_and_row_counts(sample_run, sa
     assert f"  PostgreSQL: 127.0.0.1:{sample_postgres.url.split(':')[2].split('/')[0]}/sample schema marts" in text
     assert re.search(r"^  fct_financien +1009 +1009$", text, re.MULTILINE)
     assert re.search(r"^  publicatie +1$", text, re.MULTILINE)
+
+
+# -- the README's queries ----------------------------------------------------------------------------
+
+def readme_queries() -> list[str]:
+    """Every statement of the README's SQL blocks."""
+    text = (Path(__file__).parents[1] / "README.md").read_text()
+    blocks = re.findall(r"```sql\n(.*?)```", text, re.DOTALL)
+    return [statement.strip() for block in blocks for statement in block.split(";") if statement.strip()
+            and not all(line.strip().startswith("--") for line in statement.strip().splitlines())]
+
+
+def test_every_readme_query_returns_the_same_rows_in_duckdb_and_postgres(published, sample_postgres):
+    queries = readme_queries()
+    assert len(queries) >= 8
+    with duckdb.connect(str(published), read_only=True) as duck, psycopg.connect(sample_postgres.url) as pg:
+        pg.execute("SET search_path = marts")
+        for statement in queries:
+            in_duckdb = duck.execute(statement).fetchall()
+            in_postgres = pg.execute(statement).fetchall()
+            assert in_duckdb, statement
+            assert in_postgres == in_duckdb, statement
