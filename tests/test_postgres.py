@@ -82,10 +82,11 @@ def same(a, b) -> bool:
 
 def test_the_sample_release_in_postgres_equals_the_duckdb_file(sample_run, sample_postgres, published):
     paths, result = sample_run
-    [materialization] = [e.event_specific_data.materialization for e in result.all_events
-                         if e.event_type_value == "ASSET_MATERIALIZATION"
-                         and e.event_specific_data.materialization.asset_key.to_user_string() == "published_marts"]
-    postgres_counts = materialization.metadata["postgres_row_counts"].value
+    materializations = {e.event_specific_data.materialization.asset_key.to_user_string():
+                        e.event_specific_data.materialization for e in result.all_events
+                        if e.event_type_value == "ASSET_MATERIALIZATION"}
+    materialization = materializations["published_marts"]
+    postgres_counts = materializations["published_postgres"].metadata["postgres_row_counts"].value
     assert postgres_counts == {**materialization.metadata["row_counts"].value, "publicatie": 1,
                                "publicatie_mart": len(materialization.metadata["row_counts"].value)}
     tables = [t for (t,) in query(published, "SELECT table_name FROM duckdb_tables() ORDER BY 1")]
