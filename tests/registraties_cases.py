@@ -4,6 +4,7 @@ the budget per client."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -46,8 +47,8 @@ def wmo_dir(paths) -> Path:
 
 
 def client_key(client_id: str, registratie: str = "jeugdhulp") -> str:
-    """The keyed pseudonym the models give a client number (the sample secret)."""
-    sql = render_macro("pseudonym.sql", f"pseudonym(['g', \"'{registratie}'\", 'c'])", env_var=lambda _, d: d)
+    """The keyed pseudonym the models give a client number (the test run's secret, tests/conftest.py)."""
+    sql = render_macro("pseudonym.sql", f"pseudonym(['g', \"'{registratie}'\", 'c'])", env_var=os.environ.get)
     with duckdb.connect() as con:
         return con.execute(f"SELECT {sql} FROM (SELECT 'GM0637' AS g, ? AS c)", [client_id]).fetchone()[0]
 

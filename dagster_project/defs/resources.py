@@ -14,7 +14,7 @@ from pydantic import Field, PrivateAttr
 
 from ..lock import NightlyLock
 from ..publication.postgres import PostgresTarget
-from ..settings import DBT_PROJECT_DIR, WarehousePaths, postgres_settings
+from ..settings import DBT_PROJECT_DIR, MissingSecret, WarehousePaths, postgres_settings, require_secret
 
 _DEFAULTS = WarehousePaths.from_env()
 _POSTGRES = postgres_settings()
@@ -60,9 +60,14 @@ class WarehouseResource(ConfigurableResource):
         return WarehousePaths(Path(self.landing_dir), Path(self.warehouse_dir), Path(self.published_db))
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
-        """A run takes the warehouse for itself for all its steps (a sensor only reads the landing folder)."""
+        """A run on real deliveries needs a pseudonymisation secret (settings.require_secret), then takes
+        the warehouse for itself for all its steps (a sensor only reads the landing folder)."""
         if context.run is None:
             return
+        try:
+            require_secret(self.paths().landing_dir)
+        except MissingSecret as error:
+            raise Failure(str(error), allow_retries=False) from error
         self._lock = NightlyLock.acquire(self.paths().lock_file, context.run.run_id)
         if self._lock.interrupted_run_id and context.instance:
             _mark_interrupted(context.instance, self._lock.interrupted_run_id)
