@@ -32,6 +32,16 @@ UTF8_BOM = b"\xef\xbb\xbf"
 MAX_LINE_BYTES = 4 << 20
 BATCH_ROWS = 50_000
 MAX_LISTED_STRUCTURAL_PROBLEMS = 1000
+# Bounds on what one file may make the loader read; over them it is quarantined before it is read.
+# A workbook is a ZIP archive: its uncompressed size is in the ZIP directory (and its cell count in the
+# first sheet's <dimension>), so a small file that expands to gigabytes is refused before it is unpacked.
+# A delivery larger than this comes as CSV (docs/sources.md).
+MAX_WORKBOOK_BYTES = 100 << 20
+MAX_WORKBOOK_CELLS = 3_000_000
+# National volumes are tens of millions of lines: a CSV with more is not a delivery of one source.
+MAX_CSV_LINES = 100_000_000
+# Bytes read from the start of the first sheet to find its <dimension>.
+DIMENSION_HEAD_BYTES = 64 << 10
 
 
 @dataclass(frozen=True)
@@ -270,6 +280,9 @@ def _read_utf8_csv(con, snap: Snapshot, path: Path, scan: TextScan, encoding: st
     if problems:
         return ReadResult(encoding, problems)
     lines = snap.newlines + (0 if snap.ends_with_newline else 1)
+    if lines > MAX_CSV_LINES:
+        return ReadResult(encoding, [Problem(f"the file has {_count(lines)} lines, more than the limit of "
+                                             f"{_count(MAX_CSV_LINES)}", f"at most {_count(MAX_CSV_LINES)} lines")])
     if scan.odd_whitespace or not _read_csv_duckdb(con, path, header, lines):
         problems = _read_csv_arrow(con, path, header)
         if problems:
@@ -372,17 +385,81 @@ def _frame_as_text(frame, header: list[str]) -> pa.Table:
 
 
 def _workbook_problem(path: Path) -> Problem | None:
-    """A damaged or incomplete workbook, told before a spreadsheet library tries it."""
+    """A damaged, incomplete or oversized workbook, told before a spreadsheet library tries it."""
     expected = "a complete Excel workbook (.xlsx): export or copy it again"
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
+            entries = archive.infolist()
+            names = {e.filename for e in entries}
+            if "xl/workbook.xml" not in names:
+                return Problem("the file is a ZIP archive but not an Excel workbook (it has no xl/workbook.xml)",
+                               expected)
+            return _oversized(sum(e.file_size for e in entries), lambda: _cell_count(archive))
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError):
         return Problem("the workbook is damaged or incomplete: its ZIP structure cannot be read "
                        "(for example a copy that was cut off)", expected)
-    if "xl/workbook.xml" not in names:
-        return Problem("the file is a ZIP archive but not an Excel workbook (it has no xl/workbook.xml)", expected)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1 << 20):.1f}".replace(".", ",") + " MB"
+
+
+def _count(number: int) -> str:
+    """A whole number with Dutch thousands dots: 3.000.000."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _oversized(uncompressed: int, cells: Callable[[], int | None]) -> Problem | None:
+    """A workbook that unpacks to more than MAX_WORKBOOK_BYTES or holds more than MAX_WORKBOOK_CELLS cells."""
+    expected = (f"a workbook of at most {_megabytes(MAX_WORKBOOK_BYTES)} unpacked and {_count(MAX_WORKBOOK_CELLS)} "
+                "cells; a larger delivery as CSV")
+    if uncompressed > MAX_WORKBOOK_BYTES:
+        return Problem(f"the workbook unpacks to {_megabytes(uncompressed)}, more than the limit of "
+                       f"{_megabytes(MAX_WORKBOOK_BYTES)} (a decompression bomb, or a delivery too large for a "
+                       "workbook)", expected)
+    count = cells()
+    if count is not None and count > MAX_WORKBOOK_CELLS:
+        return Problem(f"the first sheet spans {_count(count)} cells, more than the limit of "
+                       f"{_count(MAX_WORKBOOK_CELLS)}", expected)
     return None
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str | None:
+    """The path in the archive of the workbook's first sheet (workbook.xml and its relations)."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    sheet = re.search(r"<(?:\w+:)?sheet\b[^>]*\br:id=\"([^\"]+)\"", workbook)
+    if sheet is None or "xl/_rels/workbook.xml.rels" not in archive.namelist():
+        return None
+    relations = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    for relation in re.findall(r"<Relationship\b[^>]*>", relations):
+        if f'Id="{sheet.group(1)}"' in relation and (target := re.search(r'Target="([^"]+)"', relation)):
+            return target.group(1).lstrip("/") if target.group(1).startswith("/") else "xl/" + target.group(1)
+    return None
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _cell_count(archive: zipfile.ZipFile) -> int | None:
+    """The cells the first sheet's <dimension> spans (A1:AN1000000: 40 million), read from the first
+    DIMENSION_HEAD_BYTES of the sheet only; None when the sheet does not say."""
+    name = _first_sheet(archive)
+    if name is None or name not in archive.namelist():
+        return None
+    with archive.open(name) as sheet:
+        head = sheet.read(DIMENSION_HEAD_BYTES).decode("utf-8", "replace")
+    found = re.search(r"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]+)\$?([0-9]+)(?::\$?([A-Z]+)\$?([0-9]+))?\"", head)
+    if found is None:
+        return None
+    first_column, first_row, last_column, last_row = found.groups()
+    if last_column is None:
+        return 1
+    columns = _column_number(last_column) - _column_number(first_column) + 1
+    return max(columns, 0) * max(int(last_row) - int(first_row) + 1, 0)
 
 
 def _calamine_reason(error: Exception) -> str:
