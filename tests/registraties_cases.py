@@ -19,6 +19,8 @@ WMO_HEADER = WMO.column_names
 BSN = "123456782"  # passes the elfproef (the domain brief's example)
 BSN_8 = "12345672"  # 8 digits: with the leading zero, 012345672 passes the elfproef
 BSN_REASON = "a BSN (burgerservicenummer: 9 digits that pass the elfproef) where a pseudonymised number belongs"
+BSN_8_REASON = ("a BSN (burgerservicenummer: 8 digits that pass the elfproef with a leading zero: a BSN whose first 0 "
+                "was dropped) where a pseudonymised number belongs")
 
 
 def traject(client_id="J1", begindatum="2021-02-01", einddatum="2021-06-30", **overrides) -> dict:
