@@ -286,7 +286,7 @@ def _read_utf8_csv(con, snap: Snapshot, path: Path, scan: TextScan, encoding: st
     if scan.odd_whitespace or not _read_csv_duckdb(con, path, header, lines):
         problems = _read_csv_arrow(con, path, header)
         if problems:
-            return ReadResult(encoding, problems)
+            return ReadResult(encoding, _open_quote(path) or problems)
     return _finish(con, header, first_data_row=2, encoding=encoding, control=scan.control)
 
 
@@ -353,6 +353,32 @@ def _read_csv_arrow(con, path: Path, header: list[str]) -> list[Problem]:
         structural.append(Problem(f"... and {broken - len(structural)} more lines with the same kind of problem",
                                   structural[-1].expected))
     return structural
+
+
+def _open_quote(path: Path) -> list[Problem] | None:
+    """A quote opened in a value and not closed on its line: the cause of the broken lines after it,
+    told with the line where it opened and the true count of lines it swallowed (to the line with
+    the next quote, or to the end of the file). None when every line closes its quotes."""
+    opened = None
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.count(b'"') % 2 == 0:
+                continue
+            if opened is None:
+                opened, value = number, line.rsplit(b'"', 1)[-1].decode("utf-8", "replace")
+            else:
+                return [_open_quote_problem(opened, value, number - opened, f"to line {number}, where a quote "
+                                                                          "closes it")]
+    if opened is None:
+        return None
+    return [_open_quote_problem(opened, value, number - opened, "to the end of the file")]
+
+
+def _open_quote_problem(line: int, value: str, swallowed: int, until: str) -> Problem:
+    return Problem(f"a quote opened on line {line} is not closed on that line: the value runs on over the "
+                   f"{_count(swallowed)} line{'' if swallowed == 1 else 's'} after it ({until})",
+                   'a closing " in the same line for every opening "; a quote inside a value doubled ("")',
+                   row=line, value='"' + value.strip()[:200])
 
 
 # --- workbooks and SPSS files ----------------------------------------------------------------------------
