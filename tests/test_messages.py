@@ -30,3 +30,20 @@ def test_a_quote_closed_lines_later_counts_the_lines_in_between(paths, ledger_di
     [(row, _, _, reason)] = quarantine(paths)
     assert (row, reason) == (4, "a quote opened on line 4 is not closed on that line: the value runs on over the "
                                 "7 lines after it (to line 11, where a quote closes it)")
+
+
+def test_a_workbook_formula_without_a_saved_result_says_so(paths, ledger_dir):
+    import openpyxl
+
+    from .conftest import LEDGER_HEADER
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(list(LEDGER_HEADER))
+    workbook.active.append([ledger_line()[h] for h in LEDGER_HEADER])
+    workbook.active.append([ledger_line()[h] for h in LEDGER_HEADER[:-1]] + ["=-1500,25*2"])
+    workbook.save(ledger_dir / "financien_2021.xlsx")  # openpyxl saves formulas without their result
+    [outcome] = load_source(GROOTBOEK, paths).files
+    assert outcome.status == "quarantined"
+    assert quarantine(paths) == [(3, "bedrag", "=-1500,25*2",
+                                  "cell K3 holds a formula without a saved result: Excel computes it when it opens "
+                                  "the workbook, but the file holds no value")]

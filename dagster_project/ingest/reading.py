@@ -510,11 +510,55 @@ def _sheet_rows(path: Path) -> Iterator[list]:
         yield pad + list(row)
 
 
+# A cell with a formula and no saved result (<v/>, or none): `<c r="B2"><f>A2*2</f><v /></c>`.
+UNSAVED_FORMULA = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*>\s*(?:<f[^>]*>([^<]*)</f>|<f[^>]*/>)\s*'
+                             rb'(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+# Overlap between the chunks of a sheet, so that a cell split over two chunks is still found.
+CELL_OVERLAP_BYTES = 4096
+
+
+def _unsaved_formulas(path: Path) -> list[tuple[str, int, str]]:
+    """The cells (column letters, row, formula) of the first sheet that hold a formula without a
+    saved result: Excel computes it when it opens the file, a reader of the file sees nothing.
+    The sheet is streamed; only chunks with a formula in them are searched."""
+    found: dict[tuple[str, int], str] = {}
+    with zipfile.ZipFile(path) as archive:
+        name = _first_sheet(archive)
+        if name is None or name not in archive.namelist():
+            return []
+        with archive.open(name) as sheet:
+            tail = b""
+            while chunk := sheet.read(CHUNK_BYTES):
+                text, tail = tail + chunk, (tail + chunk)[-CELL_OVERLAP_BYTES:]
+                if b"<f" not in text:
+                    continue
+                for match in UNSAVED_FORMULA.finditer(text):
+                    formula = (match.group(3) or b"").decode("utf-8", "replace")
+                    found[(match.group(1).decode(), int(match.group(2)))] = "=" + formula if formula else "(shared)"
+    return [(column, row, formula) for (column, row), formula in found.items()]
+
+
+def _formula_problems(path: Path, formulas: list[tuple[str, int, str]]) -> list[Problem]:
+    header = [normalise_header(n) for n in next(_sheet_rows(path), [])]
+    problems = []
+    for column, row, formula in sorted(formulas, key=lambda f: (f[1], _column_number(f[0]))):
+        index = _column_number(column) - 1
+        problems.append(Problem(
+            f"cell {column}{row} holds a formula without a saved result: Excel computes it when it opens the "
+            "workbook, but the file holds no value", "a value, or a formula saved with its result (open and save "
+            "the workbook in Excel, or export values)", row=row,
+            column=header[index] if index < len(header) and header[index] else None, value=formula))
+    return problems
+
+
 def _read_xlsx(con, snap: Snapshot, expected_columns: tuple[str, ...], scratch_dir: Path) -> ReadResult:
     problem = _workbook_problem(snap.path)
     if problem:
         return ReadResult("xlsx", [problem])
     try:
+        formulas = _unsaved_formulas(snap.path)
+        if formulas:
+            return ReadResult("xlsx", _formula_problems(snap.path, formulas))
         return _read_sheet(con, _sheet_rows(snap.path), expected_columns)
     except Exception as error:  # the spreadsheet library's own errors
         if type(error).__module__.split(".")[0] != "python_calamine":
