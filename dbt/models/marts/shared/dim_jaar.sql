@@ -8,6 +8,7 @@ with
 
 delivered_years as (
 
+    -- The last year of each source's accepted deliveries.
     {%- set delivered = [
         ('stg_financien__grootboek', 'jaar'),
         ('stg_financien__gemeentetotalen', 'jaar'),
@@ -19,7 +20,7 @@ delivered_years as (
         ('stg_registraties__wmo', 'year(periode_einde)'),
     ] %}
     {%- for model, year in delivered %}
-        select {{ year }} as jaar from {{ ref(model) }}
+        select max({{ year }}) as jaar from {{ ref(model) }}
         {%- if not loop.last %}
             union all
         {%- endif %}
