@@ -17,6 +17,7 @@ import sys
 from dagster import AssetCheckSeverity, AssetKey, DagsterEventType, DagsterInstance, ExecuteInProcessResult
 
 from .defs.resources import is_disk_full
+from .ingest.landing import not_claimed
 from .lock import WarehouseBusy
 from .publication import targets
 from .publication.postgres import PostgresTarget
@@ -170,6 +171,9 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=C
                 lines.append("    " + str(meta[listing]).replace("\n", "\n    "))
         if meta.get("source_problem"):
             lines.append(f"    {meta['source_problem']}")
+    unknown = next((meta["landing_unknown"] for meta in materialized.values() if meta.get("landing_unknown")), None)
+    if unknown:
+        lines.append(f"  landing directory: {not_claimed(unknown, sorted(c.folder + '/' for c in contracts))}")
     lines.append(f"  load log and quarantine: {paths.loads_db}")
 
     evaluations = [e.event_specific_data for e in _events(result, DagsterEventType.ASSET_CHECK_EVALUATION)]

@@ -42,6 +42,33 @@ def settle_seconds() -> float:
     return float(os.environ.get("WAREHOUSE_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS))
 
 
+SECRET_VARIABLE = "WAREHOUSE_PSEUDONIMISERING_SLEUTEL"
+# The secret in the repository (dbt/macros/pseudonym.sql): only for the embedded sample, which has no real people.
+SAMPLE_SECRET = "alleen-voor-voorbeelddata"
+MIN_SECRET_CHARS = 32
+
+
+class MissingSecret(Exception):
+    """A run on real deliveries without a pseudonymisation secret of its own."""
+
+
+def require_secret(landing_dir: Path) -> None:
+    """Outside the embedded sample, the pseudonyms need a secret of at least MIN_SECRET_CHARS characters
+    that is not the sample's (anyone with the repository could recompute the keys from a client number)."""
+    if landing_dir.resolve() == SAMPLE_LANDING_DIR.resolve():
+        return
+    secret = os.environ.get(SECRET_VARIABLE, "")
+    if len(secret) >= MIN_SECRET_CHARS and secret != SAMPLE_SECRET:
+        return
+    problem = ("is not set" if not secret else "is the sample's secret from the repository"
+               if secret == SAMPLE_SECRET else f"has {len(secret)} characters, fewer than {MIN_SECRET_CHARS}")
+    raise MissingSecret(
+        f"{SECRET_VARIABLE} {problem}: a run on {landing_dir} (not the embedded sample) needs a pseudonymisation "
+        f"secret of its own of at least {MIN_SECRET_CHARS} characters. Set a random one once and keep it stable "
+        f"and out of version control, e.g. export {SECRET_VARIABLE}=\"$(python3 -c 'import secrets; "
+        "print(secrets.token_urlsafe(48))')\" (docs/operations.md). Nothing was loaded.")
+
+
 def report_gemeenten() -> list[str] | None:
     """The gemeenten (CBS codes, comma-separated in WAREHOUSE_RAPPORT_GEMEENTEN) that get report pages;
     None (not set) means every gemeente in the marts."""

@@ -18,6 +18,8 @@ from .postgres_server import PostgresServer, start_server
 
 # Test deliveries are written a moment before they are loaded: nothing is still being written.
 os.environ["WAREHOUSE_SETTLE_SECONDS"] = "0"
+# Test runs read temporary landing directories, not the embedded sample: they need a secret of their own.
+os.environ["WAREHOUSE_PSEUDONIMISERING_SLEUTEL"] = "een-geheim-alleen-voor-de-tests-van-het-warehouse"
 
 LEDGER_HEADER = ("gemeente_code", "jaar", "fase", "programma_code", "doelstelling_code", "doelstelling_naam",
                  "taakveld_code", "kostenplaats", "soort", "reservemutatie", "bedrag")

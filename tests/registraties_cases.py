@@ -4,6 +4,7 @@ the budget per client."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -18,6 +19,8 @@ WMO_HEADER = WMO.column_names
 BSN = "123456782"  # passes the elfproef (the domain brief's example)
 BSN_8 = "12345672"  # 8 digits: with the leading zero, 012345672 passes the elfproef
 BSN_REASON = "a BSN (burgerservicenummer: 9 digits that pass the elfproef) where a pseudonymised number belongs"
+BSN_8_REASON = ("a BSN (burgerservicenummer: 8 digits that pass the elfproef with a leading zero: a BSN whose first 0 "
+                "was dropped) where a pseudonymised number belongs")
 
 
 def traject(client_id="J1", begindatum="2021-02-01", einddatum="2021-06-30", **overrides) -> dict:
@@ -46,8 +49,8 @@ def wmo_dir(paths) -> Path:
 
 
 def client_key(client_id: str, registratie: str = "jeugdhulp") -> str:
-    """The keyed pseudonym the models give a client number (the sample secret)."""
-    sql = render_macro("pseudonym.sql", f"pseudonym(['g', \"'{registratie}'\", 'c'])", env_var=lambda _, d: d)
+    """The keyed pseudonym the models give a client number (the test run's secret, tests/conftest.py)."""
+    sql = render_macro("pseudonym.sql", f"pseudonym(['g', \"'{registratie}'\", 'c'])", env_var=os.environ.get)
     with duckdb.connect() as con:
         return con.execute(f"SELECT {sql} FROM (SELECT 'GM0637' AS g, ? AS c)", [client_id]).fetchone()[0]
 

@@ -87,7 +87,7 @@ def test_a_share_can_arrive_as_teller_and_noemer(paths):
     (value(indicator_code="JH_UNIEK", waarde="-12"),
      (2, "waarde", "-12", "outside the range of the unit aantal")),
     (value(indicator_code="JH_UNIEK", waarde="4.923,5"),
-     (2, "waarde", "4.923,5", "a aantal is a whole number")),
+     (2, "waarde", "4.923,5", "a value in aantal is a whole number")),
     (value(indicator_code="JH_UNIEK", waarde="45%"),
      (2, "waarde", "45%", "indicator JH_UNIEK is measured in aantal, not in percent")),
     (value(waarde="1,80535713509409E+17%"),

@@ -12,9 +12,11 @@ from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 from pydantic import Field, PrivateAttr
 
+from ..ingest.landing import NoSourceFolder, require_a_source_folder, survey
 from ..lock import NightlyLock
 from ..publication.postgres import PostgresTarget
-from ..settings import DBT_PROJECT_DIR, WarehousePaths, postgres_settings
+from ..settings import DBT_PROJECT_DIR, MissingSecret, WarehousePaths, postgres_settings, require_secret
+from ..sources import CONTRACTS
 
 _DEFAULTS = WarehousePaths.from_env()
 _POSTGRES = postgres_settings()
@@ -60,9 +62,19 @@ class WarehouseResource(ConfigurableResource):
         return WarehousePaths(Path(self.landing_dir), Path(self.warehouse_dir), Path(self.published_db))
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
-        """A run takes the warehouse for itself for all its steps (a sensor only reads the landing folder)."""
+        """A run needs a landing directory in which a source finds its folder (what no source claims is
+        reported) and, on real deliveries, a pseudonymisation secret (settings.require_secret); then it
+        takes the warehouse for itself for all its steps (a sensor only reads the landing folder)."""
         if context.run is None:
             return
+        landing = survey(self.paths().landing_dir, CONTRACTS)
+        try:
+            require_a_source_folder(landing)
+            require_secret(self.paths().landing_dir)
+        except (NoSourceFolder, MissingSecret) as error:
+            raise Failure(str(error), allow_retries=False) from error
+        if landing.unknown:
+            context.log.warning(f"landing directory {landing.describe_unknown()}")
         self._lock = NightlyLock.acquire(self.paths().lock_file, context.run.run_id)
         if self._lock.interrupted_run_id and context.instance:
             _mark_interrupted(context.instance, self._lock.interrupted_run_id)

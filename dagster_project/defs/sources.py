@@ -37,6 +37,7 @@ def report_metadata(report: SourceReport) -> dict:
         "skipped": MetadataValue.md("\n".join(f"- `{f.file_name}`: {f.note}" for f in skipped) or "none"),
         "source_problem": report.source_problem or "",
         "note": report.note or "",
+        "landing_unknown": MetadataValue.json(list(report.landing_unknown)),
         "quarantined": MetadataValue.md(
             "\n".join(f"- `{f.file_name}` (load {f.load_id}): {f.problems} problem(s), first: {f.first_problem}"
                       for f in quarantined) or "none"
@@ -44,7 +45,7 @@ def report_metadata(report: SourceReport) -> dict:
     }
 
 
-def source_asset(contract: Contract):
+def source_asset(contract: Contract, contracts: tuple[Contract, ...] = CONTRACTS):
     check_name = "no_quarantined_files"
 
     @asset(
@@ -60,7 +61,7 @@ def source_asset(contract: Contract):
     def _load(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         paths = warehouse.paths()
         with no_retry_on_a_full_disk():
-            report = load_source(contract, paths, context.run.run_id)
+            report = load_source(contract, paths, context.run.run_id, contracts)
             # The load log and quarantine change only when a file was loaded or quarantined.
             if report.count("loaded") or report.count("quarantined") or report.source_problem \
                     or not paths.loads_db.exists():
@@ -94,4 +95,4 @@ def source_asset(contract: Contract):
 
 
 def source_assets(contracts=CONTRACTS) -> list:
-    return [source_asset(contract) for contract in contracts]
+    return [source_asset(contract, tuple(contracts)) for contract in contracts]

@@ -132,7 +132,9 @@ KINDS: dict[str, Kind] = {
         "VARCHAR",
         "CASE WHEN NOT is_bsn({v}) THEN {v} END",
         "a pseudonymised number that is not a BSN",
-        reason="'a BSN (burgerservicenummer: 9 digits that pass the elfproef) where a pseudonymised number belongs'",
+        reason="'a BSN (burgerservicenummer: ' || CASE WHEN length(bsn_digits({v})) = 8"
+        " THEN '8 digits that pass the elfproef with a leading zero: a BSN whose first 0 was dropped'"
+        " ELSE '9 digits that pass the elfproef' END || ') where a pseudonymised number belongs'",
     ),
     "maand": Kind(
         "DATE",

@@ -29,6 +29,7 @@ from .delivery import (
     remove_leftovers,
     snapshot,
 )
+from .landing import Landing, survey
 from .parsing import CONTROL_CHARACTERS, parse_sql, problems_sql, register_macros
 from .reading import Problem, ReadResult, drop_landed, read_file
 
@@ -83,6 +84,7 @@ class SourceReport:
     files: list[FileOutcome] = field(default_factory=list)
     source_problem: str | None = None  # the source as a whole could not be read
     note: str | None = None  # e.g. nothing delivered yet
+    landing_unknown: tuple[str, ...] = ()  # entries of the landing directory that no source claims
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -132,8 +134,11 @@ def settled_files(folder: Path) -> list[Entry]:
     return [e for e in landing_entries(folder) if e.kind == "file" and _settled(e, now)]
 
 
-def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = None) -> SourceReport:
-    """Load every new file of one source. Never raises for bad input."""
+def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = None,
+                contracts: tuple[Contract, ...] | None = None) -> SourceReport:
+    """Load every new file of one source. Never raises for bad input. What no contract of
+    `contracts` (default: the registry, sources.CONTRACTS) claims in the landing directory is
+    recorded in quarantine once."""
     folder = paths.landing_dir / contract.folder
     report = SourceReport(contract.source, folder)
     with connect(paths.build_db) as con:
@@ -141,6 +146,9 @@ def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = 
         register_macros(con)
         con.execute(SHOWN_VALUE_MACROS)
         register_reference(con)
+        landing = survey(paths.landing_dir, contracts or _registry())
+        report.landing_unknown = landing.unknown
+        _record_unknown(con, landing, run_id)
         if not folder.exists():
             report.note = f"folder {folder} does not exist: nothing delivered"
             return report
@@ -149,7 +157,7 @@ def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = 
         except OSError as error:
             report.source_problem = f"folder {folder} cannot be read: {error}"
             _set_problems(con, [Problem(report.source_problem, "a readable folder")])
-            _quarantine(con, contract, None, None, run_id, None, None, 1)
+            _quarantine(con, contract.source, None, None, run_id, None, None, 1)
             return report
         remove_leftovers(paths.incoming_dir)
         started = time.time()
@@ -158,10 +166,32 @@ def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = 
     return report
 
 
-def _seen(con: duckdb.DuckDBPyConnection, contract: Contract, digest: str) -> bool:
+def _registry() -> tuple[Contract, ...]:
+    from ..sources import CONTRACTS  # the registry is made of contracts: imported when first needed
+
+    return CONTRACTS
+
+
+def _seen(con: duckdb.DuckDBPyConnection, source: str, digest: str) -> bool:
     return con.execute(
-        "SELECT 1 FROM raw.load_log WHERE source = ? AND content_sha256 = ? LIMIT 1", [contract.source, digest],
+        "SELECT 1 FROM raw.load_log WHERE source = ? AND content_sha256 = ? LIMIT 1", [source, digest],
     ).fetchall() != []
+
+
+# The `source` of what the landing directory holds outside every source folder, in the load log and quarantine.
+LANDING = "landing"
+
+
+def _record_unknown(con, landing: Landing, run_id: str | None) -> None:
+    """Each entry of the landing directory that no source claims, recorded once in quarantine
+    (identified by its name, like a link or a folder inside a source folder), never read."""
+    for name in landing.unknown:
+        identity = hashlib.sha256(f"unknown\0{name}".encode()).hexdigest()
+        if _seen(con, LANDING, identity):
+            continue
+        _set_problems(con, [Problem("no source claims this entry of the landing directory: nothing in it is read",
+                                    f"one of the source folders: {', '.join(landing.expected)}", value=name)])
+        _quarantine(con, LANDING, landing.directory / name.rstrip("/"), None, run_id, identity, None, 1)
 
 
 def _load_entry(con, contract: Contract, entry: Entry, paths: WarehousePaths, run_id: str | None,
@@ -174,7 +204,7 @@ def _load_entry(con, contract: Contract, entry: Entry, paths: WarehousePaths, ru
                                                        "skipped: a later run loads it")
     try:
         digest = content_digest(entry.path)
-        if _seen(con, contract, digest):
+        if _seen(con, contract.source, digest):
             return FileOutcome(entry.name, "unchanged")
         with snapshot(entry.path, paths.incoming_dir, digest) as snap:
             return _load_file(con, contract, entry.path, snap, paths, run_id)
@@ -199,11 +229,11 @@ def _reject_entry(con, contract: Contract, entry: Entry, run_id: str | None) -> 
     """A link, folder or special file: recorded once in quarantine (identified by kind, name and
     target), never read, never copied."""
     identity = hashlib.sha256(f"{entry.kind}\0{entry.name}\0{entry.target or ''}".encode()).hexdigest()
-    if _seen(con, contract, identity):
+    if _seen(con, contract.source, identity):
         return FileOutcome(entry.name, "unchanged")
     problem = _entry_problem(contract, entry)
     _set_problems(con, [problem])
-    load_id = _quarantine(con, contract, entry.path, None, run_id, identity, None, 1)
+    load_id = _quarantine(con, contract.source, entry.path, None, run_id, identity, None, 1)
     return FileOutcome(entry.name, "quarantined", load_id, problems=1, first_problem=problem.reason)
 
 
@@ -217,7 +247,8 @@ def _load_file(con, contract: Contract, path: Path, snap: Snapshot, paths: Wareh
             _set_problems(con, result.problems)
         holds_bsn = con.execute("SELECT coalesce(bool_or(mask_bsns(value) IS DISTINCT FROM value), false) "
                                 "FROM problems").fetchall()[0][0]
-        load_id = _quarantine(con, contract, path, snap.size, run_id, snap.digest, result.encoding, problem_count)
+        load_id = _quarantine(con, contract.source, path, snap.size, run_id, snap.digest, result.encoding,
+                              problem_count)
     finally:
         drop_landed(con)
         con.execute("DROP TABLE IF EXISTS parsed")
@@ -279,10 +310,10 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _log(con, load_id, run_id, contract, path, size, digest, encoding, status, rows, problems) -> None:
+def _log(con, load_id, run_id, source: str, path, size, digest, encoding, status, rows, problems) -> None:
     con.execute(
         "INSERT INTO raw.load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [load_id, run_id, contract.source, path.name if path else None, str(path) if path else None, digest,
+        [load_id, run_id, source, path.name if path else None, str(path) if path else None, digest,
          size, encoding, status, rows, problems, _now()],
     )
 
@@ -298,7 +329,7 @@ def _append(con, contract: Contract, path: Path, snap: Snapshot, result: ReadRes
         ).fetchall()[0][0]
         fault_point("load")
         # The rows and their load_log row commit together: a killed load leaves neither.
-        _log(con, load_id, run_id, contract, path, snap.size, snap.digest, result.encoding, "loaded", rows, 0)
+        _log(con, load_id, run_id, contract.source, path, snap.size, snap.digest, result.encoding, "loaded", rows, 0)
         con.commit()
     except Exception:
         con.rollback()
@@ -321,7 +352,7 @@ CREATE OR REPLACE TEMP MACRO shown_value(v) AS CASE
 """
 
 
-def _quarantine(con, contract: Contract, path: Path | None, size: int | None, run_id, digest: str | None,
+def _quarantine(con, source: str, path: Path | None, size: int | None, run_id, digest: str | None,
                 encoding: str | None, problem_count: int) -> int:
     """Record a failed load with the problems in the temp table `problems`; a BSN in a value is masked."""
     con.begin()
@@ -331,9 +362,9 @@ def _quarantine(con, contract: Contract, path: Path | None, size: int | None, ru
             "INSERT INTO raw.quarantine SELECT ?, ?, ?, source_row, column_name, shown_value(mask_bsns(value)), "
             "reason, "
             "expected, ? FROM problems ORDER BY source_row NULLS FIRST, column_name",
-            [load_id, contract.source, path.name if path else None, _now()],
+            [load_id, source, path.name if path else None, _now()],
         )
-        _log(con, load_id, run_id, contract, path, size, digest, encoding, "quarantined", 0, problem_count)
+        _log(con, load_id, run_id, source, path, size, digest, encoding, "quarantined", 0, problem_count)
         con.commit()
     except Exception:
         con.rollback()

@@ -14,6 +14,7 @@ from ..shared_macros import create_shared_macros
 from ..sql import quote_literal as _literal
 from ..sql import quote_name
 from .contracts import MAX_VALUE_CHARS, NO_VALUE, Column, Contract
+from .scope import register_load_date, scope_rules
 
 # Control characters have no place in a delivered value (tab, line feed and carriage return are
 # whitespace). A NUL byte in particular is a damaged file or a binary export.
@@ -60,9 +61,10 @@ END;
 
 
 def register_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """The loader's macros and the rules it shares with dbt (shared_macros.py)."""
+    """The loader's macros, the rules it shares with dbt (shared_macros.py) and the day of the load."""
     create_shared_macros(con, temporary=True)
     con.execute(MACROS)
+    register_load_date(con)
 
 
 def _text(column: Column, table: str = "") -> str:
@@ -108,7 +110,8 @@ def _value_problem(text: str, control: bool) -> tuple[str, str, str]:
 
 
 def problems_sql(contract: Contract, control: bool = True) -> str:
-    """One row per problem, from the temp table `parsed`."""
+    """One row per problem, from the temp table `parsed`: invalid values, the contract's row rules
+    and the scope rules (scope.py)."""
     checks = []
     for column in contract.columns:
         kind = column.spec
@@ -125,6 +128,7 @@ def problems_sql(contract: Contract, control: bool = True) -> str:
             f"FROM parsed WHERE ({quote_name(column.name)} IS NULL{missing_is_ok}) OR {bad_value}"
         )
     checks.extend(contract.row_rules)
+    checks.extend(rule.sql for rule in scope_rules(contract))
     return "\nUNION ALL\n".join(f"({c})" for c in checks)
 
 

@@ -32,6 +32,16 @@ UTF8_BOM = b"\xef\xbb\xbf"
 MAX_LINE_BYTES = 4 << 20
 BATCH_ROWS = 50_000
 MAX_LISTED_STRUCTURAL_PROBLEMS = 1000
+# Bounds on what one file may make the loader read; over them it is quarantined before it is read.
+# A workbook is a ZIP archive: its uncompressed size is in the ZIP directory (and its cell count in the
+# first sheet's <dimension>), so a small file that expands to gigabytes is refused before it is unpacked.
+# A delivery larger than this comes as CSV (docs/sources.md).
+MAX_WORKBOOK_BYTES = 100 << 20
+MAX_WORKBOOK_CELLS = 3_000_000
+# National volumes are tens of millions of lines: a CSV with more is not a delivery of one source.
+MAX_CSV_LINES = 100_000_000
+# Bytes read from the start of the first sheet to find its <dimension>.
+DIMENSION_HEAD_BYTES = 64 << 10
 
 
 @dataclass(frozen=True)
@@ -270,10 +280,13 @@ def _read_utf8_csv(con, snap: Snapshot, path: Path, scan: TextScan, encoding: st
     if problems:
         return ReadResult(encoding, problems)
     lines = snap.newlines + (0 if snap.ends_with_newline else 1)
+    if lines > MAX_CSV_LINES:
+        return ReadResult(encoding, [Problem(f"the file has {_count(lines)} lines, more than the limit of "
+                                             f"{_count(MAX_CSV_LINES)}", f"at most {_count(MAX_CSV_LINES)} lines")])
     if scan.odd_whitespace or not _read_csv_duckdb(con, path, header, lines):
         problems = _read_csv_arrow(con, path, header)
         if problems:
-            return ReadResult(encoding, problems)
+            return ReadResult(encoding, _open_quote(path) or problems)
     return _finish(con, header, first_data_row=2, encoding=encoding, control=scan.control)
 
 
@@ -342,6 +355,32 @@ def _read_csv_arrow(con, path: Path, header: list[str]) -> list[Problem]:
     return structural
 
 
+def _open_quote(path: Path) -> list[Problem] | None:
+    """A quote opened in a value and not closed on its line: the cause of the broken lines after it,
+    told with the line where it opened and the true count of lines it swallowed (to the line with
+    the next quote, or to the end of the file). None when every line closes its quotes."""
+    opened = None
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.count(b'"') % 2 == 0:
+                continue
+            if opened is None:
+                opened, value = number, line.rsplit(b'"', 1)[-1].decode("utf-8", "replace")
+            else:
+                return [_open_quote_problem(opened, value, number - opened, f"to line {number}, where a quote "
+                                                                          "closes it")]
+    if opened is None:
+        return None
+    return [_open_quote_problem(opened, value, number - opened, "to the end of the file")]
+
+
+def _open_quote_problem(line: int, value: str, swallowed: int, until: str) -> Problem:
+    return Problem(f"a quote opened on line {line} is not closed on that line: the value runs on over the "
+                   f"{_count(swallowed)} line{'' if swallowed == 1 else 's'} after it ({until})",
+                   'a closing " in the same line for every opening "; a quote inside a value doubled ("")',
+                   row=line, value='"' + value.strip()[:200])
+
+
 # --- workbooks and SPSS files ----------------------------------------------------------------------------
 
 def _cells_as_text(values):
@@ -372,17 +411,81 @@ def _frame_as_text(frame, header: list[str]) -> pa.Table:
 
 
 def _workbook_problem(path: Path) -> Problem | None:
-    """A damaged or incomplete workbook, told before a spreadsheet library tries it."""
+    """A damaged, incomplete or oversized workbook, told before a spreadsheet library tries it."""
     expected = "a complete Excel workbook (.xlsx): export or copy it again"
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
+            entries = archive.infolist()
+            names = {e.filename for e in entries}
+            if "xl/workbook.xml" not in names:
+                return Problem("the file is a ZIP archive but not an Excel workbook (it has no xl/workbook.xml)",
+                               expected)
+            return _oversized(sum(e.file_size for e in entries), lambda: _cell_count(archive))
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError):
         return Problem("the workbook is damaged or incomplete: its ZIP structure cannot be read "
                        "(for example a copy that was cut off)", expected)
-    if "xl/workbook.xml" not in names:
-        return Problem("the file is a ZIP archive but not an Excel workbook (it has no xl/workbook.xml)", expected)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1 << 20):.1f}".replace(".", ",") + " MB"
+
+
+def _count(number: int) -> str:
+    """A whole number with Dutch thousands dots: 3.000.000."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _oversized(uncompressed: int, cells: Callable[[], int | None]) -> Problem | None:
+    """A workbook that unpacks to more than MAX_WORKBOOK_BYTES or holds more than MAX_WORKBOOK_CELLS cells."""
+    expected = (f"a workbook of at most {_megabytes(MAX_WORKBOOK_BYTES)} unpacked and {_count(MAX_WORKBOOK_CELLS)} "
+                "cells; a larger delivery as CSV")
+    if uncompressed > MAX_WORKBOOK_BYTES:
+        return Problem(f"the workbook unpacks to {_megabytes(uncompressed)}, more than the limit of "
+                       f"{_megabytes(MAX_WORKBOOK_BYTES)} (a decompression bomb, or a delivery too large for a "
+                       "workbook)", expected)
+    count = cells()
+    if count is not None and count > MAX_WORKBOOK_CELLS:
+        return Problem(f"the first sheet spans {_count(count)} cells, more than the limit of "
+                       f"{_count(MAX_WORKBOOK_CELLS)}", expected)
     return None
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str | None:
+    """The path in the archive of the workbook's first sheet (workbook.xml and its relations)."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    sheet = re.search(r"<(?:\w+:)?sheet\b[^>]*\br:id=\"([^\"]+)\"", workbook)
+    if sheet is None or "xl/_rels/workbook.xml.rels" not in archive.namelist():
+        return None
+    relations = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    for relation in re.findall(r"<Relationship\b[^>]*>", relations):
+        if f'Id="{sheet.group(1)}"' in relation and (target := re.search(r'Target="([^"]+)"', relation)):
+            return target.group(1).lstrip("/") if target.group(1).startswith("/") else "xl/" + target.group(1)
+    return None
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _cell_count(archive: zipfile.ZipFile) -> int | None:
+    """The cells the first sheet's <dimension> spans (A1:AN1000000: 40 million), read from the first
+    DIMENSION_HEAD_BYTES of the sheet only; None when the sheet does not say."""
+    name = _first_sheet(archive)
+    if name is None or name not in archive.namelist():
+        return None
+    with archive.open(name) as sheet:
+        head = sheet.read(DIMENSION_HEAD_BYTES).decode("utf-8", "replace")
+    found = re.search(r"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]+)\$?([0-9]+)(?::\$?([A-Z]+)\$?([0-9]+))?\"", head)
+    if found is None:
+        return None
+    first_column, first_row, last_column, last_row = found.groups()
+    if last_column is None:
+        return 1
+    columns = _column_number(last_column) - _column_number(first_column) + 1
+    return max(columns, 0) * max(int(last_row) - int(first_row) + 1, 0)
 
 
 def _calamine_reason(error: Exception) -> str:
@@ -407,11 +510,55 @@ def _sheet_rows(path: Path) -> Iterator[list]:
         yield pad + list(row)
 
 
+# A cell with a formula and no saved result (<v/>, or none): `<c r="B2"><f>A2*2</f><v /></c>`.
+UNSAVED_FORMULA = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*>\s*(?:<f[^>]*>([^<]*)</f>|<f[^>]*/>)\s*'
+                             rb'(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+# Overlap between the chunks of a sheet, so that a cell split over two chunks is still found.
+CELL_OVERLAP_BYTES = 4096
+
+
+def _unsaved_formulas(path: Path) -> list[tuple[str, int, str]]:
+    """The cells (column letters, row, formula) of the first sheet that hold a formula without a
+    saved result: Excel computes it when it opens the file, a reader of the file sees nothing.
+    The sheet is streamed; only chunks with a formula in them are searched."""
+    found: dict[tuple[str, int], str] = {}
+    with zipfile.ZipFile(path) as archive:
+        name = _first_sheet(archive)
+        if name is None or name not in archive.namelist():
+            return []
+        with archive.open(name) as sheet:
+            tail = b""
+            while chunk := sheet.read(CHUNK_BYTES):
+                text, tail = tail + chunk, (tail + chunk)[-CELL_OVERLAP_BYTES:]
+                if b"<f" not in text:
+                    continue
+                for match in UNSAVED_FORMULA.finditer(text):
+                    formula = (match.group(3) or b"").decode("utf-8", "replace")
+                    found[(match.group(1).decode(), int(match.group(2)))] = "=" + formula if formula else "(shared)"
+    return [(column, row, formula) for (column, row), formula in found.items()]
+
+
+def _formula_problems(path: Path, formulas: list[tuple[str, int, str]]) -> list[Problem]:
+    header = [normalise_header(n) for n in next(_sheet_rows(path), [])]
+    problems = []
+    for column, row, formula in sorted(formulas, key=lambda f: (f[1], _column_number(f[0]))):
+        index = _column_number(column) - 1
+        problems.append(Problem(
+            f"cell {column}{row} holds a formula without a saved result: Excel computes it when it opens the "
+            "workbook, but the file holds no value", "a value, or a formula saved with its result (open and save "
+            "the workbook in Excel, or export values)", row=row,
+            column=header[index] if index < len(header) and header[index] else None, value=formula))
+    return problems
+
+
 def _read_xlsx(con, snap: Snapshot, expected_columns: tuple[str, ...], scratch_dir: Path) -> ReadResult:
     problem = _workbook_problem(snap.path)
     if problem:
         return ReadResult("xlsx", [problem])
     try:
+        formulas = _unsaved_formulas(snap.path)
+        if formulas:
+            return ReadResult("xlsx", _formula_problems(snap.path, formulas))
         return _read_sheet(con, _sheet_rows(snap.path), expected_columns)
     except Exception as error:  # the spreadsheet library's own errors
         if type(error).__module__.split(".")[0] != "python_calamine":

@@ -26,7 +26,7 @@ WHERE p.indicator_code IS NOT NULL AND p.jaar IS NOT NULL
 # A share derived from teller/noemer is checked by SHARE_PARTS (0 <= teller <= noemer).
 OUT_OF_RANGE = f"""
 SELECT p.source_row, 'waarde' AS column_name, p.waarde__text AS value,
-    CASE WHEN i.is_geheel_getal AND p.waarde <> round(p.waarde) THEN 'a ' || i.eenheid || ' is a whole number'
+    CASE WHEN i.is_geheel_getal AND p.waarde <> round(p.waarde) THEN 'a value in ' || i.eenheid || ' is a whole number'
          ELSE 'outside the range of the unit ' || i.eenheid END AS reason,
     i.eenheid || ' from ' || coalesce(CAST(i.minimum AS VARCHAR), '-') || ' to '
         || coalesce(CAST(i.maximum AS VARCHAR), 'any') || CASE WHEN i.is_geheel_getal THEN ', whole' ELSE '' END
