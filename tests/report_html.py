@@ -106,3 +106,18 @@ def figures(page: Element) -> list[tuple[dict, str]]:
     return [({"bron": e.attrs["data-bron"], "database": e.attrs["data-database"],
               "sleutel": json.loads(e.attrs["data-sleutel"]), "kolom": e.attrs["data-kolom"]}, e.clean_text())
             for e in page.find_all("span", "cijfer") if "data-bron" in e.attrs]
+
+
+def axis_labels(svg: Element) -> tuple[list[str], list[str]]:
+    """The tick labels of a rendered chart: the x axis (centred under the ticks) and the y axis (right-aligned)."""
+    x, y = [], []
+    for group in svg.find_all("g", "role-axis-label"):
+        for text in group.find_all("text"):
+            (y if text.attrs.get("text-anchor") == "end" else x).append(text.clean_text())
+    return x, y
+
+
+def legend_symbols(svg: Element) -> list[str]:
+    """The shape (path) of each legend entry of a rendered chart."""
+    return [path.attrs.get("d", "") for group in svg.find_all("g", "role-legend-symbol")
+            for path in group.find_all("path")]

@@ -37,7 +37,8 @@ class Indicatorblok:
     grafiek: str | None
     grafiek_kolommen: list[str] = field(default_factory=list)
     grafiek_rijen: list[Rij] = field(default_factory=list)
-    enquete_jaren: list[int] = field(default_factory=list)
+    enquete_jaren: list[tuple[int, str]] = field(default_factory=list)  # survey pages with its outcome
+    legenda: str = ""  # what the chart draws, in words
 
     @property
     def richting(self) -> str:
@@ -59,8 +60,28 @@ def chart_end(document: Document) -> int:
 
 
 def knows_realisatie(document: Document, jaar: int) -> bool:
-    """A budget is written before its year: it knows realisaties up to the year before."""
-    return jaar < document.jaar if document.is_begroting else jaar <= document.jaar
+    """One time frame per document, in table and chart alike: a budget for Y is written during Y-1,
+    so its peildatum knows realisaties up to Y-2 (the year its table shows); Jaarstukken Y know Y."""
+    return jaar <= document.jaar - 2 if document.is_begroting else jaar <= document.jaar
+
+
+def legend(punten: list[charts.Punt]) -> str:
+    """The caption of a chart: only what it draws."""
+    parts = []
+    if any(p.realisatie is not None for p in punten):
+        parts.append("lijn met dichte rondjes: realisatie")
+    soorten = {p.streefwaarde_type == PROGNOSE for p in punten if p.streefwaarde is not None}
+    if False in soorten:
+        parts.append("losse ruiten: streefwaarde uit de begroting")
+    if True in soorten:
+        parts.append("losse driehoeken: prognose")
+    if any(p.ci_ondergrens is not None for p in punten):
+        parts.append("band: 95%-betrouwbaarheidsinterval")
+    if any(p.niet_representatief for p in punten):
+        parts.append("open rondje met n.r.: niet representatief (te weinig respondenten)")
+    if not any(p.realisatie is not None for p in punten):
+        parts.append("nog geen realisatie bekend in deze periode")
+    return "; ".join(parts).capitalize() + "."
 
 
 class Indicators:
@@ -76,10 +97,15 @@ class Indicators:
         for (g, c, j), r in sorted(self.scorecard.items()):
             if r.get("realisatie") is not None or r.get("streefwaarde") is not None:
                 self.years.setdefault((g, c), []).append(j)
-        self.survey_indicators = {r.get("indicator_code") for r in snapshot.rows("dim_enquete_uitkomst")}
-        self.survey_years: dict[str, set[int]] = {}
+        outcomes = {(r["onderzoek"], r["uitkomst"]): r.get("indicator_code")
+                    for r in snapshot.rows("dim_enquete_uitkomst")}
+        self.survey_indicators = set(outcomes.values())
+        # The survey pages that hold an indicator's outcome: (gemeente, indicator) -> {jaar: onderzoek}.
+        self.survey_years: dict[tuple, dict[int, str]] = {}
         for r in snapshot.rows("rpt_enquete_resultaat"):
-            self.survey_years.setdefault(r["gemeente_code"], set()).add(r["jaar"])
+            indicator = outcomes.get((r["onderzoek"], r["uitkomst"]))
+            if indicator:
+                self.survey_years.setdefault((r["gemeente_code"], indicator), {})[r["jaar"]] = r["onderzoek"]
 
     def of_goal(self, gemeente_code: str, doelstelling_key: str, document: Document) -> list[Indicatorblok]:
         codes = {r["indicator_code"] for r in self.links
@@ -113,9 +139,8 @@ class Indicators:
         rijen.append(Rij("Peildatum", [cijfer(rows[j], SCORECARD, "peildatum_realisatie", formatting.datum)
                                        if knows_realisatie(document, j) else tekst("-") for j in jaren], "klein"))
         block = Indicatorblok(indicator, self.bronnen.get((indicator.get("bron_code"),), {}), jaren, rijen, None)
-        if code in self.survey_indicators:
-            block.enquete_jaren = sorted(j for j in self.survey_years.get(gemeente_code, ())
-                                         if knows_realisatie(document, j))
+        surveys = self.survey_years.get((gemeente_code, code), {})
+        block.enquete_jaren = sorted((j, o) for j, o in surveys.items() if knows_realisatie(document, j))
         self._chart(block, gemeente_code, document)
         return block
 
@@ -164,9 +189,12 @@ class Indicators:
                       tekst("prognose" if self._type(row) == PROGNOSE else "begroting")
                       if row.get("streefwaarde") is not None else tekst("-")]
             rijen.append(Rij(str(j), cells))
-        omschrijving = (f"Trend van {block.indicator.get('indicator_naam')}, {jaren[0]}-{jaren[-1]}: "
-                        "realisaties als lijn, streefwaarden als losse markeringen.")
-        block.grafiek = self.renderer.svg(charts.spec(punten, jaren, eenheid, omschrijving))
+        chart = charts.spec(punten, jaren, eenheid, f"Trend van {block.indicator.get('indicator_naam')}, "
+                                                     f"{jaren[0]}-{jaren[-1]}: {legend(punten)}")
+        start = charts.axis_start(chart)
+        block.legenda = legend(punten) + (" De as begint bij nul." if start == 0 else " De as begint bij "
+                                          f"{formatting.indicatorwaarde(start, eenheid)}, niet bij nul.")
+        block.grafiek = self.renderer.svg(chart)
         block.grafiek_kolommen = ["Jaar", "Realisatie"] + (
             ["95%-interval ondergrens", "95%-interval bovengrens", "Respondenten (n)"] if survey else []) + [
             "Streefwaarde", "Soort streefwaarde"]

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from ..publication.files import staging_folder, swap_directory
-from . import charts, marts, verantwoording, vergelijking
+from . import charts, formulas, marts, verantwoording, vergelijking
 from .enquetes import SurveyPages
 from .formatting import tijdstip
 from .pages import START, Page, gemeente_naam
@@ -41,10 +41,23 @@ class Report:
     publicatie: marts.Publicatie
 
 
+class Figuur(str):
+    """The text of a figure as formatting.py wrote it (`-65.776`): the report's own, not a text from a source."""
+
+
+def _finalize(value):
+    """Every value a template prints: text from the sources with its formula neutralised (formulas.py);
+    figures, rendered charts and macro output as they are."""
+    if isinstance(value, str) and not isinstance(value, Markup | Figuur):
+        return formulas.neutralise(value)
+    return value
+
+
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=_finalize)
     env.filters["svg"] = lambda svg: Markup(svg)  # rendered by vl-convert from our own specification
+    env.filters["figuur"] = Figuur
     return env
 
 
