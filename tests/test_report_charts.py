@@ -45,7 +45,7 @@ def test_target_and_realisatie_differ_in_shape_not_only_in_colour(every_chart):
     for page, _, caption, svg in every_chart:
         shapes = legend_symbols(svg)
         assert len(set(shapes)) == len(shapes), f"{page}: two series with one shape"
-        if "ruiten" in caption or "driehoeken" in caption:
+        if ("ruiten" in caption or "driehoeken" in caption) and "rondjes" in caption:
             with_target += 1
             assert len(shapes) >= 2, page
     assert with_target > 100
@@ -53,7 +53,7 @@ def test_target_and_realisatie_differ_in_shape_not_only_in_colour(every_chart):
 
 def test_a_caption_explains_only_what_its_chart_draws(every_chart):
     for page, _, caption, svg in every_chart:
-        band = bool(svg.find_all("g", "mark-area"))
+        band = any(area.find_all("path") for area in svg.find_all("g", "mark-area"))
         assert ("band: 95%" in caption.lower()) == band, page
 
 

@@ -18,7 +18,7 @@ from functools import partial
 
 import vl_convert
 
-from . import formatting
+from . import formatting, formulas
 
 VEGA_LITE_VERSION = "6.4"
 REALISATIE, BEGROTING, PROGNOSE = "Realisatie", "Streefwaarde", "Prognose"
@@ -96,7 +96,7 @@ def ticks(values: list[float], eenheid: str) -> list[float]:
     elif high - low < MIN_SPAN.get(eenheid, 1):  # 45,9% against 46,0% fills no chart from top to bottom
         middle, half = (low + high) / 2, MIN_SPAN.get(eenheid, 1) / 2
         low, high = middle - half, middle + half
-        if eenheid == "percentage" and 0 <= min(values) and max(values) <= 100:  # kept within 0-100%
+        if eenheid == "percentage" and min(values) >= 0 and max(values) <= 100:  # kept within 0-100%
             shift = max(-low, 0.0) - max(high - 100.0, 0.0)
             low, high = low + shift, high + shift
     step = Decimal(1).scaleb(-decimals)
@@ -164,6 +164,8 @@ def axis_start(chart: dict) -> float:
 def comparison_spec(reeksen: dict[str, list[tuple[int, Decimal]]], jaren: list[int], eenheid: str,
                     omschrijving: str) -> dict:
     """One line per gemeente: the realisaties of one indicator."""
+    # The names are drawn as text in the chart, where the templates' neutralising does not reach.
+    reeksen = {formulas.neutralise(naam): punten for naam, punten in reeksen.items()}
     values = [{"jaar": jaar, "gemeente": naam, "waarde": _number(waarde)}
               for naam, punten in reeksen.items() for jaar, waarde in punten if waarde is not None]
     return _chart(omschrijving, values, jaren, mark={"type": "line", "point": True}, encoding={

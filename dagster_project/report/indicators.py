@@ -18,7 +18,28 @@ from .marts import Row, Snapshot
 from .pages import RICHTING_LABEL, Document, by_key, valid_in
 
 SCORECARD = "rpt_indicator_scorecard"
+ENQUETE = "rpt_enquete_resultaat"
 PROGNOSE = "prognose"
+# The columns of a realisatie in the scorecard, and in the survey results where they are named otherwise.
+ENQUETE_KOLOMMEN = {"realisatie": "waarde", "niet_representatief": "is_niet_representatief",
+                    "peildatum_realisatie": "peildatum"}
+
+
+@dataclass(frozen=True)
+class Meting:
+    """The row that holds a year's realisatie, and its table (the scorecard or the survey results)."""
+
+    row: Row | None
+    table: str
+
+    def kolom(self, name: str) -> str:
+        return ENQUETE_KOLOMMEN.get(name, name) if self.table == ENQUETE else name
+
+    def get(self, name: str):
+        return (self.row or {}).get(self.kolom(name))
+
+    def cijfer(self, name: str, opmaak, klasse: str = "") -> Cijfer:
+        return cijfer(self.row, self.table, self.kolom(name), opmaak, klasse=klasse)
 
 
 @dataclass
@@ -39,6 +60,7 @@ class Indicatorblok:
     grafiek_rijen: list[Rij] = field(default_factory=list)
     enquete_jaren: list[tuple[int, str]] = field(default_factory=list)  # survey pages with its outcome
     legenda: str = ""  # what the chart draws, in words
+    uit_enquete: list[int] = field(default_factory=list)  # realisaties from the survey, before the catalogue had it
 
     @property
     def richting(self) -> str:
@@ -102,10 +124,17 @@ class Indicators:
         self.survey_indicators = set(outcomes.values())
         # The survey pages that hold an indicator's outcome: (gemeente, indicator) -> {jaar: onderzoek}.
         self.survey_years: dict[tuple, dict[int, str]] = {}
+        # Survey totals by (gemeente, indicator, jaar): the realisatie of a year the scorecard does not hold
+        # (MTO 2022-2024, measured before the indicator entered the catalogue in 2025).
+        self.survey_totals: dict[tuple, Row] = {}
         for r in snapshot.rows("rpt_enquete_resultaat"):
             indicator = outcomes.get((r["onderzoek"], r["uitkomst"]))
             if indicator:
                 self.survey_years.setdefault((r["gemeente_code"], indicator), {})[r["jaar"]] = r["onderzoek"]
+            if indicator and r.get("indeling") == "totaal" and r.get("waarde") is not None:
+                self.survey_totals[(r["gemeente_code"], indicator, r["jaar"])] = r
+        for g, c, j in self.survey_totals:
+            self.years[(g, c)] = sorted(set(self.years.get((g, c), [])) | {j})
 
     def of_goal(self, gemeente_code: str, doelstelling_key: str, document: Document) -> list[Indicatorblok]:
         codes = {r["indicator_code"] for r in self.links
@@ -116,11 +145,19 @@ class Indicators:
     def _row(self, gemeente_code: str, code: str, jaar: int) -> Row | None:
         return self.scorecard.get((gemeente_code, code, jaar))
 
+    def _measured(self, gemeente_code: str, code: str, jaar: int) -> Meting:
+        """Where the realisatie of a year is: the scorecard, or else the survey's total."""
+        row = self._row(gemeente_code, code, jaar)
+        if (row is None or row.get("realisatie") is None) and (gemeente_code, code, jaar) in self.survey_totals:
+            return Meting(self.survey_totals[(gemeente_code, code, jaar)], ENQUETE)
+        return Meting(row, SCORECARD)
+
     def _block(self, gemeente_code: str, indicator: Row, document: Document) -> Indicatorblok:
         code, eenheid = indicator["indicator_code"], indicator.get("eenheid")
         jaren = table_years(document)
         rows = {j: self._row(gemeente_code, code, j) for j in jaren}
-        realisatie = [self._value(rows[j], "realisatie", eenheid) if knows_realisatie(document, j) else tekst("-")
+        metingen = {j: self._measured(gemeente_code, code, j) for j in jaren}
+        realisatie = [self._realisatie(metingen[j], eenheid) if knows_realisatie(document, j) else tekst("-")
                       for j in jaren]
         rijen = [Rij("Realisatie", realisatie)]
         for soort in ("begroting", PROGNOSE):
@@ -135,12 +172,15 @@ class Indicators:
             rijen.append(Rij("Doel gehaald", [cijfer(rows[j], SCORECARD, "doel_gehaald", formatting.ja_nee)
                                               for j in jaren], "doel"))
         if code in self.survey_indicators:
-            rijen += self._survey_rows(rows, jaren, document)
-        rijen.append(Rij("Peildatum", [cijfer(rows[j], SCORECARD, "peildatum_realisatie", formatting.datum)
+            rijen += self._survey_rows(metingen, jaren, document)
+        rijen.append(Rij("Peildatum", [metingen[j].cijfer("peildatum_realisatie", formatting.datum)
                                        if knows_realisatie(document, j) else tekst("-") for j in jaren], "klein"))
         block = Indicatorblok(indicator, self.bronnen.get((indicator.get("bron_code"),), {}), jaren, rijen, None)
         surveys = self.survey_years.get((gemeente_code, code), {})
         block.enquete_jaren = sorted((j, o) for j, o in surveys.items() if knows_realisatie(document, j))
+        block.uit_enquete = sorted(j for j in range(indicator.get("geldig_van_jaar") or 0)
+                                   if (gemeente_code, code, j) in self.survey_totals and knows_realisatie(document, j)
+                                   and self._measured(gemeente_code, code, j).table == ENQUETE)
         self._chart(block, gemeente_code, document)
         return block
 
@@ -150,12 +190,16 @@ class Indicators:
 
     @staticmethod
     def _value(row: Row | None, kolom: str, eenheid: str) -> Cijfer:
-        klasse = "nr" if kolom == "realisatie" and row and row.get("niet_representatief") else ""
-        return cijfer(row, SCORECARD, kolom, lambda v: formatting.indicatorwaarde(v, eenheid), klasse=klasse)
+        return cijfer(row, SCORECARD, kolom, lambda v: formatting.indicatorwaarde(v, eenheid))
 
-    def _survey_rows(self, rows: dict[int, Row | None], jaren: list[int], document: Document) -> list[Rij]:
+    @staticmethod
+    def _realisatie(meting: Meting, eenheid: str) -> Cijfer:
+        return meting.cijfer("realisatie", lambda v: formatting.indicatorwaarde(v, eenheid),
+                             "nr" if meting.get("niet_representatief") else "")
+
+    def _survey_rows(self, metingen: dict[int, Meting], jaren: list[int], document: Document) -> list[Rij]:
         def known(kolom, opmaak):
-            return [cijfer(rows[j], SCORECARD, kolom, opmaak) if knows_realisatie(document, j) else tekst("-")
+            return [metingen[j].cijfer(kolom, opmaak) if knows_realisatie(document, j) else tekst("-")
                     for j in jaren]
         interval = lambda v: formatting.getal(v, 1)  # noqa: E731
         return [Rij("95%-interval ondergrens", known("ci_ondergrens", interval), "klein"),
@@ -172,22 +216,24 @@ class Indicators:
         punten, rijen = [], []
         survey = code in self.survey_indicators
         for j in jaren:
-            row = self._row(gemeente_code, code, j)
-            if row is None:
+            row, meting = self._row(gemeente_code, code, j), self._measured(gemeente_code, code, j)
+            if meting.row is None:
                 continue
             known = knows_realisatie(document, j)
+            target = row or {}
             punten.append(charts.Punt(
-                j, row.get("realisatie") if known else None,
-                row.get("ci_ondergrens") if known else None, row.get("ci_bovengrens") if known else None,
-                bool(row.get("niet_representatief")) and known, row.get("streefwaarde"), row.get("streefwaarde_type")))
-            cells = [self._value(row, "realisatie", eenheid) if known else tekst("-")]
+                j, meting.get("realisatie") if known else None,
+                meting.get("ci_ondergrens") if known else None, meting.get("ci_bovengrens") if known else None,
+                bool(meting.get("niet_representatief")) and known, target.get("streefwaarde"),
+                target.get("streefwaarde_type")))
+            cells = [self._realisatie(meting, eenheid) if known else tekst("-")]
             if survey:
-                cells += [cijfer(row, SCORECARD, k, lambda v: formatting.getal(v, 1)) if known else tekst("-")
+                cells += [meting.cijfer(k, lambda v: formatting.getal(v, 1)) if known else tekst("-")
                           for k in ("ci_ondergrens", "ci_bovengrens")]
-                cells.append(cijfer(row, SCORECARD, "n_respondenten", formatting.getal) if known else tekst("-"))
+                cells.append(meting.cijfer("n_respondenten", formatting.getal) if known else tekst("-"))
             cells += [self._value(row, "streefwaarde", eenheid),
-                      tekst("prognose" if self._type(row) == PROGNOSE else "begroting")
-                      if row.get("streefwaarde") is not None else tekst("-")]
+                      tekst("prognose" if self._type(target) == PROGNOSE else "begroting")
+                      if target.get("streefwaarde") is not None else tekst("-")]
             rijen.append(Rij(str(j), cells))
         chart = charts.spec(punten, jaren, eenheid, f"Trend van {block.indicator.get('indicator_naam')}, "
                                                      f"{jaren[0]}-{jaren[-1]}: {legend(punten)}")

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from ..publication.files import staging_folder, swap_directory
-from . import charts, formulas, marts, verantwoording, vergelijking
+from . import charts, downloads, formulas, marts, verantwoording, vergelijking
 from .enquetes import SurveyPages
 from .formatting import tijdstip
 from .pages import START, Page, gemeente_naam
@@ -94,12 +94,19 @@ def relative(page: str, target: str) -> str:
 def write(folder: Path, pages: list[Page], snapshot: marts.Snapshot) -> None:
     env = environment()
     common = {"publicatie": snapshot.publicatie, "gepubliceerd_op": tijdstip(snapshot.publicatie.gepubliceerd_op)}
+    release = downloads.release_name(snapshot.publicatie.gepubliceerd_op, snapshot.publicatie.run_id)
+    bron = f"Publicatie van {common['gepubliceerd_op']}, run {snapshot.publicatie.run_id or 'onbekend'}"
     for page in pages:
         target = folder / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         html = env.get_template(page.template).render(
             page=page, url=partial(relative, page.path), **common, **page.context)
-        target.write_text(html, encoding="utf-8")
+        entries, files = downloads.page_downloads(page.path, html, page.titel, release, bron)
+        section = env.get_template("downloads.html").render(downloads=entries, folder=downloads.FOLDER, **common)
+        target.write_text(html.replace(downloads.MARKER, section if entries else ""), encoding="utf-8")
+        for path, content in files.items():
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_bytes(content)
     shutil.copyfile(HERE / "static" / STYLESHEET, folder / STYLESHEET)
 
 
