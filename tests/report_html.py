@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -74,6 +75,20 @@ class _Builder(HTMLParser):
 
     def handle_data(self, data):
         self.current.children.append(data)
+
+
+def two_gemeenten(published_db: Path, folder: Path) -> Path:
+    """A copy of the published marts with a second gemeente ('s-Gravenhage, realisaties x 1,1), for the
+    comparison page."""
+    import duckdb
+
+    copy = folder / "marts.duckdb"
+    shutil.copy(published_db, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("INSERT INTO dim_gemeente VALUES ('GM0518', '''s-Gravenhage', 'Zuid-Holland', 'Haaglanden')")
+        con.execute("INSERT INTO rpt_indicator_scorecard SELECT * REPLACE ('GM0518' AS gemeente_code, "
+                    "CAST(realisatie * 1.1 AS DECIMAL(18, 4)) AS realisatie) FROM rpt_indicator_scorecard")
+    return copy
 
 
 def parse(path: Path) -> Element:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -18,7 +17,7 @@ from dagster_project.report import build_report, marts, site
 from dagster_project.report.formatting import tijdstip
 
 from .conftest import query
-from .report_html import Element, dutch_number, figures, header, parse, rows
+from .report_html import Element, dutch_number, figures, header, parse, rows, two_gemeenten
 
 GOAL_TABLE_2021 = [
     ["Bevorderen vroegtijdige, toegankelijke, passende en effectieve jeugdhulp (2.1)", "364", "-65.776", "-65.412"],
@@ -350,12 +349,7 @@ def test_text_from_sources_is_shown_as_text(sample_run, tmp_path):
 
 def test_more_than_one_gemeente_gets_a_comparison(sample_run, tmp_path):
     paths, _ = sample_run
-    copy = tmp_path / "marts.duckdb"
-    shutil.copy(paths.published_db, copy)
-    with duckdb.connect(str(copy)) as con:
-        con.execute("INSERT INTO dim_gemeente VALUES ('GM0518', '''s-Gravenhage', 'Zuid-Holland', 'Haaglanden')")
-        con.execute("INSERT INTO rpt_indicator_scorecard SELECT * REPLACE ('GM0518' AS gemeente_code, "
-                    "CAST(realisatie * 1.1 AS DECIMAL(18, 4)) AS realisatie) FROM rpt_indicator_scorecard")
+    copy = two_gemeenten(paths.published_db, tmp_path)
     built = build_report(copy, paths.loads_db, tmp_path / "rapport", gemeenten=[])
     assert built.voorbeelden["vergelijking"] == "vergelijking.html"
     tree = parse(tmp_path / "rapport" / "vergelijking.html")

@@ -11,11 +11,12 @@ import os
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dagster_project.report import build_report
 from dagster_project.settings import REPO_ROOT
+
+from .report_html import two_gemeenten
 
 CHROMIUM = os.environ.get("WAREHOUSE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 OUTPUT = Path(os.environ.get("WAREHOUSE_TEST_OUTPUT", REPO_ROOT / "test-output")) / "rapport"
@@ -54,12 +55,7 @@ def comparison(sample_run, tmp_path_factory) -> Path:
     """A report of two gemeenten (start, comparison and accounting pages), for the comparison page."""
     paths, _ = sample_run
     folder = tmp_path_factory.mktemp("twee_gemeenten")
-    copy = folder / "marts.duckdb"
-    shutil.copy(paths.published_db, copy)
-    with duckdb.connect(str(copy)) as con:
-        con.execute("INSERT INTO dim_gemeente VALUES ('GM0518', '''s-Gravenhage', 'Zuid-Holland', 'Haaglanden')")
-        con.execute("INSERT INTO rpt_indicator_scorecard SELECT * REPLACE ('GM0518' AS gemeente_code, "
-                    "CAST(realisatie * 1.1 AS DECIMAL(18, 4)) AS realisatie) FROM rpt_indicator_scorecard")
+    copy = two_gemeenten(paths.published_db, folder)
     build_report(copy, paths.loads_db, folder / "rapport", gemeenten=[])
     return folder / "rapport"
 

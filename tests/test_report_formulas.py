@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pytest
 
 from dagster_project.report import formulas, marts, site
 
 from .conftest import query
-from .report_html import Element, parse
+from .report_html import Element, parse, two_gemeenten
 
 FORMULAS = ['=HYPERLINK("http://example.invalid/x";"klik")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
             "-2+3+cmd|' /C notepad'!A0"]
@@ -56,12 +54,7 @@ def hostile_site(sample_run, tmp_path_factory) -> Path:
     """The report of the sample with formulas in its sources, and a second gemeente for the comparison."""
     paths, _ = sample_run
     folder = tmp_path_factory.mktemp("formules")
-    copy = folder / "marts.duckdb"
-    shutil.copy(paths.published_db, copy)
-    with duckdb.connect(str(copy)) as con:
-        con.execute("INSERT INTO dim_gemeente VALUES ('GM0518', '''s-Gravenhage', 'Zuid-Holland', 'Haaglanden')")
-        con.execute("INSERT INTO rpt_indicator_scorecard SELECT * REPLACE ('GM0518' AS gemeente_code) "
-                    "FROM rpt_indicator_scorecard")
+    copy = two_gemeenten(paths.published_db, folder)
     snapshot = marts.read(copy, paths.loads_db)
     assert snapshot.reservemutaties
     hostile(snapshot)
