@@ -29,6 +29,7 @@ AS_FORMAAT = {"percentage": ",.1~f", "aantal": ",.0f", "euro": ",.0f", "score_0_
 AS_TITEL = {"aantal": "aantal", "score_0_11": "score (0-11)", "leeftijd": "leeftijd"}  # % and € are on the labels
 # What an inline chart must never contain: it is put in the page as is.
 UNSAFE = re.compile(r"<script|<foreignObject|\son[a-z]+\s*=|javascript:|href=\"(?!#)", re.IGNORECASE)
+ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
 NL_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
 
 
@@ -187,6 +188,9 @@ class Renderer:
                                              allowed_base_urls=[])
             if UNSAFE.search(svg):
                 raise ValueError("a rendered chart contains script, an event handler or an external reference")
+            # One image for assistive technology: the page labels it and links its numbers table; Vega's
+            # own roles for its groups and marks (English, unlabelled) are taken out.
+            svg = ARIA.sub("", svg).replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
             self._cache[key] = svg
         self._count += 1
         return _unique_ids(self._cache[key], f"g{self._count}-")

@@ -53,11 +53,24 @@ def _finalize(value):
     return value
 
 
+def css_string(text: str) -> Markup:
+    """A CSS string literal of any text: everything but letters, digits and spaces as a CSS escape."""
+    return Markup('"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"')
+
+
+def running_header(page: Page) -> str:
+    """What the printed page shows at its top: gemeente, programme and document (the breadcrumbs), or the title."""
+    labels = [formulas.neutralise(label) for label, _ in page.kruimels[1:]]
+    return " · ".join(labels) if labels else page.titel
+
+
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=_finalize)
     env.filters["svg"] = lambda svg: Markup(svg)  # rendered by vl-convert from our own specification
     env.filters["figuur"] = Figuur
+    env.filters["css_string"] = css_string
+    env.globals["lopende_kop"] = running_header
     return env
 
 
