@@ -432,3 +432,59 @@ def test_the_readme_shows_a_goal_page_and_how_to_open_and_print_it():
     assert (Path(__file__).parent.parent / "docs" / "images" / "rapport-doelstelling.png").read_bytes()[:8] == \
         b"\x89PNG\r\n\x1a\n"
     assert "warehouse/rapport/index.html" in readme and "print" in readme
+
+
+# -- every indicator shows what the warehouse knows --------------------------------------------
+
+
+MEASURED = {  # the marts that hold realisaties as measured, with the indicator of each row
+    "rpt_enquete_resultaat": "SELECT r.gemeente_code, u.indicator_code, r.jaar FROM rpt_enquete_resultaat r "
+                             "JOIN dim_enquete_uitkomst u USING (onderzoek, uitkomst) "
+                             "WHERE r.indeling = 'totaal' AND r.waarde IS NOT NULL AND u.indicator_code IS NOT NULL",
+    "rpt_jeugdhulp_jaar": "SELECT gemeente_code, indicator_code, jaar FROM rpt_jeugdhulp_jaar "
+                          "WHERE indeling = 'totaal' AND waarde IS NOT NULL AND indicator_code IS NOT NULL",
+}
+
+
+def shown_realisaties(report: Path) -> set[tuple[str, str, int]]:
+    """(gemeente, indicator, jaar) of every realisatie a goal page shows in a chart's numbers table."""
+    shown = set()
+    for path in report.rglob("doelstelling-*.html"):
+        gemeente = path.relative_to(report).parts[0]
+        for table in parse(path).find_all("table"):
+            code = table.attrs.get("id", "").removeprefix("grafiek-")
+            if not table.attrs.get("id", "").startswith("grafiek-"):
+                continue
+            shown |= {(gemeente, code, int(row[0])) for row in rows(table) if row[1] != "-"}
+    return shown
+
+
+def test_every_realisatie_in_a_survey_or_registration_mart_is_shown(sample_run, report):
+    """A realisatie the warehouse holds in a survey or registration mart reaches a goal page, whether or not
+    the scorecard has it (MTO 2022-2024: measured before the indicator entered the catalogue in 2025)."""
+    paths, _ = sample_run
+    shown = shown_realisaties(report)
+    [(last_document,)] = query(paths.published_db, "SELECT max(jaar) FROM rpt_programma_totalen")
+    linked = {c for (c,) in query(paths.published_db, "SELECT DISTINCT indicator_code FROM dim_indicator_doelstelling")}
+    missing = []
+    for mart, sql in MEASURED.items():
+        held = {(g, c, j) for g, c, j in query(paths.published_db, sql) if c in linked and j <= last_document}
+        assert held, mart
+        missing += [(mart, *key) for key in sorted(held - shown)]
+    assert missing == []
+    assert {("GM0637", "MTO_TEVREDEN", j) for j in (2022, 2023, 2024)} <= shown
+    budget = page(report, "GM0637/programma-2/begroting-2025/doelstelling-2.2-2021.html")
+    mto = indicator_table(budget, "MTO_TEVREDEN")
+    assert mto["Realisatie"][0] == "75%" and mto["Respondenten (n)"][0] == "240"  # 2023, as the survey page has it
+    links = [a.attrs["href"] for a in budget.find("section", id="MTO_TEVREDEN").find_all("a")]
+    assert [h for h in links if "enquetes-" in h] == ["../../enquetes-2022.html#mto", "../../enquetes-2023.html#mto"]
+
+
+def test_a_chapter_explains_two_goals_with_one_code_and_where_its_finance_stands(report):
+    tree = page(report, "GM0637/programma-2/jaarstukken-2021/index.html")
+    [note] = [p.clean_text() for p in tree.find_all("p", "crosswalk")]
+    assert note.startswith("Twee doelstellingen met code 2.2 in 2021")
+    assert "Langer zelfstandig wonen (2019-2024)" in note
+    [stand] = [p.clean_text() for p in tree.find_all("p", "stand")]
+    assert "Rekening 2021: financien_GM0637_2021_rekening.csv, geladen op " in stand
+    assert not page(report, "GM0637/programma-2/jaarstukken-2019/index.html").find_all("p", "crosswalk")

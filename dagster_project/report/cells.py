@@ -23,6 +23,7 @@ KEYS = {
     "rpt_programma_totalen": ("gemeente_code", "jaar", "fase", "programma_code"),
     "rpt_financien_aansluiting": ("gemeente_code", "jaar", "fase", "programma_code"),
     "rpt_enquete_resultaat": ("gemeente_code", "onderzoek", "uitkomst", "jaar", "indeling", "groep"),
+    "rpt_jeugdhulp_jaar": ("gemeente_code", "jaar", "uitkomst", "indeling", "groep"),
     "fct_financien": ("financien_regel_key",),
     "load_log": ("load_id",),
 }

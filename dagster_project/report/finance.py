@@ -73,6 +73,19 @@ class Finance:
         self.aansluiting = by_key(snapshot.rows(AANSLUITING), "gemeente_code", "jaar", "fase", "programma_code")
         self.doelstellingen = by_key(snapshot.rows("dim_doelstelling"), "doelstelling_key")
         self.reservemutaties = snapshot.reservemutaties
+        loaded = {r.get("load_id"): r.get("loaded_at") for r in snapshot.load_log}
+        self.leveringen: dict[tuple, list[str]] = {}
+        for r in snapshot.financien_leveringen:
+            when = loaded.get(r["bron_load_id"])
+            self.leveringen.setdefault((r["gemeente_code"], r["jaar"], r["fase"]), []).append(
+                f"{r['bron_bestand']}" + (f", geladen op {formatting.tijdstip(when)}" if when else ""))
+
+    # -- where the figures stand ---------------------------------------------------------------
+    def stand(self, gemeente_code: str, document: Document) -> list[tuple[str, str]]:
+        """Per column of the document's finance tables: the ledger delivery its figures come from."""
+        return [(c.label if c.label.endswith(str(c.jaar)) else f"{c.label} {c.jaar}",
+                 "; ".join(self.leveringen.get((gemeente_code, c.jaar, c.fase), [])) or "geen grootboek")
+                for c in document_columns(document)]
 
     # -- the programme header ------------------------------------------------------------------
     def kop(self, gemeente_code: str, programma_code: str, jaar: int, fase: str) -> Row | None:

@@ -20,9 +20,15 @@ from .pages import RICHTING_LABEL, Document, by_key, valid_in
 SCORECARD = "rpt_indicator_scorecard"
 ENQUETE = "rpt_enquete_resultaat"
 PROGNOSE = "prognose"
-# The columns of a realisatie in the scorecard, and in the survey results where they are named otherwise.
-ENQUETE_KOLOMMEN = {"realisatie": "waarde", "niet_representatief": "is_niet_representatief",
-                    "peildatum_realisatie": "peildatum"}
+# The marts that hold an indicator's realisaties as measured (survey and registration totals), with the
+# columns that are named otherwise than in the scorecard: a year the scorecard does not hold (MTO 2022-2024,
+# measured before the indicator entered the catalogue in 2025) is shown from them.
+METINGEN = {
+    ENQUETE: {"realisatie": "waarde", "niet_representatief": "is_niet_representatief",
+              "peildatum_realisatie": "peildatum"},
+    "rpt_jeugdhulp_jaar": {"realisatie": "waarde", "peildatum_realisatie": "peildatum",
+                           "niet_representatief": None},
+}
 
 
 @dataclass(frozen=True)
@@ -32,11 +38,11 @@ class Meting:
     row: Row | None
     table: str
 
-    def kolom(self, name: str) -> str:
-        return ENQUETE_KOLOMMEN.get(name, name) if self.table == ENQUETE else name
+    def kolom(self, name: str) -> str | None:
+        return METINGEN.get(self.table, {}).get(name, name)
 
     def get(self, name: str):
-        return (self.row or {}).get(self.kolom(name))
+        return (self.row or {}).get(self.kolom(name)) if self.kolom(name) else None
 
     def cijfer(self, name: str, opmaak, klasse: str = "") -> Cijfer:
         return cijfer(self.row, self.table, self.kolom(name), opmaak, klasse=klasse)
@@ -60,7 +66,8 @@ class Indicatorblok:
     grafiek_rijen: list[Rij] = field(default_factory=list)
     enquete_jaren: list[tuple[int, str]] = field(default_factory=list)  # survey pages with its outcome
     legenda: str = ""  # what the chart draws, in words
-    uit_enquete: list[int] = field(default_factory=list)  # realisaties from the survey, before the catalogue had it
+    uit_meting: list[int] = field(default_factory=list)  # years whose realisatie is the survey's or registration's
+    jaren_grafiek: list[int] = field(default_factory=list)
 
     @property
     def richting(self) -> str:
@@ -126,14 +133,17 @@ class Indicators:
         self.survey_years: dict[tuple, dict[int, str]] = {}
         # Survey totals by (gemeente, indicator, jaar): the realisatie of a year the scorecard does not hold
         # (MTO 2022-2024, measured before the indicator entered the catalogue in 2025).
-        self.survey_totals: dict[tuple, Row] = {}
+        self.measured: dict[tuple, tuple[Row, str]] = {}  # (gemeente, indicator, jaar) -> (row, mart)
         for r in snapshot.rows("rpt_enquete_resultaat"):
             indicator = outcomes.get((r["onderzoek"], r["uitkomst"]))
             if indicator:
                 self.survey_years.setdefault((r["gemeente_code"], indicator), {})[r["jaar"]] = r["onderzoek"]
-            if indicator and r.get("indeling") == "totaal" and r.get("waarde") is not None:
-                self.survey_totals[(r["gemeente_code"], indicator, r["jaar"])] = r
-        for g, c, j in self.survey_totals:
+        for table in METINGEN:
+            for r in snapshot.rows(table):
+                indicator = r.get("indicator_code") or outcomes.get((r.get("onderzoek"), r.get("uitkomst")))
+                if indicator and r.get("indeling") == "totaal" and r.get("waarde") is not None:
+                    self.measured[(r["gemeente_code"], indicator, r["jaar"])] = (r, table)
+        for g, c, j in self.measured:
             self.years[(g, c)] = sorted(set(self.years.get((g, c), [])) | {j})
 
     def of_goal(self, gemeente_code: str, doelstelling_key: str, document: Document) -> list[Indicatorblok]:
@@ -148,8 +158,8 @@ class Indicators:
     def _measured(self, gemeente_code: str, code: str, jaar: int) -> Meting:
         """Where the realisatie of a year is: the scorecard, or else the survey's total."""
         row = self._row(gemeente_code, code, jaar)
-        if (row is None or row.get("realisatie") is None) and (gemeente_code, code, jaar) in self.survey_totals:
-            return Meting(self.survey_totals[(gemeente_code, code, jaar)], ENQUETE)
+        if (row is None or row.get("realisatie") is None) and (gemeente_code, code, jaar) in self.measured:
+            return Meting(*self.measured[(gemeente_code, code, jaar)])
         return Meting(row, SCORECARD)
 
     def _block(self, gemeente_code: str, indicator: Row, document: Document) -> Indicatorblok:
@@ -178,10 +188,9 @@ class Indicators:
         block = Indicatorblok(indicator, self.bronnen.get((indicator.get("bron_code"),), {}), jaren, rijen, None)
         surveys = self.survey_years.get((gemeente_code, code), {})
         block.enquete_jaren = sorted((j, o) for j, o in surveys.items() if knows_realisatie(document, j))
-        block.uit_enquete = sorted(j for j in range(indicator.get("geldig_van_jaar") or 0)
-                                   if (gemeente_code, code, j) in self.survey_totals and knows_realisatie(document, j)
-                                   and self._measured(gemeente_code, code, j).table == ENQUETE)
         self._chart(block, gemeente_code, document)
+        block.uit_meting = [j for j in block.jaren_grafiek if knows_realisatie(document, j)
+                            and self._measured(gemeente_code, code, j).table != SCORECARD]
         return block
 
     @staticmethod
@@ -212,7 +221,7 @@ class Indicators:
         end = chart_end(document)
         if not years_with_data or years_with_data[0] > end:
             return
-        jaren = list(range(years_with_data[0], end + 1))
+        jaren = block.jaren_grafiek = list(range(years_with_data[0], end + 1))
         punten, rijen = [], []
         survey = code in self.survey_indicators
         for j in jaren:

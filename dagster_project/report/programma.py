@@ -157,6 +157,7 @@ class ProgrammePages:
                         "verschil_beschikbaar": self.finance.available["rpt_financien_vergelijking"],
                         "reservemutaties": self.finance.reserve_rijen(gm, programma.keys, jaar, document.fase),
                         "aansluiting": aansluiting, "aansluiting_toelichting": toelichting,
+                        "stand": self.finance.stand(gm, document),
                     })
 
     def goal(self, programma: Programma, document: Document, goal: Row, kruimels: list) -> Page:
@@ -175,4 +176,5 @@ class ProgrammePages:
                             gm, programma.code, programma.keys, document, key),
                         "financien_kolommen": self.finance.vergelijking_kolommen(document),
                         "verschil_beschikbaar": self.finance.available["rpt_financien_vergelijking"],
+                        "stand": self.finance.stand(gm, document),
                     })
