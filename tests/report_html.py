@@ -119,7 +119,8 @@ def dutch_number(text: str) -> tuple[Decimal, int]:
 def figures(page: Element) -> list[tuple[dict, str]]:
     """Every figure with its source: (bron, database, sleutel, kolom) and the text shown."""
     return [({"bron": e.attrs["data-bron"], "database": e.attrs["data-database"],
-              "sleutel": json.loads(e.attrs["data-sleutel"]), "kolom": e.attrs["data-kolom"]}, e.clean_text())
+              "sleutel": json.loads(e.attrs["data-sleutel"]), "kolom": e.attrs["data-kolom"],
+              "schaal": int(e.attrs.get("data-schaal", 1))}, e.clean_text())
             for e in page.find_all("span", "cijfer") if "data-bron" in e.attrs]
 
 

@@ -162,6 +162,13 @@ def axis_start(chart: dict) -> float:
     return next(layer["encoding"]["y"]["scale"]["domain"][0] for layer in layers if "y" in layer.get("encoding", {}))
 
 
+def axis_note(chart: dict, eenheid: str) -> str:
+    """The caption's sentence on the value axis: from zero, or where it starts instead."""
+    start = axis_start(chart)
+    return "De as begint bij nul." if start == 0 else \
+        f"De as begint bij {formatting.indicatorwaarde(start, eenheid)}, niet bij nul."
+
+
 def comparison_spec(reeksen: dict[str, list[tuple[int, Decimal]]], jaren: list[int], eenheid: str,
                     omschrijving: str) -> dict:
     """One line per gemeente: the realisaties of one indicator."""

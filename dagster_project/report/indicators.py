@@ -246,9 +246,7 @@ class Indicators:
             rijen.append(Rij(str(j), cells))
         chart = charts.spec(punten, jaren, eenheid, f"Trend van {block.indicator.get('indicator_naam')}, "
                                                      f"{jaren[0]}-{jaren[-1]}: {legend(punten)}")
-        start = charts.axis_start(chart)
-        block.legenda = legend(punten) + (" De as begint bij nul." if start == 0 else " De as begint bij "
-                                          f"{formatting.indicatorwaarde(start, eenheid)}, niet bij nul.")
+        block.legenda = legend(punten) + " " + charts.axis_note(chart, eenheid)
         block.grafiek = self.renderer.svg(chart)
         block.grafiek_kolommen = ["Jaar", "Realisatie"] + (
             ["95%-interval ondergrens", "95%-interval bovengrens", "Respondenten (n)"] if survey else []) + [

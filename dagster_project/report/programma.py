@@ -151,8 +151,10 @@ class ProgrammePages:
                             "aandeel_saldo_toelichting"),
                         "doelstellingen": self.goals(programma, jaar),
                         "gedeelde_codes": self.shared_codes(self.goals(programma, jaar)),
-                        "financien": self.finance.document_tabel(gm, programma.keys, jaar, document.fase),
-                        "vergelijking": self.finance.vergelijking_groepen(gm, code, programma.keys, document),
+                        "financien": self.finance.document_tabel(gm, programma.keys, jaar, document.fase) + [
+                            self.finance.totaal_rij(gm, code, jaar, document.fase)],
+                        "vergelijking": self.finance.vergelijking_groepen(gm, code, programma.keys, document) + [
+                            self.finance.totaal_groep(gm, code, document)],
                         "vergelijking_kolommen": self.finance.vergelijking_kolommen(document),
                         "verschil_beschikbaar": self.finance.available["rpt_financien_vergelijking"],
                         "reservemutaties": self.finance.reserve_rijen(gm, programma.keys, jaar, document.fase),

@@ -80,7 +80,7 @@ def site_pages(snapshot: marts.Snapshot, loads_db: Path | None, gemeenten: list[
     start = [("Programmarapport", "index.html")]
     codes = [g["gemeente_code"] for g in snapshot.rows("dim_gemeente")
              if gemeenten is None or g["gemeente_code"] in gemeenten]
-    programme_pages, survey_pages = ProgrammePages(snapshot, renderer), SurveyPages(snapshot)
+    programme_pages, survey_pages = ProgrammePages(snapshot, renderer), SurveyPages(snapshot, renderer)
     pages, entries = [], []
     for code in sorted(codes):
         programs = programmes(snapshot, code)
