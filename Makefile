@@ -24,6 +24,7 @@ help:
 	@echo "make report rebuild the programme report (warehouse/rapport/) from the published marts"
 	@echo "make test   set up and run the tests"
 	@echo "make lint   check Python (ruff) and SQL (sqlfluff, dbt templater) style"
+	@echo "make browser-test-tools  install axe-core (npm) for the report's browser test; make test does it"
 	@echo "make dev    start the Dagster UI on http://127.0.0.1:3000"
 	@echo "make bench  run the benchmarks (speed and memory)"
 	@echo "make docs   regenerate docs/indicators.md from the indicator catalogue"

@@ -102,7 +102,7 @@ def check_figure(source: dict, text: str, sources: Sources) -> None:
     assert row is not None, f"no row for {source}"
     value, kolom = row[source["kolom"]], source["kolom"]
     if source.get("schaal", 1) != 1 and value is not None:  # a total in euros shown x € 1.000
-        value = Decimal(repr(value)) / source["schaal"]
+        value = (value if isinstance(value, Decimal) else Decimal(repr(value))) / source["schaal"]
     if kolom == "weergave":  # a survey figure as the mart publishes it, suppressed or not
         assert text == value and (row["waarde"] is None) == bool(row["is_onderdrukt"]) == text.startswith("onderdrukt")
     elif kolom == "is_niet_representatief":
