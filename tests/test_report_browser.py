@@ -93,6 +93,8 @@ def visit(browser, path: Path, screenshot: Path) -> dict:
     page.screenshot(path=str(screenshot), full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": height})
     if screenshot.stem == "doelstelling":  # the picture in the README: docs/images/rapport-doelstelling.png
         page.locator(f"#{README_INDICATOR}").screenshot(path=str(screenshot.with_name("doelstelling-indicator.png")))
+    if screenshot.stem == "verantwoording":  # docs/images/rapport-verantwoording.png: the quarantine and glossary
+        page.locator("section:has(#quarantaine)").screenshot(path=str(screenshot.with_name("quarantaine.png")))
     problems["axe"] = accessibility(page)
     page.set_viewport_size({"width": A4_WIDTH, "height": 1123})
     page.emulate_media(media="print")
