@@ -491,3 +491,22 @@ def test_a_chapter_explains_two_goals_with_one_code_and_where_its_finance_stands
     [stand] = [p.clean_text() for p in tree.find_all("p", "stand")]
     assert "Rekening 2021: financien_GM0637_2021_rekening.csv, geladen op " in stand
     assert not page(report, "GM0637/programma-2/jaarstukken-2019/index.html").find_all("p", "crosswalk")
+
+
+def test_a_quarantine_reason_is_given_in_dutch_with_dutch_dates():
+    from dagster_project.report.verantwoording import reden
+
+    assert reden("the end date lies before the start date 2021-11-23") == (
+        "de einddatum ligt voor de begindatum", ["23-11-2021"])
+    assert reden("not a valid soort") == ("geen geldige waarde", [])
+    assert reden("something the loaders will say one day") == ("", [])  # the page then points to the English
+
+
+def test_the_verantwoording_shows_no_server_path_and_has_a_glossary(sample_run, report):
+    paths, _ = sample_run
+    html = (report / "verantwoording.html").read_text(encoding="utf-8")
+    assert str(paths.published_db.parent) not in html and str(paths.loads_db.parent) not in html
+    tree = page(report, "verantwoording.html")
+    assert "de geboortedatum ligt na de begindatum" in tree.find("table", id="quarantaine").clean_text()
+    terms = [dt.clean_text() for dt in tree.find("section", id="begrippen").find_all("dt")]
+    assert {"Mart", "Publicatie", "Quarantaine", "Peildatum", "Herkomst van de naam"} <= set(terms)

@@ -50,24 +50,18 @@ REDENEN = (
     ("not a valid", "geen geldige waarde"),
     ("not a number", "geen getal"),
 )
-ISO_DATUM = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+ISO_DATUM = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")  # a date the load log's English names
 # An unchanged mart is as current as a fresh one: nothing it is built from changed since it was published.
 CURRENT = ("fresh", "unchanged")
 
 
-def dutch_dates(text: str) -> str:
-    """`2020-07-09` -> `09-07-2020`, as the rest of the report writes dates."""
-    return ISO_DATUM.sub(lambda m: f"{m[3]}-{m[2]}-{m[1]}", text)
-
-
-def reden(reason: str | None) -> str:
-    """A quarantine reason in Dutch, with the dates and figures it names; empty when it has no Dutch yet."""
+def reden(reason: str | None) -> tuple[str, list[str]]:
+    """A quarantine reason in Dutch and the dates it names (Dutch notation); empty when it has no Dutch yet."""
     reason = reason or ""
     for english, dutch in REDENEN:
         if reason.startswith(english):
-            rest = ISO_DATUM.findall(reason)
-            return dutch + (" (" + ", ".join(f"{d}-{m}-{y}" for y, m, d in rest) + ")" if rest else "")
-    return ""
+            return dutch, [formatting.datum(f"{y}-{m}-{d}") for y, m, d in ISO_DATUM.findall(reason)]
+    return "", []
 
 
 def _use(row: Row, snapshot: Snapshot, traced_sources: set[str]) -> str:
@@ -134,7 +128,8 @@ def page(snapshot: Snapshot, loads_db, start: list[tuple[str, str]]) -> Page:
         "ontbrekende_streefwaarden": _missing_targets(snapshot),
         "leveringen": [_delivery(r, _use(r, snapshot, traced)) for r in
                        sorted(snapshot.load_log, key=lambda r: (r.get("source") or "", r.get("load_id") or 0))],
-        "quarantaine": [{**r, "gevonden_op": formatting.tijdstip(r.get("detected_at")), "reden": reden(r.get("reason")),
-                         "reason": dutch_dates(r.get("reason") or ""), "expected": dutch_dates(r.get("expected") or "")}
+        # The reason in Dutch for readers, the English of the load log as it is there for the data steward.
+        "quarantaine": [{**r, "gevonden_op": formatting.tijdstip(r.get("detected_at")),
+                         "reden": reden(r.get("reason"))[0], "reden_data": reden(r.get("reason"))[1]}
                         for r in snapshot.quarantine],
     })
