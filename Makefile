@@ -8,6 +8,8 @@ INSTALLED := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
 # A DuckDB 1.4 CLI beside the 1.5 one in the venv: the tests open the published file with both.
 DUCKDB_14 := $(VENV)/duckdb-1.4/bin/duckdb
+# axe-core for the browser test's accessibility check, pinned in tests/browser/package-lock.json.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 DBT_SOURCES := $(shell find dbt/models dbt/macros seeds/reference dagster_project/sources -type f -not -name "*.pyc") dbt/dbt_project.yml dbt/profiles.yml
 
 export PATH := $(BIN):$(PATH)
@@ -15,13 +17,14 @@ export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
 
-.PHONY: help setup postgres-server run report test lint dev bench docs clean
+.PHONY: help setup postgres-server browser-test-tools run report test lint dev bench docs clean
 
 help:
 	@echo "make run    set up and run the nightly job once on the sample sources"
 	@echo "make report rebuild the programme report (warehouse/rapport/) from the published marts"
 	@echo "make test   set up and run the tests"
 	@echo "make lint   check Python (ruff) and SQL (sqlfluff, dbt templater) style"
+	@echo "make browser-test-tools  install axe-core (npm) for the report's browser test; make test does it"
 	@echo "make dev    start the Dagster UI on http://127.0.0.1:3000"
 	@echo "make bench  run the benchmarks (speed and memory)"
 	@echo "make docs   regenerate docs/indicators.md from the indicator catalogue"
@@ -61,13 +64,22 @@ postgres-server:
 			-o Dpkg::Options::=--force-confold postgresql >/dev/null; \
 	fi
 
+# What the report's browser test injects into the pages: axe-core from npm, in tests/browser/ only.
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $@
+
+browser-test-tools:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(AXE); else \
+		echo "NOTE: npm not found: the browser test of the report cannot check accessibility (apt-get install npm)"; fi
+
 run: setup
 	$(BIN)/python -m dagster_project.run
 
 report: setup
 	$(BIN)/python -m dagster_project.report
 
-test: setup postgres-server
+test: setup postgres-server browser-test-tools
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || echo "NOTE: chromium not found: \
 	the browser test of the report will be SKIPPED. Install it with 'apt-get install -y chromium' (.ci/run does)."
 	$(BIN)/python -m pytest

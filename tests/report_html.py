@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -76,6 +77,20 @@ class _Builder(HTMLParser):
         self.current.children.append(data)
 
 
+def two_gemeenten(published_db: Path, folder: Path) -> Path:
+    """A copy of the published marts with a second gemeente ('s-Gravenhage, realisaties x 1,1), for the
+    comparison page."""
+    import duckdb
+
+    copy = folder / "marts.duckdb"
+    shutil.copy(published_db, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("INSERT INTO dim_gemeente VALUES ('GM0518', '''s-Gravenhage', 'Zuid-Holland', 'Haaglanden')")
+        con.execute("INSERT INTO rpt_indicator_scorecard SELECT * REPLACE ('GM0518' AS gemeente_code, "
+                    "CAST(realisatie * 1.1 AS DECIMAL(18, 4)) AS realisatie) FROM rpt_indicator_scorecard")
+    return copy
+
+
 def parse(path: Path) -> Element:
     builder = _Builder()
     builder.feed(path.read_text(encoding="utf-8"))
@@ -104,5 +119,21 @@ def dutch_number(text: str) -> tuple[Decimal, int]:
 def figures(page: Element) -> list[tuple[dict, str]]:
     """Every figure with its source: (bron, database, sleutel, kolom) and the text shown."""
     return [({"bron": e.attrs["data-bron"], "database": e.attrs["data-database"],
-              "sleutel": json.loads(e.attrs["data-sleutel"]), "kolom": e.attrs["data-kolom"]}, e.clean_text())
+              "sleutel": json.loads(e.attrs["data-sleutel"]), "kolom": e.attrs["data-kolom"],
+              "schaal": int(e.attrs.get("data-schaal", 1))}, e.clean_text())
             for e in page.find_all("span", "cijfer") if "data-bron" in e.attrs]
+
+
+def axis_labels(svg: Element) -> tuple[list[str], list[str]]:
+    """The tick labels of a rendered chart: the x axis (centred under the ticks) and the y axis (right-aligned)."""
+    x, y = [], []
+    for group in svg.find_all("g", "role-axis-label"):
+        for text in group.find_all("text"):
+            (y if text.attrs.get("text-anchor") == "end" else x).append(text.clean_text())
+    return x, y
+
+
+def legend_symbols(svg: Element) -> list[str]:
+    """The shape (path) of each legend entry of a rendered chart."""
+    return [path.attrs.get("d", "") for group in svg.find_all("g", "role-legend-symbol")
+            for path in group.find_all("path")]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -18,7 +17,7 @@ from dagster_project.report import build_report, marts, site
 from dagster_project.report.formatting import tijdstip
 
 from .conftest import query
-from .report_html import Element, dutch_number, figures, header, parse, rows
+from .report_html import Element, dutch_number, figures, header, parse, rows, two_gemeenten
 
 GOAL_TABLE_2021 = [
     ["Bevorderen vroegtijdige, toegankelijke, passende en effectieve jeugdhulp (2.1)", "364", "-65.776", "-65.412"],
@@ -26,6 +25,7 @@ GOAL_TABLE_2021 = [
     ["Langer zelfstandig wonen (2.2)", "1.710", "-31.766", "-30.056"],
     ["Bevorderen gezondheid, veiligheid en welbevinden (2.3)", "-19", "-1.725", "-1.744"],
     ["Meedoen naar vermogen, ongeacht aard van de beperking (2.4)", "599", "-10.995", "-10.396"],
+    ["Totaal programma (inclusief reservemutaties)", "2.723", "-110.331", "-107.608"],  # the header's saldo
 ]
 # The most decimals an indicator value is shown with, by unit: the documents' convention.
 UNIT_DECIMALS = {"aantal": 0, "euro": 0}
@@ -101,6 +101,8 @@ def check_figure(source: dict, text: str, sources: Sources) -> None:
     row = sources.row(source["database"], source["bron"], source["sleutel"])
     assert row is not None, f"no row for {source}"
     value, kolom = row[source["kolom"]], source["kolom"]
+    if source.get("schaal", 1) != 1 and value is not None:  # a total in euros shown x € 1.000
+        value = (value if isinstance(value, Decimal) else Decimal(repr(value))) / source["schaal"]
     if kolom == "weergave":  # a survey figure as the mart publishes it, suppressed or not
         assert text == value and (row["waarde"] is None) == bool(row["is_onderdrukt"]) == text.startswith("onderdrukt")
     elif kolom == "is_niet_representatief":
@@ -350,12 +352,7 @@ def test_text_from_sources_is_shown_as_text(sample_run, tmp_path):
 
 def test_more_than_one_gemeente_gets_a_comparison(sample_run, tmp_path):
     paths, _ = sample_run
-    copy = tmp_path / "marts.duckdb"
-    shutil.copy(paths.published_db, copy)
-    with duckdb.connect(str(copy)) as con:
-        con.execute("INSERT INTO dim_gemeente VALUES ('GM0518', '''s-Gravenhage', 'Zuid-Holland', 'Haaglanden')")
-        con.execute("INSERT INTO rpt_indicator_scorecard SELECT * REPLACE ('GM0518' AS gemeente_code, "
-                    "CAST(realisatie * 1.1 AS DECIMAL(18, 4)) AS realisatie) FROM rpt_indicator_scorecard")
+    copy = two_gemeenten(paths.published_db, tmp_path)
     built = build_report(copy, paths.loads_db, tmp_path / "rapport", gemeenten=[])
     assert built.voorbeelden["vergelijking"] == "vergelijking.html"
     tree = parse(tmp_path / "rapport" / "vergelijking.html")
@@ -438,3 +435,78 @@ def test_the_readme_shows_a_goal_page_and_how_to_open_and_print_it():
     assert (Path(__file__).parent.parent / "docs" / "images" / "rapport-doelstelling.png").read_bytes()[:8] == \
         b"\x89PNG\r\n\x1a\n"
     assert "warehouse/rapport/index.html" in readme and "print" in readme
+
+
+# -- every indicator shows what the warehouse knows --------------------------------------------
+
+
+MEASURED = {  # the marts that hold realisaties as measured, with the indicator of each row
+    "rpt_enquete_resultaat": "SELECT r.gemeente_code, u.indicator_code, r.jaar FROM rpt_enquete_resultaat r "
+                             "JOIN dim_enquete_uitkomst u USING (onderzoek, uitkomst) "
+                             "WHERE r.indeling = 'totaal' AND r.waarde IS NOT NULL AND u.indicator_code IS NOT NULL",
+    "rpt_jeugdhulp_jaar": "SELECT gemeente_code, indicator_code, jaar FROM rpt_jeugdhulp_jaar "
+                          "WHERE indeling = 'totaal' AND waarde IS NOT NULL AND indicator_code IS NOT NULL",
+}
+
+
+def shown_realisaties(report: Path) -> set[tuple[str, str, int]]:
+    """(gemeente, indicator, jaar) of every realisatie a goal page shows in a chart's numbers table."""
+    shown = set()
+    for path in report.rglob("doelstelling-*.html"):
+        gemeente = path.relative_to(report).parts[0]
+        for table in parse(path).find_all("table"):
+            code = table.attrs.get("id", "").removeprefix("grafiek-")
+            if not table.attrs.get("id", "").startswith("grafiek-"):
+                continue
+            shown |= {(gemeente, code, int(row[0])) for row in rows(table) if row[1] != "-"}
+    return shown
+
+
+def test_every_realisatie_in_a_survey_or_registration_mart_is_shown(sample_run, report):
+    """A realisatie the warehouse holds in a survey or registration mart reaches a goal page, whether or not
+    the scorecard has it (MTO 2022-2024: measured before the indicator entered the catalogue in 2025)."""
+    paths, _ = sample_run
+    shown = shown_realisaties(report)
+    [(last_document,)] = query(paths.published_db, "SELECT max(jaar) FROM rpt_programma_totalen")
+    linked = {c for (c,) in query(paths.published_db, "SELECT DISTINCT indicator_code FROM dim_indicator_doelstelling")}
+    missing = []
+    for mart, sql in MEASURED.items():
+        held = {(g, c, j) for g, c, j in query(paths.published_db, sql) if c in linked and j <= last_document}
+        assert held, mart
+        missing += [(mart, *key) for key in sorted(held - shown)]
+    assert missing == []
+    assert {("GM0637", "MTO_TEVREDEN", j) for j in (2022, 2023, 2024)} <= shown
+    budget = page(report, "GM0637/programma-2/begroting-2025/doelstelling-2.2-2021.html")
+    mto = indicator_table(budget, "MTO_TEVREDEN")
+    assert mto["Realisatie"][0] == "75%" and mto["Respondenten (n)"][0] == "240"  # 2023, as the survey page has it
+    links = [a.attrs["href"] for a in budget.find("section", id="MTO_TEVREDEN").find_all("a")]
+    assert [h for h in links if "enquetes-" in h] == ["../../enquetes-2022.html#mto", "../../enquetes-2023.html#mto"]
+
+
+def test_a_chapter_explains_two_goals_with_one_code_and_where_its_finance_stands(report):
+    tree = page(report, "GM0637/programma-2/jaarstukken-2021/index.html")
+    [note] = [p.clean_text() for p in tree.find_all("p", "crosswalk")]
+    assert note.startswith("Twee doelstellingen met code 2.2 in 2021")
+    assert "Langer zelfstandig wonen (2019-2024)" in note
+    [stand] = [p.clean_text() for p in tree.find_all("p", "stand")]
+    assert "Rekening 2021: financien_GM0637_2021_rekening.csv, geladen op " in stand
+    assert not page(report, "GM0637/programma-2/jaarstukken-2019/index.html").find_all("p", "crosswalk")
+
+
+def test_a_quarantine_reason_is_given_in_dutch_with_dutch_dates():
+    from dagster_project.report.verantwoording import reden
+
+    assert reden("the end date lies before the start date 2021-11-23") == (
+        "de einddatum ligt voor de begindatum", ["23-11-2021"])
+    assert reden("not a valid soort") == ("geen geldige waarde", [])
+    assert reden("something the loaders will say one day") == ("", [])  # the page then points to the English
+
+
+def test_the_verantwoording_shows_no_server_path_and_has_a_glossary(sample_run, report):
+    paths, _ = sample_run
+    html = (report / "verantwoording.html").read_text(encoding="utf-8")
+    assert str(paths.published_db.parent) not in html and str(paths.loads_db.parent) not in html
+    tree = page(report, "verantwoording.html")
+    assert "de geboortedatum ligt na de begindatum" in tree.find("table", id="quarantaine").clean_text()
+    terms = [dt.clean_text() for dt in tree.find("section", id="begrippen").find_all("dt")]
+    assert {"Mart", "Publicatie", "Quarantaine", "Peildatum", "Herkomst van de naam"} <= set(terms)

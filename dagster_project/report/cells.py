@@ -23,6 +23,7 @@ KEYS = {
     "rpt_programma_totalen": ("gemeente_code", "jaar", "fase", "programma_code"),
     "rpt_financien_aansluiting": ("gemeente_code", "jaar", "fase", "programma_code"),
     "rpt_enquete_resultaat": ("gemeente_code", "onderzoek", "uitkomst", "jaar", "indeling", "groep"),
+    "rpt_jeugdhulp_jaar": ("gemeente_code", "jaar", "uitkomst", "indeling", "groep"),
     "fct_financien": ("financien_regel_key",),
     "load_log": ("load_id",),
 }
@@ -38,6 +39,7 @@ class Cijfer:
     kolom: str | None = None
     database: str = "marts"
     klasse: str = ""
+    schaal: int = 1  # the figure is the column's value divided by this (1000: a total in euros shown x € 1.000)
 
     @property
     def sleutel_json(self) -> str:
@@ -49,12 +51,16 @@ class Cijfer:
 
 
 def cijfer(row: Row | None, table: str, kolom: str, opmaak: Callable[[object], str], *,
-           klasse: str = "", keys: Iterable[str] | None = None, database: str = "marts") -> Cijfer:
-    """The figure in `kolom` of a row of `table`, formatted; `-` when there is no row or no value."""
+           klasse: str = "", keys: Iterable[str] | None = None, database: str = "marts", schaal: int = 1) -> Cijfer:
+    """The figure in `kolom` of a row of `table` (divided by `schaal`), formatted; `-` when there is no row or
+    no value."""
     if row is None:
         return Cijfer(formatting.LEEG)
     key = tuple((k, row[k]) for k in (keys or KEYS[table]))
-    return Cijfer(opmaak(row.get(kolom)), table, key, kolom, database, klasse)
+    value = row.get(kolom)
+    if value is not None and schaal != 1:
+        value = formatting.to_decimal(value) / schaal
+    return Cijfer(opmaak(value), table, key, kolom, database, klasse, schaal)
 
 
 def tekst(value: str) -> Cijfer:

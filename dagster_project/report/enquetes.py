@@ -4,11 +4,11 @@ by age band and wijk, with n, effective n and the 95% interval. A suppressed cel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from . import formatting
+from . import charts, formatting
 from .cells import Cijfer, cijfer
-from .indicators import Rij
+from .indicators import Rij, legend
 from .marts import Row, Snapshot
 from .pages import ENQUETES, Page, by_key, gemeente_naam, grouped
 
@@ -24,6 +24,10 @@ class Uitkomst:
     omschrijving: str | None
     indicator_code: str | None
     secties: list[tuple[str | None, list[Rij]]]
+    grafiek: str | None = None  # the total over the years up to this one
+    grafiek_rijen: list[Rij] = field(default_factory=list)  # its numbers
+    legenda: str = ""
+    eenheid: str = "percentage"
 
 
 def path(gemeente_code: str, jaar: int) -> str:
@@ -51,8 +55,9 @@ def _group_order(row: Row) -> tuple:
 
 
 class SurveyPages:
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, renderer: charts.Renderer) -> None:
         self.snapshot = snapshot
+        self.renderer = renderer
         self.results = grouped(snapshot.rows(RESULTAAT), "gemeente_code", "jaar")
         self.outcomes = by_key(snapshot.rows("dim_enquete_uitkomst"), "onderzoek", "uitkomst")
         self.order = {key: i for i, key in enumerate(self.outcomes)}  # the codebook's order
@@ -76,7 +81,7 @@ class SurveyPages:
         result = []
         for (onderzoek,), rows in sorted(grouped(self.results[(gemeente_code, jaar)], "onderzoek").items()):
             bron = self.sources.get((onderzoek,), {})
-            uitkomsten = [self.outcome(onderzoek, uitkomst, rows_) for (uitkomst,), rows_ in
+            uitkomsten = [self.outcome(gemeente_code, jaar, onderzoek, uitkomst, rows_) for (uitkomst,), rows_ in
                           sorted(grouped(rows, "uitkomst").items(),
                                  key=lambda item: self.order.get((onderzoek, item[0][0]), len(self.order)))]
             only_totals = all(r["indeling"] == "totaal" for r in rows)
@@ -85,7 +90,23 @@ class SurveyPages:
                            "uitkomsten": uitkomsten})
         return result
 
-    def outcome(self, onderzoek: str, uitkomst: str, rows: list[Row]) -> Uitkomst:
+    def trend(self, result: Uitkomst, gemeente_code: str, jaar: int, onderzoek: str, uitkomst: str) -> None:
+        """A chart of the outcome's total over the survey's years up to the page's year (one time frame)."""
+        totals = sorted((r for (g, j), rows in self.results.items() if g == gemeente_code and j <= jaar for r in rows
+                         if (r["onderzoek"], r["uitkomst"], r["indeling"]) == (onderzoek, uitkomst, "totaal")
+                         and r.get("waarde") is not None), key=lambda r: r["jaar"])
+        if len(totals) < 2:
+            return
+        punten = [charts.Punt(r["jaar"], r["waarde"], r.get("ci_ondergrens"), r.get("ci_bovengrens"),
+                              bool(r.get("is_niet_representatief"))) for r in totals]
+        jaren = list(range(totals[0]["jaar"], jaar + 1))
+        result.legenda = legend(punten)
+        chart = charts.spec(punten, jaren, result.eenheid, f"{result.titel}, {jaren[0]}-{jaar}: {result.legenda}")
+        result.legenda += " " + charts.axis_note(chart, result.eenheid)
+        result.grafiek = self.renderer.svg(chart)
+        result.grafiek_rijen = [Rij(str(r["jaar"]), _cells(r)) for r in totals]
+
+    def outcome(self, gemeente_code: str, jaar: int, onderzoek: str, uitkomst: str, rows: list[Row]) -> Uitkomst:
         meta = self.outcomes.get((onderzoek, uitkomst), {})
         question = self.questions.get((onderzoek, uitkomst), {})
         indicator = self.indicators.get((meta.get("indicator_code"),), {})
@@ -96,4 +117,7 @@ class SurveyPages:
             cells = sorted(per_indeling.get((indeling,), []), key=_group_order)
             if cells:
                 secties.append((label, [Rij(r.get("groep_naam") or r["groep"], _cells(r)) for r in cells]))
-        return Uitkomst(titel, meta.get("omschrijving"), meta.get("indicator_code"), secties)
+        eenheid = indicator.get("eenheid") or ("percentage" if rows[0].get("maat") == "percentage" else "score_0_11")
+        result = Uitkomst(titel, meta.get("omschrijving"), meta.get("indicator_code"), secties, eenheid=eenheid)
+        self.trend(result, gemeente_code, jaar, onderzoek, uitkomst)
+        return result

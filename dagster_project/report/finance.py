@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import formatting
-from .cells import cijfer, tekst
+from .cells import Cijfer, cijfer, tekst
 from .indicators import Rij
 from .marts import Row, Snapshot
 from .pages import FASE_LABEL, Document, by_key, goal_order
@@ -18,6 +18,7 @@ VERGELIJKING = "rpt_financien_vergelijking"
 AANSLUITING = "rpt_financien_aansluiting"
 GROOTHEDEN = ("baten", "lasten", "saldo")
 KOP = (("Uitgaven", "uitgaven"), ("Inkomsten", "inkomsten"), ("Saldo", "saldo"))
+TOTAAL = "Totaal programma (inclusief reservemutaties)"
 
 
 def x1000(value) -> str:
@@ -73,6 +74,19 @@ class Finance:
         self.aansluiting = by_key(snapshot.rows(AANSLUITING), "gemeente_code", "jaar", "fase", "programma_code")
         self.doelstellingen = by_key(snapshot.rows("dim_doelstelling"), "doelstelling_key")
         self.reservemutaties = snapshot.reservemutaties
+        loaded = {r.get("load_id"): r.get("loaded_at") for r in snapshot.load_log}
+        self.leveringen: dict[tuple, list[str]] = {}
+        for r in snapshot.financien_leveringen:
+            when = loaded.get(r["bron_load_id"])
+            self.leveringen.setdefault((r["gemeente_code"], r["jaar"], r["fase"]), []).append(
+                f"{r['bron_bestand']}" + (f", geladen op {formatting.tijdstip(when)}" if when else ""))
+
+    # -- where the figures stand ---------------------------------------------------------------
+    def stand(self, gemeente_code: str, document: Document) -> list[tuple[str, str]]:
+        """Per column of the document's finance tables: the ledger delivery its figures come from."""
+        return [(c.label if c.label.endswith(str(c.jaar)) else f"{c.label} {c.jaar}",
+                 "; ".join(self.leveringen.get((gemeente_code, c.jaar, c.fase), [])) or "geen grootboek")
+                for c in document_columns(document)]
 
     # -- the programme header ------------------------------------------------------------------
     def kop(self, gemeente_code: str, programma_code: str, jaar: int, fase: str) -> Row | None:
@@ -131,6 +145,22 @@ class Finance:
                 rijen.append(Rij(grootheid, cells))
             groups.append(Groep(self.doelstellingen.get((key,), {"doelstelling_key": key}), rijen))
         return groups
+
+    def totaal(self, gemeente_code: str, programma_code: str, jaar: int, fase: str, grootheid: str) -> Cijfer:
+        """The programme's total of the goals (reserve mutations included), in euros in
+        rpt_financien_aansluiting, shown x € 1.000 like the goals above it."""
+        row = self.aansluiting.get((gemeente_code, jaar, fase, programma_code))
+        return cijfer(row, AANSLUITING, f"doelstellingen_{grootheid}", x1000, schaal=1000)
+
+    def totaal_rij(self, gemeente_code: str, programma_code: str, jaar: int, fase: str) -> Rij:
+        return Rij(TOTAAL, [self.totaal(gemeente_code, programma_code, jaar, fase, g) for g in GROOTHEDEN], "totaal")
+
+    def totaal_groep(self, gemeente_code: str, programma_code: str, document: Document) -> Groep:
+        """The total of the goals in each column of a document (the difference column has none in the marts)."""
+        columns = document_columns(document)
+        rijen = [Rij(g, [self.totaal(gemeente_code, programma_code, c.jaar, c.fase, g) for c in columns] +
+                     ([] if document.is_begroting else [tekst(formatting.LEEG)])) for g in GROOTHEDEN]
+        return Groep({"doelstelling_code": "", "doelstelling_naam": TOTAAL}, rijen)
 
     def vergelijking_kolommen(self, document: Document) -> list[str]:
         labels = [c.label for c in document_columns(document)]

@@ -18,7 +18,34 @@ from .marts import Row, Snapshot
 from .pages import RICHTING_LABEL, Document, by_key, valid_in
 
 SCORECARD = "rpt_indicator_scorecard"
+ENQUETE = "rpt_enquete_resultaat"
 PROGNOSE = "prognose"
+# The marts that hold an indicator's realisaties as measured (survey and registration totals), with the
+# columns that are named otherwise than in the scorecard: a year the scorecard does not hold (MTO 2022-2024,
+# measured before the indicator entered the catalogue in 2025) is shown from them.
+METINGEN = {
+    ENQUETE: {"realisatie": "waarde", "niet_representatief": "is_niet_representatief",
+              "peildatum_realisatie": "peildatum"},
+    "rpt_jeugdhulp_jaar": {"realisatie": "waarde", "peildatum_realisatie": "peildatum",
+                           "niet_representatief": None},
+}
+
+
+@dataclass(frozen=True)
+class Meting:
+    """The row that holds a year's realisatie, and its table (the scorecard or the survey results)."""
+
+    row: Row | None
+    table: str
+
+    def kolom(self, name: str) -> str | None:
+        return METINGEN.get(self.table, {}).get(name, name)
+
+    def get(self, name: str):
+        return (self.row or {}).get(self.kolom(name)) if self.kolom(name) else None
+
+    def cijfer(self, name: str, opmaak, klasse: str = "") -> Cijfer:
+        return cijfer(self.row, self.table, self.kolom(name), opmaak, klasse=klasse)
 
 
 @dataclass
@@ -37,7 +64,10 @@ class Indicatorblok:
     grafiek: str | None
     grafiek_kolommen: list[str] = field(default_factory=list)
     grafiek_rijen: list[Rij] = field(default_factory=list)
-    enquete_jaren: list[int] = field(default_factory=list)
+    enquete_jaren: list[tuple[int, str]] = field(default_factory=list)  # survey pages with its outcome
+    legenda: str = ""  # what the chart draws, in words
+    uit_meting: list[int] = field(default_factory=list)  # years whose realisatie is the survey's or registration's
+    jaren_grafiek: list[int] = field(default_factory=list)
 
     @property
     def richting(self) -> str:
@@ -59,8 +89,28 @@ def chart_end(document: Document) -> int:
 
 
 def knows_realisatie(document: Document, jaar: int) -> bool:
-    """A budget is written before its year: it knows realisaties up to the year before."""
-    return jaar < document.jaar if document.is_begroting else jaar <= document.jaar
+    """One time frame per document, in table and chart alike: a budget for Y is written during Y-1,
+    so its peildatum knows realisaties up to Y-2 (the year its table shows); Jaarstukken Y know Y."""
+    return jaar <= document.jaar - 2 if document.is_begroting else jaar <= document.jaar
+
+
+def legend(punten: list[charts.Punt]) -> str:
+    """The caption of a chart: only what it draws."""
+    parts = []
+    if any(p.realisatie is not None for p in punten):
+        parts.append("lijn met dichte rondjes: realisatie")
+    soorten = {p.streefwaarde_type == PROGNOSE for p in punten if p.streefwaarde is not None}
+    if False in soorten:
+        parts.append("losse ruiten: streefwaarde uit de begroting")
+    if True in soorten:
+        parts.append("losse driehoeken: prognose")
+    if any(p.ci_ondergrens is not None for p in punten):
+        parts.append("band: 95%-betrouwbaarheidsinterval")
+    if any(p.niet_representatief for p in punten):
+        parts.append("open rondje met n.r.: niet representatief (te weinig respondenten)")
+    if not any(p.realisatie is not None for p in punten):
+        parts.append("nog geen realisatie bekend in deze periode")
+    return "; ".join(parts).capitalize() + "."
 
 
 class Indicators:
@@ -76,10 +126,25 @@ class Indicators:
         for (g, c, j), r in sorted(self.scorecard.items()):
             if r.get("realisatie") is not None or r.get("streefwaarde") is not None:
                 self.years.setdefault((g, c), []).append(j)
-        self.survey_indicators = {r.get("indicator_code") for r in snapshot.rows("dim_enquete_uitkomst")}
-        self.survey_years: dict[str, set[int]] = {}
+        outcomes = {(r["onderzoek"], r["uitkomst"]): r.get("indicator_code")
+                    for r in snapshot.rows("dim_enquete_uitkomst")}
+        self.survey_indicators = set(outcomes.values())
+        # The survey pages that hold an indicator's outcome: (gemeente, indicator) -> {jaar: onderzoek}.
+        self.survey_years: dict[tuple, dict[int, str]] = {}
+        # Survey totals by (gemeente, indicator, jaar): the realisatie of a year the scorecard does not hold
+        # (MTO 2022-2024, measured before the indicator entered the catalogue in 2025).
+        self.measured: dict[tuple, tuple[Row, str]] = {}  # (gemeente, indicator, jaar) -> (row, mart)
         for r in snapshot.rows("rpt_enquete_resultaat"):
-            self.survey_years.setdefault(r["gemeente_code"], set()).add(r["jaar"])
+            indicator = outcomes.get((r["onderzoek"], r["uitkomst"]))
+            if indicator:
+                self.survey_years.setdefault((r["gemeente_code"], indicator), {})[r["jaar"]] = r["onderzoek"]
+        for table in METINGEN:
+            for r in snapshot.rows(table):
+                indicator = r.get("indicator_code") or outcomes.get((r.get("onderzoek"), r.get("uitkomst")))
+                if indicator and r.get("indeling") == "totaal" and r.get("waarde") is not None:
+                    self.measured[(r["gemeente_code"], indicator, r["jaar"])] = (r, table)
+        for g, c, j in self.measured:
+            self.years[(g, c)] = sorted(set(self.years.get((g, c), [])) | {j})
 
     def of_goal(self, gemeente_code: str, doelstelling_key: str, document: Document) -> list[Indicatorblok]:
         codes = {r["indicator_code"] for r in self.links
@@ -90,11 +155,19 @@ class Indicators:
     def _row(self, gemeente_code: str, code: str, jaar: int) -> Row | None:
         return self.scorecard.get((gemeente_code, code, jaar))
 
+    def _measured(self, gemeente_code: str, code: str, jaar: int) -> Meting:
+        """Where the realisatie of a year is: the scorecard, or else the survey's total."""
+        row = self._row(gemeente_code, code, jaar)
+        if (row is None or row.get("realisatie") is None) and (gemeente_code, code, jaar) in self.measured:
+            return Meting(*self.measured[(gemeente_code, code, jaar)])
+        return Meting(row, SCORECARD)
+
     def _block(self, gemeente_code: str, indicator: Row, document: Document) -> Indicatorblok:
         code, eenheid = indicator["indicator_code"], indicator.get("eenheid")
         jaren = table_years(document)
         rows = {j: self._row(gemeente_code, code, j) for j in jaren}
-        realisatie = [self._value(rows[j], "realisatie", eenheid) if knows_realisatie(document, j) else tekst("-")
+        metingen = {j: self._measured(gemeente_code, code, j) for j in jaren}
+        realisatie = [self._realisatie(metingen[j], eenheid) if knows_realisatie(document, j) else tekst("-")
                       for j in jaren]
         rijen = [Rij("Realisatie", realisatie)]
         for soort in ("begroting", PROGNOSE):
@@ -109,14 +182,15 @@ class Indicators:
             rijen.append(Rij("Doel gehaald", [cijfer(rows[j], SCORECARD, "doel_gehaald", formatting.ja_nee)
                                               for j in jaren], "doel"))
         if code in self.survey_indicators:
-            rijen += self._survey_rows(rows, jaren, document)
-        rijen.append(Rij("Peildatum", [cijfer(rows[j], SCORECARD, "peildatum_realisatie", formatting.datum)
+            rijen += self._survey_rows(metingen, jaren, document)
+        rijen.append(Rij("Peildatum", [metingen[j].cijfer("peildatum_realisatie", formatting.datum)
                                        if knows_realisatie(document, j) else tekst("-") for j in jaren], "klein"))
         block = Indicatorblok(indicator, self.bronnen.get((indicator.get("bron_code"),), {}), jaren, rijen, None)
-        if code in self.survey_indicators:
-            block.enquete_jaren = sorted(j for j in self.survey_years.get(gemeente_code, ())
-                                         if knows_realisatie(document, j))
+        surveys = self.survey_years.get((gemeente_code, code), {})
+        block.enquete_jaren = sorted((j, o) for j, o in surveys.items() if knows_realisatie(document, j))
         self._chart(block, gemeente_code, document)
+        block.uit_meting = [j for j in block.jaren_grafiek if knows_realisatie(document, j)
+                            and self._measured(gemeente_code, code, j).table != SCORECARD]
         return block
 
     @staticmethod
@@ -125,12 +199,16 @@ class Indicators:
 
     @staticmethod
     def _value(row: Row | None, kolom: str, eenheid: str) -> Cijfer:
-        klasse = "nr" if kolom == "realisatie" and row and row.get("niet_representatief") else ""
-        return cijfer(row, SCORECARD, kolom, lambda v: formatting.indicatorwaarde(v, eenheid), klasse=klasse)
+        return cijfer(row, SCORECARD, kolom, lambda v: formatting.indicatorwaarde(v, eenheid))
 
-    def _survey_rows(self, rows: dict[int, Row | None], jaren: list[int], document: Document) -> list[Rij]:
+    @staticmethod
+    def _realisatie(meting: Meting, eenheid: str) -> Cijfer:
+        return meting.cijfer("realisatie", lambda v: formatting.indicatorwaarde(v, eenheid),
+                             "nr" if meting.get("niet_representatief") else "")
+
+    def _survey_rows(self, metingen: dict[int, Meting], jaren: list[int], document: Document) -> list[Rij]:
         def known(kolom, opmaak):
-            return [cijfer(rows[j], SCORECARD, kolom, opmaak) if knows_realisatie(document, j) else tekst("-")
+            return [metingen[j].cijfer(kolom, opmaak) if knows_realisatie(document, j) else tekst("-")
                     for j in jaren]
         interval = lambda v: formatting.getal(v, 1)  # noqa: E731
         return [Rij("95%-interval ondergrens", known("ci_ondergrens", interval), "klein"),
@@ -143,30 +221,33 @@ class Indicators:
         end = chart_end(document)
         if not years_with_data or years_with_data[0] > end:
             return
-        jaren = list(range(years_with_data[0], end + 1))
+        jaren = block.jaren_grafiek = list(range(years_with_data[0], end + 1))
         punten, rijen = [], []
         survey = code in self.survey_indicators
         for j in jaren:
-            row = self._row(gemeente_code, code, j)
-            if row is None:
+            row, meting = self._row(gemeente_code, code, j), self._measured(gemeente_code, code, j)
+            if meting.row is None:
                 continue
             known = knows_realisatie(document, j)
+            target = row or {}
             punten.append(charts.Punt(
-                j, row.get("realisatie") if known else None,
-                row.get("ci_ondergrens") if known else None, row.get("ci_bovengrens") if known else None,
-                bool(row.get("niet_representatief")) and known, row.get("streefwaarde"), row.get("streefwaarde_type")))
-            cells = [self._value(row, "realisatie", eenheid) if known else tekst("-")]
+                j, meting.get("realisatie") if known else None,
+                meting.get("ci_ondergrens") if known else None, meting.get("ci_bovengrens") if known else None,
+                bool(meting.get("niet_representatief")) and known, target.get("streefwaarde"),
+                target.get("streefwaarde_type")))
+            cells = [self._realisatie(meting, eenheid) if known else tekst("-")]
             if survey:
-                cells += [cijfer(row, SCORECARD, k, lambda v: formatting.getal(v, 1)) if known else tekst("-")
+                cells += [meting.cijfer(k, lambda v: formatting.getal(v, 1)) if known else tekst("-")
                           for k in ("ci_ondergrens", "ci_bovengrens")]
-                cells.append(cijfer(row, SCORECARD, "n_respondenten", formatting.getal) if known else tekst("-"))
+                cells.append(meting.cijfer("n_respondenten", formatting.getal) if known else tekst("-"))
             cells += [self._value(row, "streefwaarde", eenheid),
-                      tekst("prognose" if self._type(row) == PROGNOSE else "begroting")
-                      if row.get("streefwaarde") is not None else tekst("-")]
+                      tekst("prognose" if self._type(target) == PROGNOSE else "begroting")
+                      if target.get("streefwaarde") is not None else tekst("-")]
             rijen.append(Rij(str(j), cells))
-        omschrijving = (f"Trend van {block.indicator.get('indicator_naam')}, {jaren[0]}-{jaren[-1]}: "
-                        "realisaties als lijn, streefwaarden als losse markeringen.")
-        block.grafiek = self.renderer.svg(charts.spec(punten, jaren, eenheid, omschrijving))
+        chart = charts.spec(punten, jaren, eenheid, f"Trend van {block.indicator.get('indicator_naam')}, "
+                                                     f"{jaren[0]}-{jaren[-1]}: {legend(punten)}")
+        block.legenda = legend(punten) + " " + charts.axis_note(chart, eenheid)
+        block.grafiek = self.renderer.svg(chart)
         block.grafiek_kolommen = ["Jaar", "Realisatie"] + (
             ["95%-interval ondergrens", "95%-interval bovengrens", "Respondenten (n)"] if survey else []) + [
             "Streefwaarde", "Soort streefwaarde"]

@@ -25,7 +25,7 @@ TABLES = (
     "dim_wijk", "dim_leeftijdsklasse",
     "rpt_programma_totalen", "rpt_financien_doelstelling", "rpt_financien_aansluiting",
     "rpt_financien_vergelijking", "rpt_indicator_scorecard", "rpt_indicator_streefwaarde_dekking",
-    "rpt_enquete_resultaat",
+    "rpt_enquete_resultaat", "rpt_jeugdhulp_jaar",
     # Per mart: fresh in this release, unchanged since an earlier one, or held back at an earlier run's data, and why.
     "publicatie_mart",
 )
@@ -54,6 +54,8 @@ class Snapshot:
     bron_load_ids: set[int]
     load_log: list[Row] = field(default_factory=list)
     quarantine: list[Row] = field(default_factory=list)
+    # The ledger deliveries the finance facts rest on, per gemeente, jaar and fase: the "stand" of a finance table.
+    financien_leveringen: list[Row] = field(default_factory=list)
 
     def rows(self, table: str) -> list[Row]:
         return self.tables.get(table, [])
@@ -110,7 +112,10 @@ def read(published_db: Path, loads_db: Path | None = None) -> Snapshot:
         bron_load_ids = {r[0] for r in con.execute(" UNION ".join(load_ids)).fetchall() if r[0] is not None} \
             if load_ids else set()
         release = publicatie(_rows(con, "SELECT * FROM publicatie") if "publicatie" in columns else [])
-    snapshot = Snapshot(published_db, release, tables, reservemutaties, bron_load_ids)
+        ledgers = _rows(con, "SELECT gemeente_code, jaar, fase, bron_load_id, bron_bestand FROM fct_financien "
+                             "GROUP BY ALL ORDER BY ALL") \
+            if {"bron_load_id", "bron_bestand", "fase"} <= columns.get("fct_financien", set()) else []
+    snapshot = Snapshot(published_db, release, tables, reservemutaties, bron_load_ids, financien_leveringen=ledgers)
     if loads_db is not None and loads_db.exists():
         with duckdb.connect(str(loads_db), read_only=True, config=duckdb_config()) as con:
             columns = _columns(con)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import charts
+from . import charts, formatting
 from .finance import Finance
 from .indicators import Indicators
 from .marts import Row, Snapshot
@@ -115,6 +115,21 @@ class ProgrammePages:
                [r for r in self.crosswalk if r["van_doelstelling_key"] in keys
                 and r["van_doelstelling_key"] == r["naar_doelstelling_key"]]
 
+    def shared_codes(self, goals: list[Row]) -> list[dict]:
+        """Goals of one year that share a code (a goal tree in transition), with why: the crosswalk between them."""
+        result = []
+        for (code,), same in sorted(grouped(goals, "doelstelling_code").items()):
+            if len(same) < 2:
+                continue
+            keys = {g["doelstelling_key"] for g in same}
+            result.append({"code": code, "doelstellingen": [
+                {"naam": g["doelstelling_naam"], "jaren": formatting.jaren(g.get("geldig_van_jaar"),
+                                                                           g.get("geldig_tot_jaar"))} for g in same],
+                "toelichting": [r.get("toelichting") for r in self.crosswalk if r.get("toelichting")
+                                and r["van_doelstelling_key"] in keys and r["naar_doelstelling_key"] in keys
+                                and r["van_doelstelling_key"] != r["naar_doelstelling_key"]]})
+        return result
+
     def overview(self, programma: Programma, kruimels: list) -> Page:
         jaren = sorted({d.jaar for d in programma.documenten})
         return Page(f"{programma.map}/index.html", "programma.html", programma.label, PROGRAMMA, kruimels[:-1], {
@@ -135,12 +150,16 @@ class ProgrammePages:
                         "kop": self.finance.kop_rijen(kop), "kop_toelichting": (kop or {}).get(
                             "aandeel_saldo_toelichting"),
                         "doelstellingen": self.goals(programma, jaar),
-                        "financien": self.finance.document_tabel(gm, programma.keys, jaar, document.fase),
-                        "vergelijking": self.finance.vergelijking_groepen(gm, code, programma.keys, document),
+                        "gedeelde_codes": self.shared_codes(self.goals(programma, jaar)),
+                        "financien": self.finance.document_tabel(gm, programma.keys, jaar, document.fase) + [
+                            self.finance.totaal_rij(gm, code, jaar, document.fase)],
+                        "vergelijking": self.finance.vergelijking_groepen(gm, code, programma.keys, document) + [
+                            self.finance.totaal_groep(gm, code, document)],
                         "vergelijking_kolommen": self.finance.vergelijking_kolommen(document),
                         "verschil_beschikbaar": self.finance.available["rpt_financien_vergelijking"],
                         "reservemutaties": self.finance.reserve_rijen(gm, programma.keys, jaar, document.fase),
                         "aansluiting": aansluiting, "aansluiting_toelichting": toelichting,
+                        "stand": self.finance.stand(gm, document),
                     })
 
     def goal(self, programma: Programma, document: Document, goal: Row, kruimels: list) -> Page:
@@ -159,4 +178,5 @@ class ProgrammePages:
                             gm, programma.code, programma.keys, document, key),
                         "financien_kolommen": self.finance.vergelijking_kolommen(document),
                         "verschil_beschikbaar": self.finance.available["rpt_financien_vergelijking"],
+                        "stand": self.finance.stand(gm, document),
                     })

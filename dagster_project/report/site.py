@@ -23,7 +23,7 @@ from markupsafe import Markup
 from ..faults import fault_point
 from ..publication.files import staging_folder, swap_directory
 from ..publication.targets import REPORT_RELEASE_FILE
-from . import charts, marts, verantwoording, vergelijking
+from . import charts, downloads, formulas, marts, verantwoording, vergelijking
 from .enquetes import SurveyPages
 from .formatting import tijdstip
 from .pages import START, Page, gemeente_naam
@@ -44,10 +44,36 @@ class Report:
     publicatie: marts.Publicatie
 
 
+class Figuur(str):
+    """The text of a figure as formatting.py wrote it (`-65.776`): the report's own, not a text from a source."""
+
+
+def _finalize(value):
+    """Every value a template prints: text from the sources with its formula neutralised (formulas.py);
+    figures, rendered charts and macro output as they are."""
+    if isinstance(value, str) and not isinstance(value, Markup | Figuur):
+        return formulas.neutralise(value)
+    return value
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal of any text: everything but letters, digits and spaces as a CSS escape."""
+    return Markup('"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"')
+
+
+def running_header(page: Page) -> str:
+    """What the printed page shows at its top: gemeente, programme and document (the breadcrumbs), or the title."""
+    labels = [formulas.neutralise(label) for label, _ in page.kruimels[1:]]
+    return " · ".join(labels) if labels else page.titel
+
+
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=_finalize)
     env.filters["svg"] = lambda svg: Markup(svg)  # rendered by vl-convert from our own specification
+    env.filters["figuur"] = Figuur
+    env.filters["css_string"] = css_string
+    env.globals["lopende_kop"] = running_header
     return env
 
 
@@ -57,7 +83,7 @@ def site_pages(snapshot: marts.Snapshot, loads_db: Path | None, gemeenten: list[
     start = [("Programmarapport", "index.html")]
     codes = [g["gemeente_code"] for g in snapshot.rows("dim_gemeente")
              if gemeenten is None or g["gemeente_code"] in gemeenten]
-    programme_pages, survey_pages = ProgrammePages(snapshot, renderer), SurveyPages(snapshot)
+    programme_pages, survey_pages = ProgrammePages(snapshot, renderer), SurveyPages(snapshot, renderer)
     pages, entries = [], []
     for code in sorted(codes):
         programs = programmes(snapshot, code)
@@ -84,12 +110,19 @@ def relative(page: str, target: str) -> str:
 def write(folder: Path, pages: list[Page], snapshot: marts.Snapshot) -> None:
     env = environment()
     common = {"publicatie": snapshot.publicatie, "gepubliceerd_op": tijdstip(snapshot.publicatie.gepubliceerd_op)}
+    release = downloads.release_name(snapshot.publicatie.gepubliceerd_op, snapshot.publicatie.run_id)
+    bron = f"Publicatie van {common['gepubliceerd_op']}, run {snapshot.publicatie.run_id or 'onbekend'}"
     for page in pages:
         target = folder / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         html = env.get_template(page.template).render(
             page=page, url=partial(relative, page.path), **common, **page.context)
-        target.write_text(html, encoding="utf-8")
+        entries, files = downloads.page_downloads(page.path, html, page.titel, release, bron)
+        section = env.get_template("downloads.html").render(downloads=entries, folder=downloads.FOLDER, **common)
+        target.write_text(html.replace(downloads.MARKER, section if entries else ""), encoding="utf-8")
+        for path, content in files.items():
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_bytes(content)
     shutil.copyfile(HERE / "static" / STYLESHEET, folder / STYLESHEET)
 
 

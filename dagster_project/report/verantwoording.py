@@ -5,6 +5,8 @@ in quarantine."""
 
 from __future__ import annotations
 
+import re
+
 from . import formatting
 from .cells import Cijfer, cijfer
 from .marts import Row, Snapshot
@@ -14,8 +16,52 @@ PATH = "verantwoording.html"
 STATUS_LABEL = {"loaded": "geladen", "quarantined": "in quarantaine"}
 MART_STATUS_LABEL = {"fresh": "bijgewerkt", "unchanged": "ongewijzigd", "held back": "vastgehouden",
                      "missing": "ontbreekt"}
+# The quarantine's reasons (English, for the data steward, in the load log) in Dutch for readers: the start of
+# each reason the loaders write (docs/sources.md, "Quarantine") and its Dutch; the English stays beside it.
+REDENEN = (
+    ("the date of birth lies after the start date", "de geboortedatum ligt na de begindatum"),
+    ("the end date lies before the start date", "de einddatum ligt voor de begindatum"),
+    ("a symbolic link, not a delivered file", "een snelkoppeling (symbolische link), geen geleverd bestand"),
+    ("a folder inside the source folder", "een map in de bronmap: de bestanden daarin zijn niet gelezen"),
+    ("not a regular file", "geen gewoon bestand"),
+    ("file type", "dit bestandstype wordt niet aangenomen"),
+    ("the file is empty", "het bestand is leeg"),
+    ("the file has a header but no data lines", "het bestand heeft een kopregel maar geen gegevens"),
+    ("the first sheet is empty", "het eerste werkblad is leeg"),
+    ("the workbook is damaged", "de werkmap is beschadigd of onvolledig"),
+    ("the SPSS file is damaged", "het SPSS-bestand is beschadigd of onvolledig"),
+    ("the file is a ZIP archive but not an Excel workbook", "het bestand is een ZIP-archief, geen Excel-werkmap"),
+    ("the file cannot be parsed as CSV", "het bestand is geen leesbare CSV"),
+    ("the file is text encoded as UTF-16", "de tekst is gecodeerd als UTF-16"),
+    ("the header is separated by", "de kopregel heeft een ander scheidingsteken dan ;"),
+    ("missing required column", "een verplichte kolom ontbreekt"),
+    ("unknown column", "een onbekende kolom"),
+    ("duplicate column", "een kolom staat er twee keer in"),
+    ("values in a column without a header", "waarden in een kolom zonder kop"),
+    ("a line is longer than",
+     "een regel is te lang (beschadigd bestand, of een waarde zonder sluitend aanhalingsteken)"),
+    ("the line has", "de regel heeft een ander aantal velden dan de kopregel"),
+    ("a NUL byte", "een NUL-teken in de waarde"),
+    ("no such date in the calendar", "deze datum bestaat niet"),
+    ("more than 2 decimals", "meer dan 2 decimalen"),
+    ("scientific notation is not accepted", "wetenschappelijke notatie wordt niet aangenomen"),
+    ("unknown gemeente", "onbekende gemeente"),
+    ("a BSN", "een BSN waar een gepseudonimiseerd nummer hoort (de waarde is gemaskeerd)"),
+    ("not a valid", "geen geldige waarde"),
+    ("not a number", "geen getal"),
+)
+ISO_DATUM = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")  # a date the load log's English names
 # An unchanged mart is as current as a fresh one: nothing it is built from changed since it was published.
 CURRENT = ("fresh", "unchanged")
+
+
+def reden(reason: str | None) -> tuple[str, list[str]]:
+    """A quarantine reason in Dutch and the dates it names (Dutch notation); empty when it has no Dutch yet."""
+    reason = reason or ""
+    for english, dutch in REDENEN:
+        if reason.startswith(english):
+            return dutch, [formatting.datum(f"{y}-{m}-{d}") for y, m, d in ISO_DATUM.findall(reason)]
+    return "", []
 
 
 def _use(row: Row, snapshot: Snapshot, traced_sources: set[str]) -> str:
@@ -73,13 +119,17 @@ def page(snapshot: Snapshot, loads_db, start: list[tuple[str, str]]) -> Page:
     marts = _marts(snapshot)
     return Page(PATH, "verantwoording.html", "Verantwoording", VERANTWOORDING, start, {
         "run_id": release.run_id,
-        "marts_bestand": str(snapshot.path),
-        "loads_bestand": str(loads_db) if loads_db else None,
+        # The file names only: where the server keeps them is not for readers.
+        "marts_bestand": snapshot.path.name,
+        "loads_bestand": loads_db.name if loads_db else None,
         "load_log_gelezen": bool(snapshot.load_log),
         "marts": marts,
         "vastgehouden": [m for m in marts if m["is_vastgehouden"]],
         "ontbrekende_streefwaarden": _missing_targets(snapshot),
         "leveringen": [_delivery(r, _use(r, snapshot, traced)) for r in
                        sorted(snapshot.load_log, key=lambda r: (r.get("source") or "", r.get("load_id") or 0))],
-        "quarantaine": [{**r, "gevonden_op": formatting.tijdstip(r.get("detected_at"))} for r in snapshot.quarantine],
+        # The reason in Dutch for readers, the English of the load log as it is there for the data steward.
+        "quarantaine": [{**r, "gevonden_op": formatting.tijdstip(r.get("detected_at")),
+                         "reden": reden(r.get("reason"))[0], "reden_data": reden(r.get("reason"))[1]}
+                        for r in snapshot.quarantine],
     })
