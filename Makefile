@@ -1,7 +1,11 @@
 # The two commands a new user needs: `make run` and `make test`.
 # Everything is installed into .venv from pyproject.toml, pinned by constraints.txt.
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The first supported Python found (3.11 to 3.13, as pyproject.toml's requires-python);
+# another one with `make ... PYTHON=python3.13`.
+PYTHON ?= $(shell for p in python3.11 python3.12 python3.13 python3; do \
+	command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' \
+	2>/dev/null && command -v $$p && break; done)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 INSTALLED := $(VENV)/.installed

@@ -14,7 +14,14 @@ from __future__ import annotations
 import logging
 import sys
 
-from dagster import AssetCheckSeverity, AssetKey, DagsterEventType, DagsterInstance, ExecuteInProcessResult
+from dagster import (
+    AssetCheckSeverity,
+    AssetKey,
+    DagsterEvent,
+    DagsterEventType,
+    DagsterInstance,
+    ExecuteInProcessResult,
+)
 
 from .defs.resources import is_disk_full
 from .lock import WarehouseBusy
@@ -40,8 +47,8 @@ def run_config(paths: WarehousePaths | None = None, log_level: str = "WARNING",
     return config
 
 
-def _events(result: ExecuteInProcessResult, event_type: DagsterEventType):
-    return [e for e in result.all_events if e.event_type == event_type]
+def _events(events: list[DagsterEvent], event_type: DagsterEventType) -> list[DagsterEvent]:
+    return [e for e in events if e.event_type == event_type]
 
 
 def _causes(error):
@@ -51,10 +58,10 @@ def _causes(error):
         error = error.cause or error.context
 
 
-def _failures(result: ExecuteInProcessResult) -> list[str]:
-    """One line per step (or run) that failed: where, and the innermost error message."""
+def failures(events: list[DagsterEvent]) -> list[str]:
+    """One line per step (or run) of a run's events that failed: where, and the innermost error message."""
     lines = []
-    for event in _events(result, DagsterEventType.STEP_FAILURE) + _events(result, DagsterEventType.RUN_FAILURE):
+    for event in _events(events, DagsterEventType.STEP_FAILURE) + _events(events, DagsterEventType.RUN_FAILURE):
         error = getattr(event.event_specific_data, "error", None)
         if error is None:
             continue
@@ -86,15 +93,15 @@ def _published_lines(published: dict, paths: WarehousePaths) -> list[str]:
     for table in sorted({*counts, *postgres}) if postgres is not None else counts:
         rows = f"{counts.get(table, ''):>8}"
         rows += f" {postgres.get(table, 'missing'):>11}" if postgres is not None else " rows"
-        lines.append(f"  {table:<28} {rows}" + _not_fresh_note(not_fresh.get(table))
+        lines.append(f"  {table:<28} {rows}" + not_fresh_note(not_fresh.get(table))
                      + ("  (unchanged)" if table in unchanged else ""))
     for table, mart in not_fresh.items():
         if table not in counts:
-            lines.append(f"  {table:<28}  missing{_not_fresh_note(mart)}")
+            lines.append(f"  {table:<28}  missing{not_fresh_note(mart)}")
     return lines
 
 
-def _not_fresh_note(mart: dict | None) -> str:
+def not_fresh_note(mart: dict | None) -> str:
     if not mart:
         return ""
     if mart["status"] == "held back":
@@ -105,12 +112,12 @@ def _not_fresh_note(mart: dict | None) -> str:
 def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=CONTRACTS) -> tuple[str, bool]:
     """The run summary, and whether the published release is current (fresh or unchanged marts only)."""
     lines = [f"Nightly run {result.run_id}: {'succeeded' if result.success else 'FAILED'}", ""]
-    failures = _failures(result)
-    if failures:
-        lines += ["Failed", *failures, ""]
+    failed_steps = failures(result.all_events)
+    if failed_steps:
+        lines += ["Failed", *failed_steps, ""]
     lines.append("Sources")
     materialized = {}
-    for event in _events(result, DagsterEventType.ASSET_MATERIALIZATION):
+    for event in _events(result.all_events, DagsterEventType.ASSET_MATERIALIZATION):
         materialization = event.event_specific_data.materialization
         materialized[materialization.asset_key.to_user_string()] = {
             k: v.value for k, v in materialization.metadata.items()
@@ -132,7 +139,7 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=C
             lines.append(f"    {meta['source_problem']}")
     lines.append(f"  load log and quarantine: {paths.loads_db}")
 
-    evaluations = [e.event_specific_data for e in _events(result, DagsterEventType.ASSET_CHECK_EVALUATION)]
+    evaluations = [e.event_specific_data for e in _events(result.all_events, DagsterEventType.ASSET_CHECK_EVALUATION)]
     failed = [c for c in evaluations if not c.passed]
     errors = sum(c.severity == AssetCheckSeverity.ERROR for c in failed)
     lines += ["", f"Checks: {len(evaluations) - len(failed)} passed, {errors} failed, {len(failed) - errors} warned"]
@@ -144,8 +151,9 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=C
                 lines.append("        " + details.value.replace("\n", "\n        "))
 
     published = materialized.get("published_marts")
+    observations = _events(result.all_events, DagsterEventType.ASSET_OBSERVATION)
     nothing_new = any(e.asset_key == AssetKey("published_marts") and e.event_specific_data.asset_observation
-                      .metadata.get("nothing_new") for e in _events(result, DagsterEventType.ASSET_OBSERVATION))
+                      .metadata.get("nothing_new") for e in observations)
     lines.append("")
     if published:
         lines += _published_lines(published, paths)
