@@ -8,15 +8,18 @@ that rebuilds the build file's raw tables and the load log from the archive alon
                                                its quarantine rows (values masked as stored)
 
 A quarantined file with a BSN in it is not kept (there is never a second copy of such a
-file); its record is. Restore (docs/operations.md, "Archive and restore"):
+file); its record is. Restore, and the archiving of a warehouse built before the archive
+(docs/operations.md, "Archive and restore"):
 
     python -m dagster_project.ingest.archive restore
+    python -m dagster_project.ingest.archive backfill
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -44,10 +47,14 @@ def _record(archive: Path, load_id: int) -> Path:
     return archive / "loads" / f"{load_id:010d}.json"
 
 
-def _write_read_only(path: Path, data: bytes) -> None:
+def _write_read_only(path: Path, data: bytes | Path) -> None:
+    """`data`, or a copy of the file `data`, at `path`, read-only; whole or absent."""
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(f".{path.name}.{os.getpid()}.part")
-    part.write_bytes(data)
+    if isinstance(data, Path):
+        shutil.copyfile(data, part)
+    else:
+        part.write_bytes(data)
     part.chmod(READ_ONLY)
     os.replace(part, path)
 
@@ -75,7 +82,7 @@ def keep(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, raw_table: str, 
     if content is not None and content.is_file() and record["content_sha256"]:
         target = _object(archive, record["content_sha256"])
         if not target.exists():
-            _write_read_only(target, content.read_bytes())
+            _write_read_only(target, content)
     record["content_kept"] = _object(archive, record["content_sha256"] or "-").exists()
     path = _record(archive, load_id)
     if path.exists():
@@ -148,18 +155,48 @@ def _restore_quarantine(con: duckdb.DuckDBPyConnection, record: dict, paths: War
     if record["content_kept"]:
         paths.quarantine_dir.mkdir(parents=True, exist_ok=True)
         copy = quarantine_copy(paths, record["load_id"], record["file_name"])
-        copy.write_bytes(_object(paths.archive_dir, record["content_sha256"]).read_bytes())
+        shutil.copyfile(_object(paths.archive_dir, record["content_sha256"]), copy)
+
+
+def backfill(paths: WarehousePaths) -> tuple[int, list[str]]:
+    """Archive the loads of the load log that the archive lacks (a warehouse built before the
+    archive, version 0.1.0), taking each file from where it was loaded or from its quarantine
+    copy when its content is still the same. Returns how many were archived and the loaded
+    files no longer found (those a restore cannot rebuild)."""
+    from ..sources import CONTRACTS
+    from .delivery import content_digest
+    from .loading import connect, quarantine_copy
+
+    tables = {c.source: c.raw_table for c in CONTRACTS}
+    missing: list[str] = []
+    with connect(paths.build_db) as con:
+        loads = con.execute("SELECT load_id, source, file_name, file_path, content_sha256, status "
+                            "FROM raw.load_log ORDER BY load_id").fetchall()
+        todo = [load for load in loads if not _record(paths.archive_dir, load[0]).exists()]
+        for load_id, source, file_name, file_path, digest, status in todo:
+            places = [Path(file_path)] if file_path else []
+            places += [quarantine_copy(paths, load_id, file_name)] if file_name else []
+            content = next((p for p in places if p.is_file() and content_digest(p) == digest), None)
+            keep(con, paths, tables[source], load_id, content)
+            if content is None and status == "loaded":
+                missing.append(f"load {load_id} ({source}: {file_name})")
+    return len(todo), missing
 
 
 def main(argv: list[str]) -> int:
-    if argv != ["restore"]:
-        print(__doc__)
-        return 2
     paths = WarehousePaths.from_env()
-    count = restore(paths)
-    print(f"Restored {count} loads from {paths.archive_dir} into {paths.build_db} and {paths.loads_db}; "
-          "the next nightly run rebuilds and publishes the marts.")
-    return 0
+    if argv == ["restore"]:
+        count = restore(paths)
+        print(f"Restored {count} loads from {paths.archive_dir} into {paths.build_db} and {paths.loads_db}; "
+              "the next nightly run rebuilds and publishes the marts.")
+        return 0
+    if argv == ["backfill"]:
+        count, missing = backfill(paths)
+        print(f"Archived {count} earlier loads in {paths.archive_dir}."
+              + "".join(f"\n  not found with the content it had when loaded: {m}" for m in missing))
+        return 1 if missing else 0
+    print(__doc__)
+    return 2
 
 
 if __name__ == "__main__":
