@@ -6,7 +6,7 @@
 PYTHON ?= $(shell for p in python3.11 python3.12 python3.13 python3; do \
 	command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' \
 	2>/dev/null && command -v $$p && break; done)
-VENV := .venv
+VENV ?= .venv
 BIN := $(CURDIR)/$(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
@@ -19,11 +19,12 @@ export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
 
-.PHONY: help setup postgres-server run report test lint dev bench docs clean
+.PHONY: help setup postgres-server run report restore test lint dev bench docs clean
 
 help:
 	@echo "make run    set up and run the nightly job once on the sample sources"
 	@echo "make report rebuild the programme report (warehouse/rapport/) from the published marts"
+	@echo "make restore rebuild the build file and load log from the archive (docs/operations.md)"
 	@echo "make test   set up and run the tests"
 	@echo "make lint   check Python (ruff) and SQL (sqlfluff, dbt templater) style"
 	@echo "make dev    start the Dagster UI on http://127.0.0.1:3000"
@@ -70,6 +71,9 @@ run: setup
 
 report: setup
 	$(BIN)/python -m dagster_project.report
+
+restore: setup
+	$(BIN)/python -m dagster_project.ingest.archive restore
 
 test: setup postgres-server
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || echo "NOTE: chromium not found: \
