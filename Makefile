@@ -33,6 +33,7 @@ help:
 	@echo "make clean  remove the venv and everything the warehouse wrote"
 
 $(INSTALLED): pyproject.toml constraints.txt
+	@test -n "$(PYTHON)" || { echo "No Python 3.11 to 3.13 found: install one, or name it with PYTHON=..."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
