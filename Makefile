@@ -1,8 +1,12 @@
 # The two commands a new user needs: `make run` and `make test`.
 # Everything is installed into .venv from pyproject.toml, pinned by constraints.txt.
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+# The first supported Python found (3.11 to 3.13, as pyproject.toml's requires-python);
+# another one with `make ... PYTHON=python3.13`.
+PYTHON ?= $(shell for p in python3.11 python3.12 python3.13 python3; do \
+	command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' \
+	2>/dev/null && command -v $$p && break; done)
+VENV ?= .venv
 BIN := $(CURDIR)/$(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
@@ -17,11 +21,12 @@ export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
 
-.PHONY: help setup postgres-server browser-test-tools run report test lint dev bench docs clean
+.PHONY: help setup postgres-server browser-test-tools run report restore test lint dev bench docs clean
 
 help:
 	@echo "make run    set up and run the nightly job once on the sample sources"
 	@echo "make report rebuild the programme report (warehouse/rapport/) from the published marts"
+	@echo "make restore rebuild the build file and load log from the archive (docs/operations.md)"
 	@echo "make test   set up and run the tests"
 	@echo "make lint   check Python (ruff) and SQL (sqlfluff, dbt templater) style"
 	@echo "make browser-test-tools  install axe-core (npm) for the report's browser test; make test does it"
@@ -31,6 +36,7 @@ help:
 	@echo "make clean  remove the venv and everything the warehouse wrote"
 
 $(INSTALLED): pyproject.toml constraints.txt
+	@test -n "$(PYTHON)" || { echo "No Python 3.11 to 3.13 found: install one, or name it with PYTHON=..."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
@@ -78,6 +84,9 @@ run: setup
 
 report: setup
 	$(BIN)/python -m dagster_project.report
+
+restore: setup
+	$(BIN)/python -m dagster_project.ingest.archive restore
 
 test: setup postgres-server browser-test-tools
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || echo "NOTE: chromium not found: \

@@ -1,8 +1,7 @@
 """Social-domain programme warehouse: Dagster code location."""
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib.metadata
 
-try:
-    __version__ = version("sociaal-domein-warehouse")
-except PackageNotFoundError:  # run from a checkout that was not installed
-    __version__ = "unknown"
+# The one place the warehouse's version is read (pyproject.toml's `version`, through the
+# installed package's metadata): the published release records it.
+__version__ = importlib.metadata.version("sociaal-domein-warehouse")

@@ -14,7 +14,14 @@ from __future__ import annotations
 import logging
 import sys
 
-from dagster import AssetCheckSeverity, AssetKey, DagsterEventType, DagsterInstance, ExecuteInProcessResult
+from dagster import (
+    AssetCheckSeverity,
+    AssetKey,
+    DagsterEvent,
+    DagsterEventType,
+    DagsterInstance,
+    ExecuteInProcessResult,
+)
 
 from .defs.resources import is_disk_full
 from .ingest.landing import not_claimed
@@ -42,8 +49,8 @@ def run_config(paths: WarehousePaths | None = None, log_level: str = "WARNING",
     return config
 
 
-def _events(result: ExecuteInProcessResult, event_type: DagsterEventType):
-    return [e for e in result.all_events if e.event_type == event_type]
+def _events(events: list[DagsterEvent], event_type: DagsterEventType) -> list[DagsterEvent]:
+    return [e for e in events if e.event_type == event_type]
 
 
 def _causes(error):
@@ -53,10 +60,10 @@ def _causes(error):
         error = error.cause or error.context
 
 
-def _failures(result: ExecuteInProcessResult) -> list[str]:
-    """One line per step (or run) that failed: where, and the innermost error message."""
+def failures(events: list[DagsterEvent]) -> list[str]:
+    """One line per step (or run) of a run's events that failed: where, and the innermost error message."""
     lines = []
-    for event in _events(result, DagsterEventType.STEP_FAILURE) + _events(result, DagsterEventType.RUN_FAILURE):
+    for event in _events(events, DagsterEventType.STEP_FAILURE) + _events(events, DagsterEventType.RUN_FAILURE):
         error = getattr(event.event_specific_data, "error", None)
         if error is None:
             continue
@@ -89,11 +96,11 @@ def _published_lines(published: dict, postgres: dict | None, paths: WarehousePat
     for table in sorted({*counts, *postgres_counts}) if postgres_counts is not None else counts:
         rows = f"{counts.get(table, ''):>8}"
         rows += f" {postgres_counts.get(table, 'missing'):>11}" if postgres_counts is not None else " rows"
-        lines.append(f"  {table:<28} {rows}" + _not_fresh_note(not_fresh.get(table))
+        lines.append(f"  {table:<28} {rows}" + not_fresh_note(not_fresh.get(table))
                      + ("  (unchanged)" if table in unchanged else ""))
     for table, mart in not_fresh.items():
         if table not in counts:
-            lines.append(f"  {table:<28}  missing{_not_fresh_note(mart)}")
+            lines.append(f"  {table:<28}  missing{not_fresh_note(mart)}")
     return lines
 
 
@@ -132,7 +139,7 @@ def _step_note(metadata: dict | None, failed: bool, verb: str) -> str:
     return f"{verb} by this run" + (f"; it held {before}" if before else "")
 
 
-def _not_fresh_note(mart: dict | None) -> str:
+def not_fresh_note(mart: dict | None) -> str:
     if not mart:
         return ""
     if mart["status"] == "held back":
@@ -145,13 +152,13 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=C
     """The run summary, and whether the published release is current (fresh or unchanged marts only)
     and every target holds it."""
     lines = [f"Nightly run {result.run_id}: {'succeeded' if result.success else 'FAILED'}", ""]
-    failures = _failures(result)
+    failure_lines = failures(result.all_events)
     failed_steps = {e.step_key for e in _events(result, DagsterEventType.STEP_FAILURE)}
-    if failures:
-        lines += ["Failed", *failures, ""]
+    if failure_lines:
+        lines += ["Failed", *failure_lines, ""]
     lines.append("Sources")
     materialized = {}
-    for event in _events(result, DagsterEventType.ASSET_MATERIALIZATION):
+    for event in _events(result.all_events, DagsterEventType.ASSET_MATERIALIZATION):
         materialization = event.event_specific_data.materialization
         materialized[materialization.asset_key.to_user_string()] = {
             k: v.value for k, v in materialization.metadata.items()
@@ -176,7 +183,7 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=C
         lines.append(f"  landing directory: {not_claimed(unknown, sorted(c.folder + '/' for c in contracts))}")
     lines.append(f"  load log and quarantine: {paths.loads_db}")
 
-    evaluations = [e.event_specific_data for e in _events(result, DagsterEventType.ASSET_CHECK_EVALUATION)]
+    evaluations = [e.event_specific_data for e in _events(result.all_events, DagsterEventType.ASSET_CHECK_EVALUATION)]
     failed = [c for c in evaluations if not c.passed]
     errors = sum(c.severity == AssetCheckSeverity.ERROR for c in failed)
     lines += ["", f"Checks: {len(evaluations) - len(failed)} passed, {errors} failed, {len(failed) - errors} warned"]
@@ -188,8 +195,9 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=C
                 lines.append("        " + details.value.replace("\n", "\n        "))
 
     published = materialized.get("published_marts")
+    observations = _events(result.all_events, DagsterEventType.ASSET_OBSERVATION)
     nothing_new = any(e.asset_key == AssetKey("published_marts") and e.event_specific_data.asset_observation
-                      .metadata.get("nothing_new") for e in _events(result, DagsterEventType.ASSET_OBSERVATION))
+                      .metadata.get("nothing_new") for e in observations)
     lines.append("")
     if published and published.get("new_release") is not False:
         lines += _published_lines(published, materialized.get("published_postgres"), paths)

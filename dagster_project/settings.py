@@ -123,6 +123,12 @@ class WarehousePaths:
     def validation_dir(self) -> Path:
         return self.warehouse_dir / "validation"
 
+    @property
+    def archive_dir(self) -> Path:
+        """Every delivery loaded or quarantined, by content (ingest/archive.py): WAREHOUSE_ARCHIVE_DIR;
+        keep it on other storage than the warehouse in production."""
+        return _path("WAREHOUSE_ARCHIVE_DIR", self.warehouse_dir / "archive")
+
     @classmethod
     def from_env(cls) -> WarehousePaths:
         warehouse_dir = _path("WAREHOUSE_DIR", REPO_ROOT / "warehouse")

@@ -80,15 +80,16 @@ def build_file(path: Path, rows: int) -> Path:
     return path
 
 
-def run_nightly(paths: WarehousePaths, postgres: PostgresTarget | None = None):
-    """Run the nightly job in this process against the given folders (and PostgreSQL)."""
+def run_nightly(paths: WarehousePaths, postgres: PostgresTarget | None = None, instance=None):
+    """Run the nightly job in this process against the given folders (and PostgreSQL), recorded
+    in `instance` (default: an ephemeral one)."""
     from dagster import DagsterInstance
 
     from dagster_project.definitions import defs
     from dagster_project.run import run_config
 
     return defs.resolve_job_def("nightly").execute_in_process(
-        run_config=run_config(paths, postgres=postgres), instance=DagsterInstance.ephemeral(),
+        run_config=run_config(paths, postgres=postgres), instance=instance or DagsterInstance.ephemeral(),
         raise_on_error=False,
     )
 

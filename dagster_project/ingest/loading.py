@@ -18,6 +18,7 @@ import pyarrow as pa
 from ..faults import fault_point
 from ..settings import REFERENCE_DIR, WarehousePaths, duckdb_config, settle_seconds
 from ..sql import quote_name, quote_names
+from . import archive
 from .contracts import Contract
 from .delivery import (
     ChangedWhileReading,
@@ -123,6 +124,14 @@ def register_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REF
         )
 
 
+def prepare(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+    """The tables, macros and reference tables that loading a file of `contract` needs."""
+    ensure_tables(con, contract)
+    register_macros(con)
+    con.execute(SHOWN_VALUE_MACROS)
+    register_reference(con)
+
+
 def _settled(entry: Entry, now: float) -> bool:
     """Whether an entry has not changed for `settle_seconds`: no longer being written."""
     return now - entry.modified >= settle_seconds()
@@ -142,10 +151,7 @@ def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = 
     folder = paths.landing_dir / contract.folder
     report = SourceReport(contract.source, folder)
     with connect(paths.build_db) as con:
-        ensure_tables(con, contract)
-        register_macros(con)
-        con.execute(SHOWN_VALUE_MACROS)
-        register_reference(con)
+        prepare(con, contract)
         landing = survey(paths.landing_dir, contracts or _registry())
         report.landing_unknown = landing.unknown
         _record_unknown(con, landing, run_id)
@@ -157,7 +163,8 @@ def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = 
         except OSError as error:
             report.source_problem = f"folder {folder} cannot be read: {error}"
             _set_problems(con, [Problem(report.source_problem, "a readable folder")])
-            _quarantine(con, contract.source, None, None, run_id, None, None, 1)
+            load_id = _quarantine(con, contract.source, None, None, run_id, None, None, 1)
+            archive.keep(con, paths, contract.raw_table, load_id, None)
             return report
         remove_leftovers(paths.incoming_dir)
         started = time.time()
@@ -197,7 +204,7 @@ def _record_unknown(con, landing: Landing, run_id: str | None) -> None:
 def _load_entry(con, contract: Contract, entry: Entry, paths: WarehousePaths, run_id: str | None,
                 started: float) -> FileOutcome:
     if entry.kind != "file":
-        return _reject_entry(con, contract, entry, run_id)
+        return _reject_entry(con, contract, entry, paths, run_id)
     if not _settled(entry, started):
         changed = max(started - entry.modified, 0)
         return FileOutcome(entry.name, "skipped", note=f"still being written (changed {changed:.0f} s ago), "
@@ -207,7 +214,10 @@ def _load_entry(con, contract: Contract, entry: Entry, paths: WarehousePaths, ru
         if _seen(con, contract.source, digest):
             return FileOutcome(entry.name, "unchanged")
         with snapshot(entry.path, paths.incoming_dir, digest) as snap:
-            return _load_file(con, contract, entry.path, snap, paths, run_id)
+            outcome = _load_file(con, contract, entry.path, snap, paths, run_id)
+            kept = snap.path if outcome.status == "loaded" else quarantine_copy(paths, outcome.load_id, entry.name)
+            archive.keep(con, paths, contract.raw_table, outcome.load_id, kept)
+            return outcome
     except ChangedWhileReading:
         return FileOutcome(entry.name, "skipped", note="still being written (it changed while it was read), "
                                                        "skipped: a later run loads it")
@@ -225,7 +235,7 @@ def _entry_problem(contract: Contract, entry: Entry) -> Problem:
     return Problem("not a regular file (a named pipe, socket or device)", "a regular file")
 
 
-def _reject_entry(con, contract: Contract, entry: Entry, run_id: str | None) -> FileOutcome:
+def _reject_entry(con, contract: Contract, entry: Entry, paths: WarehousePaths, run_id: str | None) -> FileOutcome:
     """A link, folder or special file: recorded once in quarantine (identified by kind, name and
     target), never read, never copied."""
     identity = hashlib.sha256(f"{entry.kind}\0{entry.name}\0{entry.target or ''}".encode()).hexdigest()
@@ -234,6 +244,7 @@ def _reject_entry(con, contract: Contract, entry: Entry, run_id: str | None) -> 
     problem = _entry_problem(contract, entry)
     _set_problems(con, [problem])
     load_id = _quarantine(con, contract.source, entry.path, None, run_id, identity, None, 1)
+    archive.keep(con, paths, contract.raw_table, load_id, None)
     return FileOutcome(entry.name, "quarantined", load_id, problems=1, first_problem=problem.reason)
 
 
@@ -256,11 +267,16 @@ def _load_file(con, contract: Contract, path: Path, snap: Snapshot, paths: Wareh
         snap.path.unlink(missing_ok=True)
     else:
         paths.quarantine_dir.mkdir(parents=True, exist_ok=True)
-        snap.path.replace(paths.quarantine_dir / f"{load_id}__{path.name}")
+        snap.path.replace(quarantine_copy(paths, load_id, path.name))
     first = con.execute(
         f"SELECT reason FROM raw.quarantine WHERE load_id = {load_id} ORDER BY source_row NULLS FIRST LIMIT 1"
     ).fetchall()[0][0]
     return FileOutcome(path.name, "quarantined", load_id, problems=problem_count, first_problem=first)
+
+
+def quarantine_copy(paths: WarehousePaths, load_id: int, file_name: str) -> Path:
+    """Where the copy of a quarantined file is kept."""
+    return paths.quarantine_dir / f"{load_id}__{file_name}"
 
 
 def _read_and_check(con, contract: Contract, name: str, snap: Snapshot, scratch_dir: Path) -> tuple[ReadResult, int]:

@@ -1,0 +1,67 @@
+"""Retention: the housekeeping job removes run folders, Great Expectations' results and data
+docs pages, quarantine copies and Dagster runs older than their settings, and keeps the newer
+ones and every run the published release names."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import duckdb
+from dagster import DagsterInstance, job, op
+
+from dagster_project.definitions import defs
+from dagster_project.run import run_config
+
+DAY = 86400
+
+
+@op
+def step():
+    pass
+
+
+@job
+def some_job():
+    step()
+
+
+def _file(path, age_days: float, now: float):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("x")
+    os.utime(path, (now - age_days * DAY,) * 2)
+    return path
+
+
+def test_housekeeping_removes_what_is_older_than_the_retention(paths, monkeypatch):
+    monkeypatch.setenv("WAREHOUSE_RETENTION_RUN_DAYS", "30")
+    monkeypatch.setenv("WAREHOUSE_RETENTION_QUARANTINE_DAYS", "60")
+    instance = DagsterInstance.ephemeral()
+    published_run, old_run = (some_job.execute_in_process(instance=instance).run_id for _ in range(2))
+    # Dagster's runs are as old as their last update: the job runs as if 31 days later.
+    now = time.time() + 31 * DAY
+    validation = paths.validation_dir
+    old = [_file(validation / "run-old" / "dbt_failures.json", 31, now),
+           _file(validation / "gx/uncommitted/validations/suite/run-old/result.json", 31, now),
+           _file(validation / "gx/uncommitted/data_docs/local_site/validations/suite/run-old/page.html", 31, now),
+           _file(paths.quarantine_dir / "3__bad.csv", 61, now)]
+    kept = [_file(validation / "run-new" / "dbt_failures.json", 29, now),
+            _file(validation / published_run / "dbt_failures.json", 400, now),
+            _file(validation / "gx/uncommitted/data_docs/local_site/index.html", 400, now),
+            _file(validation / "gx/uncommitted/validations/suite/run-new/result.json", 29, now),
+            _file(paths.quarantine_dir / "9__bad.csv", 59, now)]
+    for folder, age in (("run-old", 31), ("run-new", 29), (published_run, 400)):  # as old as its making
+        os.utime(validation / folder, (now - age * DAY,) * 2)
+    paths.published_db.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(paths.published_db)) as con:
+        con.execute(f"CREATE TABLE publicatie AS SELECT '{published_run}' AS run_id")
+        con.execute("CREATE TABLE publicatie_mart AS SELECT 'fct_x' AS mart, NULL::VARCHAR AS run_id")
+
+    monkeypatch.setattr("dagster_project.retention.time.time", lambda: now)
+    result = defs.resolve_job_def("housekeeping").execute_in_process(instance=instance, run_config=run_config(paths))
+    assert result.success
+    assert [p for p in old if p.exists()] == [] and not (validation / "run-old").exists()
+    assert not (validation / "gx/uncommitted/validations/suite/run-old").exists()
+    assert [p for p in kept if not p.exists()] == []
+    remaining = {r.run_id for r in instance.get_runs()}
+    assert published_run in remaining and old_run not in remaining

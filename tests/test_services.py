@@ -1,0 +1,176 @@
+"""The production services (deploy/): the unit files pass `systemd-analyze verify`, run as a
+dedicated user with the environment file and restart on failure; and the daemon and the
+webserver, started with the units' command lines, the production dagster.yaml and the example
+environment file, run the nightly for a new delivery, alert on its quarantined file, and answer
+on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+from dagster_project.settings import REPO_ROOT
+
+from .alert_servers import SmtpServer, WebhookServer
+from .conftest import ledger_line, write_csv
+
+DEPLOY = REPO_ROOT / "deploy"
+UNITS = {"daemon": DEPLOY / "systemd" / "warehouse-daemon.service",
+         "webserver": DEPLOY / "systemd" / "warehouse-webserver.service"}
+# Where the units expect the checkout; the tests run the checkout they are in.
+INSTALL_DIR = "/opt/warehouse"
+PORT = "3000"
+
+
+def unit_settings(unit: Path) -> dict[str, str]:
+    """The [Service] settings of a unit file."""
+    settings, section = {}, None
+    for line in unit.read_text().splitlines():
+        if line.startswith("["):
+            section = line.strip("[]")
+        elif section == "Service" and "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            settings[key] = value
+    return settings
+
+
+def environment_file(path: Path) -> dict[str, str]:
+    """NAME=value lines, as systemd's EnvironmentFile= reads them (comments and blank lines skipped)."""
+    lines = [line.strip() for line in path.read_text().splitlines()]
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def command(unit: str, port: int) -> list[str]:
+    """The unit's ExecStart for this checkout, the webserver on `port`."""
+    line = unit_settings(UNITS[unit])["ExecStart"].replace(INSTALL_DIR, str(REPO_ROOT))
+    return [str(port) if word == PORT else word for word in shlex.split(line)]
+
+
+def test_the_units_run_as_a_dedicated_user_with_the_environment_file_and_restart_on_failure():
+    for unit in UNITS.values():
+        settings = unit_settings(unit)
+        assert (settings["User"], settings["Group"]) == ("warehouse", "warehouse")
+        assert settings["EnvironmentFile"] == "/etc/warehouse/warehouse.env"
+        assert settings["Restart"] == "on-failure"
+        assert settings["WorkingDirectory"] == INSTALL_DIR
+    assert command("daemon", 1)[1:3] == ["run", "-w"]  # the daemon, not `dagster dev`
+    assert command("webserver", 3999)[1:5] == ["-h", "127.0.0.1", "-p", "3999"]  # loopback only
+    env = environment_file(DEPLOY / "warehouse.env.example")
+    for name in ("DAGSTER_HOME", "WAREHOUSE_DIR", "WAREHOUSE_ARCHIVE_DIR", "WAREHOUSE_PUBLISHED_DB"):
+        assert not env[name].startswith(INSTALL_DIR)  # data outside the checkout
+    # Every setting the docs name is in the example file.
+    documented = (REPO_ROOT / "docs" / "operations.md").read_text()
+    assert [name for name in env if f"`{name}`" not in documented] == []
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+def test_the_unit_files_pass_systemd_analyze_verify(tmp_path):
+    env_file = tmp_path / "warehouse.env"
+    env_file.write_text((DEPLOY / "warehouse.env.example").read_text())
+    for unit in UNITS.values():
+        text = unit.read_text().replace(INSTALL_DIR, str(REPO_ROOT))
+        (tmp_path / unit.name).write_text(text.replace("/etc/warehouse/warehouse.env", str(env_file)))
+    result = subprocess.run(["systemd-analyze", "verify", "--man=no", *(str(tmp_path / u.name)
+                                                                        for u in UNITS.values())],
+                            capture_output=True, text=True)
+    # Warnings about the machine (no systemd running in a container) are no findings on the units.
+    findings = [line for line in result.stderr.splitlines() if any(u.name in line for u in UNITS.values())]
+    assert (result.returncode, findings) == (0, [])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(what: str, seconds: float, poll):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if (found := poll()) is not None:
+            return found
+        time.sleep(2)
+    raise AssertionError(f"no {what} within {seconds:.0f} s")
+
+
+def _finished_run(instance: DagsterInstance):
+    runs = instance.get_runs(RunsFilter(job_name="nightly"))
+    done = [r for r in runs if r.status in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE)]
+    return done[0] if done else None
+
+
+def _answer(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except OSError:
+        return None
+
+
+def test_the_daemon_runs_the_nightly_for_a_new_delivery_alerts_and_the_webserver_answers(tmp_path):
+    smtp, webhook = SmtpServer(), WebhookServer()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WAREHOUSE_", "DAGSTER_"))}
+    env |= environment_file(DEPLOY / "warehouse.env.example")
+    env |= {
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+        "WAREHOUSE_LANDING_DIR": str(tmp_path / "aanlevering"),
+        "WAREHOUSE_DIR": str(tmp_path / "data"),
+        "WAREHOUSE_PUBLISHED_DB": str(tmp_path / "publicatie" / "marts.duckdb"),
+        "WAREHOUSE_ARCHIVE_DIR": str(tmp_path / "archief"),
+        "WAREHOUSE_PSEUDONIMISERING_SLEUTEL": "test-secret",
+        "WAREHOUSE_SETTLE_SECONDS": "0",
+        "WAREHOUSE_ALERT_SMTP_HOST": "127.0.0.1",
+        "WAREHOUSE_ALERT_SMTP_PORT": str(smtp.port),
+        "WAREHOUSE_ALERT_TO": "beheer@gemeente.example",
+        "WAREHOUSE_ALERT_WEBHOOK_URL": webhook.url,
+        "WAREHOUSE_DAGSTER_URL": f"http://127.0.0.1:{port}",
+    }
+    home = Path(env["DAGSTER_HOME"])
+    home.mkdir()
+    shutil.copy(DEPLOY / "dagster.yaml", home / "dagster.yaml")
+    ledger = Path(env["WAREHOUSE_LANDING_DIR"]) / "financien" / "grootboek"
+    write_csv(ledger / "financien_2021_rekening.csv", [ledger_line()])
+    write_csv(ledger / "financien_2022_rekening.csv", [ledger_line(jaar="2022", bedrag="veel")])
+
+    processes = {}
+    try:
+        for unit in UNITS:
+            with (tmp_path / f"{unit}.log").open("w") as log:
+                processes[unit] = subprocess.Popen(command(unit, port), cwd=REPO_ROOT, env=env, stdout=log,
+                                                   stderr=subprocess.STDOUT, start_new_session=True)
+        status, info = _wait_for("answer of the webserver", 300,
+                                 lambda: _answer(f"http://127.0.0.1:{port}/server_info"))
+        assert status == 200 and "dagster_webserver_version" in info
+
+        instance = DagsterInstance.from_config(str(home))
+        run = _wait_for("finished nightly run", 1200, lambda: _finished_run(instance))
+        assert run.status == DagsterRunStatus.SUCCESS and run.tags["trigger"] == "new_deliveries"
+        assert Path(env["WAREHOUSE_PUBLISHED_DB"]).exists()
+
+        # The run-status sensor ticks every 30 seconds.
+        _wait_for("alert", 180, lambda: (smtp.messages and webhook.posts) or None)
+        [(recipients, message)] = smtp.messages
+        assert recipients == ["beheer@gemeente.example"]
+        assert message["Subject"] == f"Datawarehouse: nightly run {run.run_id[:8]} 1 file(s) quarantined"
+        assert f"http://127.0.0.1:{port}/runs/{run.run_id}" in message.get_content()
+        assert "financien_2022_rekening.csv" in webhook.posts[0][2]["text"]
+        assert all(p.poll() is None for p in processes.values())  # both still serving
+    finally:
+        for process in processes.values():
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in processes.values():
+            process.wait(60)
+        smtp.stop()
+        webhook.stop()
