@@ -210,6 +210,9 @@ KINDS |= {
         "CASE WHEN regexp_full_match({v}, '-?[0-9]+(\\.[0-9]+)?') THEN TRY_CAST({v} AS DECIMAL(18,4)) END",
         "a number with a decimal point and no thousands separator, such as 1234 or 12.5; empty when"
         " ValueAttribute says why there is no figure",
+        reason="CASE WHEN {v} IN ('.', 'x', '-') THEN 'a StatLine symbol in the value: CBS open data gives no"
+        " Value and says why in ValueAttribute' WHEN contains({v}, ',') THEN 'a decimal comma: CBS open data"
+        " writes a decimal point' ELSE 'not a valid number' END",
     ),
     "cbs_waardeattribuut": Kind(
         "VARCHAR",

@@ -1,6 +1,6 @@
 """CBS StatLine open data: the public figures per gemeente, Nederland and
 provincie that the warehouse's own figures are compared with. Documented in
-docs/sources.md and docs/benchmark.md.
+docs/sources.md and docs/vergelijking.md.
 
 A table is downloaded from CBS's open data (OData v4) as CSV: a ZIP with one
 file per entity. Two of them are delivered, each renamed to
