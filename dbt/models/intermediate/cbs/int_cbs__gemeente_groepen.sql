@@ -35,8 +35,10 @@ lidmaatschap as (
 
     select
         regio_indeling.gemeente_code,
-        max(regio_indeling.regio_code) filter (where regio_indeling.regiosoort = 'jeugdhulpregio') as jeugdhulpregio_code,
-        max(regio_indeling.regio_naam) filter (where regio_indeling.regiosoort = 'jeugdhulpregio') as jeugdhulpregio_naam,
+        max(regio_indeling.regio_code) filter (where regio_indeling.regiosoort = 'jeugdhulpregio')
+            as jeugdhulpregio_code,
+        max(regio_indeling.regio_naam) filter (where regio_indeling.regiosoort = 'jeugdhulpregio')
+            as jeugdhulpregio_naam,
         max(regio_indeling.regio_code) filter (where regio_indeling.regiosoort = 'ggd_regio') as ggd_regio_code,
         max(regio_indeling.regio_naam) filter (where regio_indeling.regiosoort = 'ggd_regio') as ggd_regio_naam
     from {{ ref('regio_indeling') }} as regio_indeling
@@ -67,8 +69,8 @@ final as (
         on inhabitants.regio_code = gemeenten.huidige_gemeente_code
         and inhabitants.jaar = indelingsjaar.indelingsjaar
     left join klassen
-        on inhabitants.waarde >= klassen.vanaf_inwoners
-        and (klassen.tot_inwoners is null or inhabitants.waarde < klassen.tot_inwoners)
+        on klassen.vanaf_inwoners <= inhabitants.waarde
+        and (klassen.tot_inwoners is null or klassen.tot_inwoners > inhabitants.waarde)
     left join lidmaatschap on lidmaatschap.gemeente_code = gemeenten.huidige_gemeente_code
 
 )

@@ -16,14 +16,19 @@ herindelingen as (
 
 ),
 
-successors (gemeente_code, huidige_gemeente_code, herindelingsdatum, stappen) as (
+successors as (
 
-    select gemeente_code, gemeente_code, cast(null as date), 0
+    select
+        gemeente_code,
+        gemeente_code as huidige_gemeente_code,
+        cast(null as date) as herindelingsdatum,
+        0 as stappen
     from gemeenten
 
     union all
 
-    select successors.gemeente_code, herindelingen.nieuwe_gemeente_code,
+    select
+        successors.gemeente_code, herindelingen.nieuwe_gemeente_code,
         herindelingen.ingangsdatum, successors.stappen + 1
     from successors
     inner join herindelingen on herindelingen.oude_gemeente_code = successors.huidige_gemeente_code

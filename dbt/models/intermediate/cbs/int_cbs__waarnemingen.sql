@@ -39,8 +39,8 @@ with_status as (
         on maten.tabel_id = observaties.tabel_id
         and maten.measure = observaties.measure
     qualify row_number() over (
-        partition by observaties.load_id, observaties.source_row order by perioden.load_id desc nulls last
-    ) = 1
+            partition by observaties.load_id, observaties.source_row order by perioden.load_id desc nulls last
+        ) = 1
 
 ),
 

@@ -40,7 +40,8 @@ own_figures as (
 
 cbs_figures as (
 
-    select cijfers.regio_code as gemeente_code, cijfers.maat_code, maten.indicator_code, cijfers.jaar,
+    select
+        cijfers.regio_code as gemeente_code, cijfers.maat_code, maten.indicator_code, cijfers.jaar,
         cijfers.waarde, cijfers.markering, cijfers.cbs_status, cijfers.is_herberekend
     from cijfers
     inner join maten using (maat_code)
@@ -70,34 +71,48 @@ joined as (
 
 ),
 
+explained as (
+
+    select
+        joined.*,
+        maten.toelichting
+    from joined
+    inner join maten on maten.maat_code = joined.maat_code
+
+),
+
 final as (
 
     select
-        joined.gemeente_code,
-        joined.maat_code,
-        joined.indicator_code,
-        joined.jaar,
+        gemeente_code,
+        maat_code,
+        indicator_code,
+        jaar,
         cast(eigen_waarde as decimal(18, 4)) as eigen_waarde,
         eigen_bron,
         cast(cbs_waarde as decimal(18, 4)) as cbs_waarde,
         cbs_markering,
         cbs_status,
         cast(eigen_waarde - cbs_waarde as decimal(18, 4)) as verschil,
-        cast({{ round_half_away('100 * (eigen_waarde - cbs_waarde) / nullif(cbs_waarde, 0)', 1) }}
-            as decimal(18, 1)) as verschil_procent,
+        cast(
+            {{ round_half_away('100 * (eigen_waarde - cbs_waarde) / nullif(cbs_waarde, 0)', 1) }}
+            as decimal(18, 1)
+        ) as verschil_procent,
         case
             when not heeft_cbs_cijfer then 'CBS heeft (nog) geen cijfer voor dit jaar'
-            when cbs_markering is not null then 'CBS publiceert geen cijfer (' || cbs_markering || ': geheim of ontbrekend)'
+            when
+                cbs_markering is not null
+                then 'CBS publiceert geen cijfer (' || cbs_markering || ': geheim of ontbrekend)'
             when not heeft_eigen_cijfer then 'geen eigen cijfer uit de registratie'
             when abs(eigen_waarde - cbs_waarde) <= {{ var('cbs_afronding_op') }} / 2
                 then 'gelijk binnen de afronding van CBS op ' || {{ var('cbs_afronding_op') }} || '-tallen'
-            else 'verschil in definitie of registratie: ' || coalesce(maten.toelichting, 'niet toegelicht')
+            else 'verschil in definitie of registratie: ' || coalesce(toelichting, 'niet toegelicht')
         end
         || case when cbs_status in ('voorlopig', 'nader voorlopig') then ' (het CBS-cijfer is ' || cbs_status || ')'
-            else '' end as verklaring
+            else ''
+        end as verklaring
 
-    from joined
-    inner join maten on maten.maat_code = joined.maat_code
+    from explained
 
 )
 

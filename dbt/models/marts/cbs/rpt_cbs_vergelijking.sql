@@ -86,12 +86,14 @@ compared as (
         sum(telt_noemer) over klasse as klasse_noemer,
         case when grootteklasse is not null then count(kengetal) over klasse end as klasse_n,
         case when kengetal is not null and grootteklasse is not null
-            then rank() over (klasse order by kengetal desc nulls last) end as klasse_rang,
+                then rank() over (klasse order by kengetal desc nulls last)
+        end as klasse_rang,
         sum(telt_waarde) over regio as regio_waarde,
         sum(telt_noemer) over regio as regio_noemer,
         case when jeugdhulpregio_code is not null then count(kengetal) over regio end as regio_n,
         case when kengetal is not null and jeugdhulpregio_code is not null
-            then rank() over (regio order by kengetal desc nulls last) end as regio_rang
+                then rank() over (regio order by kengetal desc nulls last)
+        end as regio_rang
     from per_gemeente
     window
         klasse as (partition by maat_code, jaar, grootteklasse),
@@ -123,20 +125,24 @@ final as (
         compared.indelingsjaar,
         compared.grootteklasse,
         compared.grootteklasse_naam,
-        cast({{ round_half_away(
+        cast(
+            {{ round_half_away(
             'case when compared.noemer_maat_code is not null and compared.klasse_noemer > 0'
             ' and compared.grootteklasse is not null'
             ' then compared.klasse_waarde * compared.per_aantal / compared.klasse_noemer end', 1) }}
-            as decimal(18, 1)) as grootteklasse_kengetal,
+            as decimal(18, 1)
+        ) as grootteklasse_kengetal,
         compared.klasse_n as grootteklasse_n_gemeenten,
         compared.klasse_rang as grootteklasse_rang,
         compared.jeugdhulpregio_code,
         compared.jeugdhulpregio_naam,
-        cast({{ round_half_away(
+        cast(
+            {{ round_half_away(
             'case when compared.noemer_maat_code is not null and compared.regio_noemer > 0'
             ' and compared.jeugdhulpregio_code is not null'
             ' then compared.regio_waarde * compared.per_aantal / compared.regio_noemer end', 1) }}
-            as decimal(18, 1)) as jeugdhulpregio_kengetal,
+            as decimal(18, 1)
+        ) as jeugdhulpregio_kengetal,
         compared.regio_n as jeugdhulpregio_n_gemeenten,
         compared.regio_rang as jeugdhulpregio_rang
 
