@@ -57,7 +57,7 @@ def test_the_sample_downloads_load_with_missing_and_secret_figures_kept_as_such(
 
 def test_bad_codes_values_and_markers_are_quarantined_line_by_line(paths):
     folder = paths.landing_dir / OBSERVATIES.folder
-    write(folder / "82972NED_2025-05-01.csv", OBSERVATIONS, [
+    write(folder / "82972NED_2025-05-01_Observations.csv", OBSERVATIONS, [
         ["0", "M004521", "None", "4890", "GM0637", "2023JJ00"],
         ["1", "M004521", "None", "4890", "GM0637", "2023KW05"],
         ["2", "M004521", "None", "4.890,5", "Zoetermeer", "2023JJ00"],
@@ -70,7 +70,7 @@ def test_bad_codes_values_and_markers_are_quarantined_line_by_line(paths):
     report = load_source(OBSERVATIES, paths)
     assert report.files[0].status == "quarantined"
     problems = [(row, column, reason.split(" (")[0].split(":")[0])
-                for row, column, _, reason in quarantine(paths, "82972NED_2025-05-01.csv")]
+                for row, column, _, reason in quarantine(paths, "82972NED_2025-05-01_Observations.csv")]
     assert problems == [
         (3, "perioden", "not a valid cbs_periode"),
         (4, "regios", "not a valid cbs_regio"),
@@ -89,19 +89,20 @@ def test_bad_codes_values_and_markers_are_quarantined_line_by_line(paths):
     ("2023*", "Definitief", False), ("2023", "Voorlopig", False), ("2023*", "Nader voorlopig", False),
 ])
 def test_a_provisional_period_has_its_star_in_the_title(paths, title, status, accepted):
-    write(paths.landing_dir / PERIODEN.folder / "82972NED_2025-05-01.csv", PERIODS,
+    write(paths.landing_dir / PERIODEN.folder / "82972NED_2025-05-01_PeriodenCodes.csv", PERIODS,
           [[f"{title[:4]}JJ00", "0", title, "", "", status]])
     report = load_source(PERIODEN, paths)
     assert report.files[0].status == ("loaded" if accepted else "quarantined")
 
 
-def test_a_file_name_without_table_and_download_date_is_quarantined(paths):
-    write(paths.landing_dir / OBSERVATIES.folder / "Observations.csv", OBSERVATIONS,
+@pytest.mark.parametrize("name", ["Observations.csv", "82972NED_Observations.csv", "82972NED_2025-05-01.csv",
+                                  "82972NED_2025-05-01_PeriodenCodes.csv"])
+def test_a_file_name_without_table_download_date_and_entity_is_quarantined(paths, name):
+    write(paths.landing_dir / OBSERVATIES.folder / name, OBSERVATIONS,
           [["0", "M004521", "None", "4890", "GM0637", "2023JJ00"]])
     report = load_source(OBSERVATIES, paths)
     assert report.files[0].status == "quarantined"
-    assert quarantine(paths, "Observations.csv") == [
-        (None, None, "Observations.csv", "the file name does not say what the file holds")]
+    assert quarantine(paths, name) == [(None, None, name, "the file name does not say what the file holds")]
 
 
 # --- the marts of the sample run, against the sample downloads --------------------------------------
@@ -111,7 +112,8 @@ def downloads() -> dict[tuple[str, str, int], tuple[Decimal | None, str]]:
     figures = {}
     maat = {code: name for name, code in MEASURES.items()}
     for path in sorted((SAMPLE / "observaties").glob("*.csv"), key=lambda p: p.stem.split("_")[1]):
-        with (SAMPLE / "perioden" / path.name).open(encoding="utf-8") as handle:
+        periods = SAMPLE / "perioden" / path.name.replace("_Observations", "_PeriodenCodes")
+        with periods.open(encoding="utf-8") as handle:
             status = {row["Identifier"]: row["Status"].lower() for row in csv.DictReader(handle, delimiter=";")}
         with path.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle, delimiter=";"):

@@ -72,10 +72,13 @@ def _kengetal(row: Row | None, kolom: str) -> Cijfer:
     return cijfer(row, CBS, kolom, partial(formatting.getal, decimalen=1), keys=CBS_KEY)
 
 
-def _stand_out(spec: dict, naam: str) -> dict:
-    """The gemeente's own line thick and first in colour, the groups thin."""
-    spec["encoding"]["strokeWidth"] = {"condition": {"test": f"datum.gemeente === {json.dumps(naam)}", "value": 3.5},
-                                       "value": 1.5}
+def _stand_out(spec: dict, naam: str, eenheid: str) -> dict:
+    """The gemeente's own line thick and first in colour, the groups thin; one decimal on the axis."""
+    encoding = spec["encoding"]
+    encoding["strokeWidth"] = {"condition": {"test": f"datum.gemeente === {json.dumps(naam)}", "value": 3.5},
+                               "value": 1.5}
+    encoding["y"]["axis"] |= {"title": eenheid, "format": ",.1~f"}
+    encoding["color"]["legend"] = {**encoding["color"]["legend"], "labelLimit": 320, "columns": 3}
     return spec
 
 
@@ -91,7 +94,7 @@ def _region_bars(rows: list[Row], gemeente: str, omschrijving: str) -> dict:
                 "color": {"condition": {"test": "datum.eigen", "value": EIGEN_KLEUR}, "value": ANDER_KLEUR}}}
 
 
-def _cbs_blok(snapshot: Snapshot, renderer: charts.Renderer, gemeente: str, maat: Row,
+def _cbs_blok(snapshot: Snapshot, renderer: charts.Renderer, gemeente: str, maten: dict[str, Row], maat: Row,
               rows: dict[int, Row]) -> dict:
     jaren = sorted(rows)
     last = rows[jaren[-1]]
@@ -102,12 +105,13 @@ def _cbs_blok(snapshot: Snapshot, renderer: charts.Renderer, gemeente: str, maat
     tabel.append(Rij("Rang in de jeugdhulpregio", [cijfer(rows[j], CBS, "jeugdhulpregio_rang", formatting.getal,
                                                           keys=CBS_KEY) for j in jaren]))
     tabel.append(Rij("Status CBS", [tekst(rows[j].get("cbs_status") or formatting.LEEG) for j in jaren]))
-    eenheid = f"per {maat['per_aantal']} ({maat['noemer_maat_code']})" if maat.get("noemer_maat_code") else "aantal"
+    noemer = maten.get(maat.get("noemer_maat_code"))
+    eenheid = f"per {formatting.getal(maat['per_aantal'])} {noemer['maat_naam'].lower()}" if noemer else "aantal"
     reeksen = {label.format(**labels): [(j, rows[j].get(kolom)) for j in jaren] for label, kolom in GROEPEN}
     lijnen = renderer.svg(_stand_out(charts.comparison_spec(
         reeksen, jaren, "aantal", f"{maat['maat_naam']} {eenheid}: {labels['gemeente']} naast Nederland, "
         f"de provincie, gemeenten van dezelfde grootte en de jeugdhulpregio, {jaren[0]}-{jaren[-1]}."),
-        labels["gemeente"]))
+        labels["gemeente"], eenheid))
     regio = sorted((r for r in snapshot.rows(CBS) if r["maat_code"] == maat["maat_code"] and r["jaar"] == jaren[-1]
                     and r.get("jeugdhulpregio_code") and r["jeugdhulpregio_code"] == last.get("jeugdhulpregio_code")),
                    key=lambda r: (r.get("jeugdhulpregio_rang") is None, r.get("jeugdhulpregio_rang") or 0))
@@ -145,7 +149,8 @@ def cbs_page(snapshot: Snapshot, renderer: charts.Renderer, start: list[tuple[st
     for row in snapshot.rows(CBS):
         if row["gemeente_code"] == gemeente and maten.get(row["maat_code"], {}).get("noemer_maat_code"):
             per_maat.setdefault(row["maat_code"], {})[row["jaar"]] = row
-    blokken = [_cbs_blok(snapshot, renderer, gemeente, maten[code], rows) for code, rows in sorted(per_maat.items())]
+    blokken = [_cbs_blok(snapshot, renderer, gemeente, maten, maten[code], rows)
+               for code, rows in sorted(per_maat.items())]
     naam = gemeente_naam(snapshot, gemeente)
     return Page(cbs_path(gemeente), "vergelijking_cbs.html", f"{naam} vergeleken (CBS)", VERGELIJKING, start,
                 {"blokken": blokken, "aansluiting": _aansluiting(snapshot, gemeente), "gemeente": naam})

@@ -3,22 +3,24 @@ provincie that the warehouse's own figures are compared with. Documented in
 docs/sources.md and docs/vergelijking.md.
 
 A table is downloaded from CBS's open data (OData v4) as CSV: a ZIP with one
-file per entity. Two of them are delivered, each renamed to
-`<table>_<download date>.csv` (e.g. `82972NED_2025-05-01.csv`):
+file per entity. Two of them are delivered, each with the table and the
+download date put in front of its name (e.g. `82972NED_2025-05-01_Observations.csv`):
 
 - `Observations.csv` -> `cbs/observaties/`: one line per figure (long format);
 - `PeriodenCodes.csv` -> `cbs/perioden/`: the periods of the table with their
   status (Definitief, Voorlopig: `*` in the title).
 
-The two files of one download share their file name; a figure takes the status
-of its period in the same download.
+A figure takes the status of its period in the same download (same table and date).
 """
 
 from ..ingest.contracts import Column, Contract
 from ..ingest.parsing import duplicate_rows_sql
 
-FILE_NAME = r"[0-9]{5}[A-Z]{3}_[0-9]{4}-[0-9]{2}-[0-9]{2}\.csv"
-FILE_NAME_EXPECTED = "<CBS table>_<download date>.csv, such as 82972NED_2025-05-01.csv"
+DOWNLOAD = r"[0-9]{5}[A-Z]{3}_[0-9]{4}-[0-9]{2}-[0-9]{2}_"
+
+
+def _expected(entity: str) -> str:
+    return f"<CBS table>_<download date>_{entity}.csv, such as 82972NED_2025-05-01_{entity}.csv"
 
 VALUE_AND_MARKER = """
 SELECT source_row, 'value' AS column_name, coalesce(value__text, '(empty)') AS value,
@@ -41,7 +43,7 @@ OBSERVATIES = Contract(
     description=(
         "The figures of one CBS StatLine table as downloaded from CBS open data (the Observations of the "
         "table's CSV download): one line per measure, region and period, with why a figure is missing or "
-        "secret. File name: <table>_<download date>.csv."
+        "secret. File name: <table>_<download date>_Observations.csv."
     ),
     columns=(
         Column("id", "text", "CBS's line number in the download"),
@@ -52,8 +54,8 @@ OBSERVATIES = Contract(
         Column("perioden", "cbs_periode", "CBS period code: 2021JJ00"),
     ),
     row_rules=(VALUE_AND_MARKER, DUPLICATE_OBSERVATION),
-    file_name_pattern=FILE_NAME,
-    file_name_expected=FILE_NAME_EXPECTED,
+    file_name_pattern=DOWNLOAD + r"Observations\.csv",
+    file_name_expected=_expected("Observations"),
 )
 
 STAR_MATCHES_STATUS = """
@@ -73,8 +75,8 @@ PERIODEN = Contract(
     entity="perioden",
     description=(
         "The periods of one CBS StatLine table with their status (the PeriodenCodes of the table's CSV "
-        "download, same file name as its observaties): Definitief, Voorlopig (* in the title) or Nader "
-        "voorlopig (**)."
+        "download, <table>_<download date>_PeriodenCodes.csv): Definitief, Voorlopig (* in the title) or "
+        "Nader voorlopig (**)."
     ),
     columns=(
         Column("identifier", "cbs_periode", "CBS period code: 2021JJ00"),
@@ -85,8 +87,8 @@ PERIODEN = Contract(
         Column("status", "cbs_status", "Definitief, Voorlopig, Nader voorlopig or Herzien"),
     ),
     row_rules=(STAR_MATCHES_STATUS, DUPLICATE_PERIOD),
-    file_name_pattern=FILE_NAME,
-    file_name_expected=FILE_NAME_EXPECTED,
+    file_name_pattern=DOWNLOAD + r"PeriodenCodes\.csv",
+    file_name_expected=_expected("PeriodenCodes"),
 )
 
 CONTRACTS = (OBSERVATIES, PERIODEN)

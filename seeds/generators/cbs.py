@@ -65,7 +65,7 @@ def jeugdhulp(code: str, year: int) -> int:
     if code == "GM0637":
         return ZOETERMEER_JEUGDHULP[year]
     if code in ("NL01", "PV28"):
-        return rounded(youths(code, year) * 0.108 * (1 + 0.01 * (year - 2019)))
+        return rounded(youths(code, year) * {"NL01": 0.108, "PV28": 0.113}[code] * (1 + 0.01 * (year - 2019)))
     return rounded(youths(code, year) * RATE[code] / 1000 * (1 + 0.01 * (year - 2019)))
 
 
@@ -97,8 +97,8 @@ def population() -> None:
     lines = [(MEASURES[m], code, f"{year}JJ00", f(code, year), "None")
              for year in YEARS for code in regions(year)
              for m, f in (("inwoners", inhabitants), ("jongeren", youths))]
-    write("observaties", "70072NED_2025-03-01.csv", OBSERVATIONS, observations(lines))
-    write("perioden", "70072NED_2025-03-01.csv", PERIODS, periods(dict.fromkeys(YEARS, "Definitief")))
+    write("observaties", "70072NED_2025-03-01_Observations.csv", OBSERVATIONS, observations(lines))
+    write("perioden", "70072NED_2025-03-01_PeriodenCodes.csv", PERIODS, periods(dict.fromkeys(YEARS, "Definitief")))
 
 
 def jeugd_lines(years: range, download_year: int) -> list:
@@ -123,13 +123,13 @@ def jeugd_lines(years: range, download_year: int) -> list:
 def jeugd() -> None:
     # May 2024: 2019-2023, 2023 provisional (Zoetermeer 4.805).
     first = jeugd_lines(range(2019, 2024), download_year=2024)
-    write("observaties", "82972NED_2024-05-01.csv", OBSERVATIONS, observations(first))
+    write("observaties", "82972NED_2024-05-01_Observations.csv", OBSERVATIONS, observations(first))
     statuses = {year: "Definitief" for year in range(2019, 2023)} | {2023: "Voorlopig"}
-    write("perioden", "82972NED_2024-05-01.csv", PERIODS, periods(statuses))
+    write("perioden", "82972NED_2024-05-01_PeriodenCodes.csv", PERIODS, periods(statuses))
     # May 2025: 2023 definitive (Zoetermeer revised to 4.890) and 2024 provisional; only the last two years.
     second = jeugd_lines(range(2023, 2025), download_year=2025)
-    write("observaties", "82972NED_2025-05-01.csv", OBSERVATIONS, observations(second))
-    write("perioden", "82972NED_2025-05-01.csv", PERIODS, periods({2023: "Definitief", 2024: "Voorlopig"}))
+    write("observaties", "82972NED_2025-05-01_Observations.csv", OBSERVATIONS, observations(second))
+    write("perioden", "82972NED_2025-05-01_PeriodenCodes.csv", PERIODS, periods({2023: "Definitief", 2024: "Voorlopig"}))
 
 
 OBSERVATIONS = ["Id", "Measure", "ValueAttribute", "Value", "RegioS", "Perioden"]

@@ -1,6 +1,6 @@
 {#- Every loaded CBS figure, current or not: renamed and cast only. The table and
-    the download date come from the file name (<table>_<download date>.csv, checked
-    by the loader). -#}
+    the download date come from the file name (<table>_<download date>_Observations.csv,
+    checked by the loader). -#}
 with
 
 source as (
@@ -17,7 +17,7 @@ final as (
         source_row,
         loaded_at,
         regexp_extract(upper(file_name), '^([0-9]{5}[A-Z]{3})_', 1) as tabel_id,
-        cast(regexp_extract(file_name, '_([0-9]{4}-[0-9]{2}-[0-9]{2})\.', 1) as date) as downloaddatum,
+        cast(regexp_extract(file_name, '_([0-9]{4}-[0-9]{2}-[0-9]{2})_', 1) as date) as downloaddatum,
         id as cbs_regel_id,
         measure,
         regios as regio_code,
