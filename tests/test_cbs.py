@@ -210,3 +210,26 @@ def test_the_registration_count_next_to_cbs_with_the_difference_explained(publis
         assert verklaring.startswith("verschil in definitie of registratie")
     assert cbs_years[-1][4].endswith("(het CBS-cijfer is voorlopig)")
     assert all(row[4] == "CBS heeft (nog) geen cijfer voor dit jaar" for row in rows if row[2] is None)
+
+
+def test_the_report_shows_zoetermeer_against_its_groups_and_the_reconciliation(sample_run):
+    from .report_html import figures, parse, rows
+
+    paths, result = sample_run
+    assert result.success
+    tree = parse(paths.report_dir / "vergelijking-cbs-GM0637.html")
+    assert "vergelijking-cbs-GM0637.html" in (paths.report_dir / "index.html").read_text(encoding="utf-8")
+    table = {r[0]: r[1:] for r in rows(tree.find("table", id="cbs-tabel-jongeren_jeugdhulp"))}
+    figures_ = downloads()
+    expected = per_1000(figures_["jongeren_jeugdhulp", "GM0637", 2024][0], figures_["jongeren_0_22", "GM0637", 2024][0])
+    assert table["Zoetermeer"][-1] == str(expected).replace(".", ",")
+    assert set(table) >= {"Nederland", "Provincie", "Gemeenten 100.000 tot 150.000 inwoners",
+                          "Jeugdhulpregio Haaglanden", "Rang in de jeugdhulpregio", "Status CBS"}
+    assert table["Status CBS"][-1] == "voorlopig"
+    # Midden-Delfland's jeugdbescherming is secret: '.', no rank, never 0.
+    region = {r[0]: r[1:] for r in rows(tree.find("table", id="cbs-regio-jongeren_jeugdbescherming"))}
+    assert region["Midden-Delfland"] == [".", "-"]
+    assert len(tree.find_all("svg")) == 4  # per measure a line chart and the region's bars
+    reconciliation = {r[0]: r[1:] for r in rows(tree.find("table", id="aansluiting-jongeren_jeugdhulp"))}
+    assert set(reconciliation) == {"Eigen registratie", "CBS", "Verschil"}
+    assert {s["bron"] for s, _ in figures(tree)} == {"rpt_cbs_vergelijking", "rpt_cbs_aansluiting"}

@@ -129,7 +129,8 @@ def jeugd() -> None:
     # May 2025: 2023 definitive (Zoetermeer revised to 4.890) and 2024 provisional; only the last two years.
     second = jeugd_lines(range(2023, 2025), download_year=2025)
     write("observaties", "82972NED_2025-05-01_Observations.csv", OBSERVATIONS, observations(second))
-    write("perioden", "82972NED_2025-05-01_PeriodenCodes.csv", PERIODS, periods({2023: "Definitief", 2024: "Voorlopig"}))
+    statuses = {2023: "Definitief", 2024: "Voorlopig"}
+    write("perioden", "82972NED_2025-05-01_PeriodenCodes.csv", PERIODS, periods(statuses))
 
 
 OBSERVATIONS = ["Id", "Measure", "ValueAttribute", "Value", "RegioS", "Perioden"]
