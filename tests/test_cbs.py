@@ -233,3 +233,23 @@ def test_the_report_shows_zoetermeer_against_its_groups_and_the_reconciliation(s
     reconciliation = {r[0]: r[1:] for r in rows(tree.find("table", id="aansluiting-jongeren_jeugdhulp"))}
     assert set(reconciliation) == {"Eigen registratie", "CBS", "Verschil"}
     assert {s["bron"] for s, _ in figures(tree)} == {"rpt_cbs_vergelijking", "rpt_cbs_aansluiting"}
+
+
+def test_the_checks_catch_a_zero_in_place_of_a_secret_figure_and_two_current_versions(tmp_path):
+    import pandas as pd
+
+    from dagster_project.settings import EXPECTATIONS_DIR
+    from dagster_project.validation import load_suites, validate
+
+    suites = {suite.name: suite for suite in load_suites(EXPECTATIONS_DIR)}
+    good = dict(load_id=1, source_row=2, waarde=None, waardeattribuut="confidential", markering=".",
+                cbs_status="definitief", is_waarde_of_reden=True, is_markering_zonder_waarde=True, n_actueel=1)
+    assert validate(suites["fct_cbs_waarneming"], pd.DataFrame([good]), tmp_path).failed_errors == []
+    zero = good | dict(waarde=0, is_waarde_of_reden=False, is_markering_zonder_waarde=False, n_actueel=2)
+    outcome = validate(suites["fct_cbs_waarneming"], pd.DataFrame([zero]), tmp_path)
+    assert sorted(f["column"] for f in outcome.failed_errors) == [
+        "is_markering_zonder_waarde", "is_waarde_of_reden", "n_actueel"]
+    rank = dict(gemeente_code="GM0637", maat_code="jongeren_jeugdhulp", jaar=2024, waarde=4960, kengetal=149.5,
+                is_markering_zonder_waarde=True, is_rang_in_regio=False, is_rang_in_grootteklasse=True)
+    outcome = validate(suites["rpt_cbs_vergelijking"], pd.DataFrame([rank]), tmp_path)
+    assert [f["column"] for f in outcome.failed_errors] == ["is_rang_in_regio"]
