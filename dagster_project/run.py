@@ -43,7 +43,7 @@ def run_config(paths: WarehousePaths | None = None, log_level: str = "WARNING",
                          published_db=str(paths.published_db))
     if postgres is not None:
         warehouse.update(postgres_url=postgres.url, postgres_schema=postgres.schema,
-                         postgres_reader_role=postgres.reader_role)
+                         postgres_reader_role=postgres.reader_role, postgres_row_security=postgres.row_security)
     if warehouse:
         config["resources"] = {"warehouse": {"config": warehouse}}
     return config
@@ -228,7 +228,8 @@ def _postgres_of(result: ExecuteInProcessResult) -> PostgresTarget | None:
         return None
     defaults = postgres_settings()
     return PostgresTarget(url, config.get("postgres_schema", defaults["schema"]),
-                          config.get("postgres_reader_role", defaults["reader_role"]))
+                          config.get("postgres_reader_role", defaults["reader_role"]),
+                          config.get("postgres_row_security", defaults["row_security"]))
 
 
 def main() -> int:

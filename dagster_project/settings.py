@@ -23,13 +23,15 @@ def duckdb_config() -> dict[str, str]:
     return {"memory_limit": os.environ.get("WAREHOUSE_DUCKDB_MEMORY_LIMIT", "4GB")}
 
 
-def postgres_settings() -> dict[str, str]:
+def postgres_settings() -> dict:
     """The optional PostgreSQL publication: WAREHOUSE_POSTGRES_URL (empty: none),
-    WAREHOUSE_POSTGRES_SCHEMA and WAREHOUSE_POSTGRES_READER_ROLE."""
+    WAREHOUSE_POSTGRES_SCHEMA, WAREHOUSE_POSTGRES_READER_ROLE and
+    WAREHOUSE_POSTGRES_ROW_SECURITY (`true`: each gemeente's login sees its own rows only)."""
     return {
         "url": os.environ.get("WAREHOUSE_POSTGRES_URL", ""),
         "schema": os.environ.get("WAREHOUSE_POSTGRES_SCHEMA", "marts"),
         "reader_role": os.environ.get("WAREHOUSE_POSTGRES_READER_ROLE", "marts_reader"),
+        "row_security": os.environ.get("WAREHOUSE_POSTGRES_ROW_SECURITY", "").strip().lower() in ("1", "true", "ja"),
     }
 
 

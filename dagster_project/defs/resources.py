@@ -55,6 +55,9 @@ class WarehouseResource(ConfigurableResource):
     postgres_schema: str = Field(default=_POSTGRES["schema"], description="The published schema in PostgreSQL.")
     postgres_reader_role: str = Field(default=_POSTGRES["reader_role"],
                                       description="The read-only role that gets SELECT on the published schema.")
+    postgres_row_security: bool = Field(default=_POSTGRES["row_security"], description=(
+        "Row-level security per gemeente on the published schema: a login of a gemeente sees only that "
+        "gemeente's rows of the marts built from microdata (docs/publication.md)."))
 
     _lock: NightlyLock | None = PrivateAttr(default=None)
 
@@ -86,7 +89,8 @@ class WarehouseResource(ConfigurableResource):
 
     def postgres_target(self) -> PostgresTarget | None:
         url = self.postgres_url or postgres_settings()["url"]
-        return PostgresTarget(url, self.postgres_schema, self.postgres_reader_role) if url else None
+        return PostgresTarget(url, self.postgres_schema, self.postgres_reader_role,
+                              self.postgres_row_security) if url else None
 
 
 def _mark_interrupted(instance: DagsterInstance, run_id: str) -> None:

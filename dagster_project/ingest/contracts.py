@@ -193,6 +193,42 @@ KINDS |= {
     "antwoord_geslacht": _answer("geslacht", "1 (man), 2 (vrouw), 3 (anders) or the label"),
 }
 
+# CBS StatLine open data (sources/cbs.py): codes and numbers as CBS writes them, not as people type them.
+KINDS |= {
+    "cbs_regio": Kind(
+        "VARCHAR",
+        "CASE WHEN regexp_full_match(upper({v}), '[A-Z]{{2}}[0-9]{{2,4}}') THEN upper({v}) END",
+        "a CBS region code such as GM0637 (gemeente), PV28 (provincie) or NL01 (Nederland)",
+    ),
+    "cbs_periode": Kind(
+        "VARCHAR",
+        "CASE WHEN regexp_full_match(upper({v}), '[0-9]{{4}}(JJ00|HJ0[12]|KW0[1-4]|MM(0[1-9]|1[0-2]))')"
+        f" AND CAST(left({{v}}, 4) AS INTEGER) BETWEEN {FIRST_YEAR} AND {LAST_YEAR} THEN upper({{v}}) END",
+        "a CBS period code: a year 2021JJ00, a half year 2023HJ01, a quarter 2023KW02 or a month 2023MM07",
+    ),
+    # A figure as CBS's open data writes it: a decimal point, no thousands separator.
+    "cbs_waarde": Kind(
+        "DECIMAL(18,4)",
+        "CASE WHEN regexp_full_match({v}, '-?[0-9]+(\\.[0-9]+)?') THEN TRY_CAST({v} AS DECIMAL(18,4)) END",
+        "a number with a decimal point and no thousands separator, such as 1234 or 12.5; empty when"
+        " ValueAttribute says why there is no figure",
+        reason="CASE WHEN {v} IN ('.', 'x', '-') THEN 'a StatLine symbol in the value: CBS open data gives no"
+        " Value and says why in ValueAttribute' WHEN contains({v}, ',') THEN 'a decimal comma: CBS open data"
+        " writes a decimal point' ELSE 'not a valid number' END",
+    ),
+    "cbs_waardeattribuut": Kind(
+        "VARCHAR",
+        "CASE WHEN lower({v}) IN ('none', 'missing', 'confidential', 'impossible') THEN lower({v}) END",
+        "None (a figure), Missing (. in StatLine: not available), Confidential (. in StatLine: secret)"
+        " or Impossible (x: cannot occur)",
+    ),
+    "cbs_status": Kind(
+        "VARCHAR",
+        "CASE WHEN lower({v}) IN ('definitief', 'voorlopig', 'nader voorlopig', 'herzien') THEN lower({v}) END",
+        "Definitief, Voorlopig, Nader voorlopig or Herzien",
+    ),
+}
+
 # In an optional column these mean "no value": not zero and not an error.
 NO_VALUE = ("", "-", "n.b.", "nb")
 
@@ -226,6 +262,10 @@ class Contract:
     # Extra row rules: SQL selecting (source_row, column_name, value, reason, expected)
     # from the temp table `parsed`; reference tables are available as ref_<name>.
     row_rules: tuple[str, ...] = field(default=())
+    # A regular expression the whole file name must match (case-insensitive), with what it should
+    # look like: for a source whose file name carries data, such as the CBS table and download date.
+    file_name_pattern: str | None = None
+    file_name_expected: str | None = None
 
     @property
     def source(self) -> str:

@@ -7,6 +7,7 @@ files still being written, links and folders) are documented in docs/sources.md.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -282,6 +283,9 @@ def quarantine_copy(paths: WarehousePaths, load_id: int, file_name: str) -> Path
 def _read_and_check(con, contract: Contract, name: str, snap: Snapshot, scratch_dir: Path) -> tuple[ReadResult, int]:
     """Read the file and check its rows; problems found while reading are in the result, the number
     found by the row checks (listed in the temp table `problems`) is returned next to it."""
+    if contract.file_name_pattern and not re.fullmatch(contract.file_name_pattern, name, re.IGNORECASE):
+        return ReadResult(None, [Problem("the file name does not say what the file holds", contract.file_name_expected
+                                         or contract.file_name_pattern, value=name)]), 0
     try:
         result = read_file(con, name, snap, contract.column_names, scratch_dir)
     except Exception as error:  # a corrupt file must not stop the other files

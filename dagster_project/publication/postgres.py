@@ -42,6 +42,7 @@ from psycopg import sql
 from ..faults import fault_point
 from ..settings import duckdb_config
 from .keys import Keys
+from .row_security import apply_row_security
 
 BATCH_ROWS = 100_000
 LOAD_INFIX = "_load_"
@@ -66,12 +67,14 @@ PG_TYPES = {
 
 @dataclass(frozen=True)
 class PostgresTarget:
-    """Where the marts go: a connection URL (libpq syntax), the published schema and the
-    read-only role that BI users' logins are members of."""
+    """Where the marts go: a connection URL (libpq syntax), the published schema, the read-only
+    role that BI users' logins are members of, and whether each gemeente's logins see only
+    that gemeente's rows."""
 
     url: str
     schema: str = "marts"
     reader_role: str = "marts_reader"
+    row_security: bool = False   # per gemeente (row_security.py), for a warehouse a region shares
 
     def display(self) -> str:
         """The server, database and schema, without a password, for logs and summaries."""
@@ -109,6 +112,8 @@ def publish_postgres(published_db: Path, target: PostgresTarget, run_id: str | N
                 _load_table(source, pg, load_schema, table)
             _add_keys(pg, load_schema, keys)
             _grant(pg, load_schema, target.reader_role)
+            if target.row_security:
+                apply_row_security(pg, load_schema)
             pg.execute(sql.SQL("COMMENT ON SCHEMA {} IS {}").format(
                 sql.Identifier(load_schema),
                 sql.Literal(f"The published marts of the sociaal domein warehouse, run {run_id}. "

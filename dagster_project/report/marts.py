@@ -25,7 +25,7 @@ TABLES = (
     "dim_wijk", "dim_leeftijdsklasse",
     "rpt_programma_totalen", "rpt_financien_doelstelling", "rpt_financien_aansluiting",
     "rpt_financien_vergelijking", "rpt_indicator_scorecard", "rpt_indicator_streefwaarde_dekking",
-    "rpt_enquete_resultaat", "rpt_jeugdhulp_jaar",
+    "rpt_enquete_resultaat", "rpt_jeugdhulp_jaar", "dim_cbs_maat", "rpt_cbs_vergelijking", "rpt_cbs_aansluiting",
     # Per mart: fresh in this release, unchanged since an earlier one, or held back at an earlier run's data, and why.
     "publicatie_mart",
 )

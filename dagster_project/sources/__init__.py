@@ -5,6 +5,8 @@ The source assets, the delivery sensor, the run summary and the dbt sources
 Adding a source is one contract here plus one staging model (docs/operations.md).
 """
 
-from . import enquetes, financien, indicatoren, registraties
+from . import cbs, enquetes, financien, indicatoren, registraties
 
-CONTRACTS = (*financien.CONTRACTS, *indicatoren.CONTRACTS, *enquetes.CONTRACTS, *registraties.CONTRACTS)
+CONTRACTS = (
+    *financien.CONTRACTS, *indicatoren.CONTRACTS, *enquetes.CONTRACTS, *registraties.CONTRACTS, *cbs.CONTRACTS,
+)

@@ -1,0 +1,255 @@
+"""CBS open data: StatLine downloads load with their markers and statuses, bad
+lines are quarantined, and the comparison marts of the sample run match what is
+computed here from the sample downloads themselves (seeds/sample_landing/cbs/)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from dagster_project.ingest.loading import load_source
+from dagster_project.settings import REFERENCE_DIR, SAMPLE_LANDING_DIR
+from dagster_project.sources.cbs import OBSERVATIES, PERIODEN
+
+from .conftest import query
+
+SAMPLE = SAMPLE_LANDING_DIR / "cbs"
+OBSERVATIONS = ("Id", "Measure", "ValueAttribute", "Value", "RegioS", "Perioden")
+PERIODS = ("Identifier", "Index", "Title", "Description", "DimensionGroupId", "Status")
+MEASURES = {"inwoners": "M000352", "jongeren_0_22": "M001542", "jongeren_jeugdhulp": "M004521",
+            "jongeren_jeugdbescherming": "M004530"}
+
+
+def write(path, header, rows):
+    """A download as CBS writes it: ';'-separated, every field quoted, CRLF."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def quarantine(paths, file_name):
+    return query(paths.build_db, "SELECT source_row, column_name, value, reason FROM raw.quarantine "
+                                 "WHERE file_name = ? ORDER BY source_row NULLS FIRST, column_name", [file_name])
+
+
+def test_the_sample_downloads_load_with_missing_and_secret_figures_kept_as_such(paths):
+    shutil.copytree(SAMPLE, paths.landing_dir / "cbs")
+    for contract in (OBSERVATIES, PERIODEN):
+        report = load_source(contract, paths)
+        assert {f.status for f in report.files} == {"loaded"} and len(report.files) == 3
+    markers = query(paths.build_db, "SELECT valueattribute, count(*), count(value) FROM raw.cbs_observaties "
+                                    "GROUP BY ALL ORDER BY 1")
+    delivered = {}
+    for path in (SAMPLE / "observaties").glob("*.csv"):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter=";"):
+                delivered[row["ValueAttribute"].lower()] = delivered.get(row["ValueAttribute"].lower(), 0) + 1
+    assert markers == [("confidential", delivered["confidential"], 0), ("missing", 1, 0),
+                       ("none", delivered["none"], delivered["none"])]
+    assert query(paths.build_db, "SELECT count(*) FROM raw.cbs_observaties WHERE value = 0") == [(0,)]
+
+
+def test_bad_codes_values_and_markers_are_quarantined_line_by_line(paths):
+    folder = paths.landing_dir / OBSERVATIES.folder
+    write(folder / "82972NED_2025-05-01_Observations.csv", OBSERVATIONS, [
+        ["0", "M004521", "None", "4890", "GM0637", "2023JJ00"],
+        ["1", "M004521", "None", "4890", "GM0637", "2023KW05"],
+        ["2", "M004521", "None", "4.890,5", "Zoetermeer", "2023JJ00"],
+        ["3", "M004521", "None", "", "GM0518", "2023JJ00"],
+        ["4", "M004521", "Confidential", "35", "GM1842", "2023JJ00"],
+        ["5", "M004521", "Geheim", "", "GM0629", "2023JJ00"],
+        ["6", "M004521", "None", "4890", "GM0637", "2023JJ00"],
+        ["7", "M004521", "None", ".", "GM0503", "2023"],
+    ])
+    report = load_source(OBSERVATIES, paths)
+    assert report.files[0].status == "quarantined"
+    problems = [(row, column, reason.split(" (")[0].split(":")[0])
+                for row, column, _, reason in quarantine(paths, "82972NED_2025-05-01_Observations.csv")]
+    assert problems == [
+        (3, "perioden", "not a valid cbs_periode"),
+        (4, "regios", "not a valid cbs_regio"),
+        (4, "value", "a decimal comma"),
+        (5, "value", "a figure without a value"),
+        (6, "value", "a value next to ValueAttribute Confidential"),
+        (7, "valueattribute", "not a valid cbs_waardeattribuut"),
+        (8, "measure", "a second figure for this measure, region and period"),
+        (9, "perioden", "not a valid cbs_periode"),
+        (9, "value", "a StatLine symbol in the value"),
+    ]
+
+
+@pytest.mark.parametrize("title, status, accepted", [
+    ("2023*", "Voorlopig", True), ("2022**", "Nader voorlopig", True), ("2021", "Definitief", True),
+    ("2023*", "Definitief", False), ("2023", "Voorlopig", False), ("2023*", "Nader voorlopig", False),
+])
+def test_a_provisional_period_has_its_star_in_the_title(paths, title, status, accepted):
+    write(paths.landing_dir / PERIODEN.folder / "82972NED_2025-05-01_PeriodenCodes.csv", PERIODS,
+          [[f"{title[:4]}JJ00", "0", title, "", "", status]])
+    report = load_source(PERIODEN, paths)
+    assert report.files[0].status == ("loaded" if accepted else "quarantined")
+
+
+@pytest.mark.parametrize("name", ["Observations.csv", "82972NED_Observations.csv", "82972NED_2025-05-01.csv",
+                                  "82972NED_2025-05-01_PeriodenCodes.csv"])
+def test_a_file_name_without_table_download_date_and_entity_is_quarantined(paths, name):
+    write(paths.landing_dir / OBSERVATIES.folder / name, OBSERVATIONS,
+          [["0", "M004521", "None", "4890", "GM0637", "2023JJ00"]])
+    report = load_source(OBSERVATIES, paths)
+    assert report.files[0].status == "quarantined"
+    assert quarantine(paths, name) == [(None, None, name, "the file name does not say what the file holds")]
+
+
+# --- the marts of the sample run, against the sample downloads --------------------------------------
+
+def downloads() -> dict[tuple[str, str, int], tuple[Decimal | None, str]]:
+    """The current figure per (maat, region, year): the latest download holding it, with its status."""
+    figures = {}
+    maat = {code: name for name, code in MEASURES.items()}
+    for path in sorted((SAMPLE / "observaties").glob("*.csv"), key=lambda p: p.stem.split("_")[1]):
+        periods = SAMPLE / "perioden" / path.name.replace("_Observations", "_PeriodenCodes")
+        with periods.open(encoding="utf-8") as handle:
+            status = {row["Identifier"]: row["Status"].lower() for row in csv.DictReader(handle, delimiter=";")}
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter=";"):
+                value = Decimal(row["Value"]) if row["Value"] else None
+                figures[maat[row["Measure"]], row["RegioS"], int(row["Perioden"][:4])] = (
+                    value, status[row["Perioden"]])
+    return figures
+
+
+def per_1000(count, denominator) -> Decimal:
+    return (Decimal(count) * 1000 / Decimal(denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def haaglanden() -> list[str]:
+    with (REFERENCE_DIR / "regio_indeling.csv").open(encoding="utf-8") as handle:
+        return [row["gemeente_code"] for row in csv.DictReader(handle) if row["regio_code"] == "JR_HAAGLANDEN"]
+
+
+def test_a_provisional_figure_is_replaced_by_the_definitive_one_and_both_are_kept(published):
+    history = query(published, """
+        SELECT downloaddatum::VARCHAR, waarde, cbs_status, is_actueel FROM fct_cbs_waarneming
+        WHERE regio_code = 'GM0637' AND maat_code = 'jongeren_jeugdhulp' AND jaar = 2023 ORDER BY downloaddatum""")
+    assert history == [("2024-05-01", Decimal("4805"), "voorlopig", False),
+                       ("2025-05-01", Decimal("4890"), "definitief", True)]
+    # 2019-2022 are only in the first download: they stay current.
+    assert query(published, "SELECT count(*) FROM fct_cbs_waarneming WHERE is_actueel AND jaar < 2023 "
+                            "AND downloaddatum = '2024-05-01'")[0][0] > 0
+
+
+def test_zoetermeer_next_to_nederland_its_size_class_and_its_region(published):
+    figures = downloads()
+    rows = query(published, """
+        SELECT jaar, kengetal, cbs_status, nederland_kengetal, jeugdhulpregio_kengetal, jeugdhulpregio_n_gemeenten,
+            grootteklasse, grootteklasse_kengetal
+        FROM rpt_cbs_vergelijking WHERE gemeente_code = 'GM0637' AND maat_code = 'jongeren_jeugdhulp' ORDER BY jaar""")
+    assert [r[0] for r in rows] == list(range(2019, 2025))
+    members = haaglanden()
+    for jaar, kengetal, status, nederland, regio, regio_n, klasse, klasse_kengetal in rows:
+        count, expected_status = figures["jongeren_jeugdhulp", "GM0637", jaar]
+        assert kengetal == per_1000(count, figures["jongeren_0_22", "GM0637", jaar][0])
+        assert status == expected_status
+        assert nederland == per_1000(figures["jongeren_jeugdhulp", "NL01", jaar][0],
+                                     figures["jongeren_0_22", "NL01", jaar][0])
+        counted = [g for g in members if figures["jongeren_jeugdhulp", g, jaar][0] is not None]
+        assert regio_n == len(counted)
+        assert regio == per_1000(sum(figures["jongeren_jeugdhulp", g, jaar][0] for g in counted),
+                                 sum(figures["jongeren_0_22", g, jaar][0] for g in counted))
+        assert klasse == "GK_100K_150K" and klasse_kengetal is not None
+    assert rows[-1][2] == "voorlopig"
+
+
+def test_a_missing_figure_is_no_zero_and_has_no_rank(published):
+    assert query(published, """
+        SELECT waarde, kengetal, markering, jeugdhulpregio_rang, jeugdhulpregio_n_gemeenten FROM rpt_cbs_vergelijking
+        WHERE gemeente_code = 'GM0629' AND maat_code = 'jongeren_jeugdhulp' AND jaar = 2019""") == [
+        (None, None, ".", None, len(haaglanden()) - 1)]
+    ranks = query(published, """
+        SELECT list(jeugdhulpregio_rang ORDER BY jeugdhulpregio_rang) FROM rpt_cbs_vergelijking
+        WHERE jeugdhulpregio_code = 'JR_HAAGLANDEN' AND maat_code = 'jongeren_jeugdhulp' AND jaar = 2019""")
+    assert ranks == [(list(range(1, len(haaglanden()))) + [None],)]
+
+
+def test_earlier_figures_of_a_merged_gemeente_are_recomputed_in_the_latest_indeling(published):
+    figures = downloads()
+    parts = ("GM0501", "GM0530", "GM0614")
+    rows = query(published, """
+        SELECT maat_code, jaar, waarde, markering, is_herberekend, herberekend_uit FROM rpt_cbs_vergelijking
+        WHERE gemeente_code = 'GM1992' AND maat_code IN ('jongeren_jeugdhulp', 'jongeren_jeugdbescherming')
+        ORDER BY 1, 2""")
+    by_key = {(m, j): rest for m, j, *rest in rows}
+    for jaar in range(2019, 2023):
+        total = sum(figures["jongeren_jeugdhulp", g, jaar][0] for g in parts)
+        assert by_key["jongeren_jeugdhulp", jaar] == [total, None, True, ", ".join(parts)]
+        # Westvoorne's jeugdbescherming is secret: the merged figure is missing, not a partial sum.
+        assert by_key["jongeren_jeugdbescherming", jaar] == [None, ".", True, ", ".join(parts)]
+    assert by_key["jongeren_jeugdhulp", 2023][2:] == [False, None]
+    assert query(published, "SELECT count(*) FROM rpt_cbs_vergelijking WHERE gemeente_code IN ('GM0501', "
+                            "'GM0530', 'GM0614')") == [(0,)]
+
+
+def test_the_registration_count_next_to_cbs_with_the_difference_explained(published):
+    figures = downloads()
+    rows = query(published, """
+        SELECT a.jaar, a.eigen_waarde, a.cbs_waarde, a.verschil, a.verklaring, w.waarde
+        FROM rpt_cbs_aansluiting a
+        LEFT JOIN fct_indicatorwaarde w ON w.gemeente_code = a.gemeente_code AND w.indicator_code = a.indicator_code
+            AND w.jaar = a.jaar AND w.is_microdata AND w.is_actueel
+        WHERE a.gemeente_code = 'GM0637' AND a.indicator_code = 'JH_UNIEK' ORDER BY a.jaar""")
+    cbs_years = [row for row in rows if row[2] is not None]
+    assert [row[0] for row in cbs_years] == list(range(2019, 2025))
+    for jaar, eigen, cbs, verschil, verklaring, registration in cbs_years:
+        assert eigen == registration and cbs == figures["jongeren_jeugdhulp", "GM0637", jaar][0]
+        assert verschil == eigen - cbs
+        assert verklaring.startswith("verschil in definitie of registratie")
+    assert cbs_years[-1][4].endswith("(het CBS-cijfer is voorlopig)")
+    assert all(row[4] == "CBS heeft (nog) geen cijfer voor dit jaar" for row in rows if row[2] is None)
+
+
+def test_the_report_shows_zoetermeer_against_its_groups_and_the_reconciliation(sample_run):
+    from .report_html import figures, parse, rows
+
+    paths, result = sample_run
+    assert result.success
+    tree = parse(paths.report_dir / "vergelijking-cbs-GM0637.html")
+    assert "vergelijking-cbs-GM0637.html" in (paths.report_dir / "index.html").read_text(encoding="utf-8")
+    table = {r[0]: r[1:] for r in rows(tree.find("table", id="cbs-tabel-jongeren_jeugdhulp"))}
+    figures_ = downloads()
+    expected = per_1000(figures_["jongeren_jeugdhulp", "GM0637", 2024][0], figures_["jongeren_0_22", "GM0637", 2024][0])
+    assert table["Zoetermeer"][-1] == str(expected).replace(".", ",")
+    assert set(table) >= {"Nederland", "Provincie", "Gemeenten 100.000 tot 150.000 inwoners",
+                          "Jeugdhulpregio Haaglanden", "Rang in de jeugdhulpregio", "Status CBS"}
+    assert table["Status CBS"][-1] == "voorlopig"
+    # Midden-Delfland's jeugdbescherming is secret: '.', no rank, never 0.
+    region = {r[0]: r[1:] for r in rows(tree.find("table", id="cbs-regio-jongeren_jeugdbescherming"))}
+    assert region["Midden-Delfland"] == [".", "-"]
+    assert len(tree.find_all("svg")) == 4  # per measure a line chart and the region's bars
+    reconciliation = {r[0]: r[1:] for r in rows(tree.find("table", id="aansluiting-jongeren_jeugdhulp"))}
+    assert set(reconciliation) == {"Eigen registratie", "CBS", "Verschil"}
+    assert {s["bron"] for s, _ in figures(tree)} == {"rpt_cbs_vergelijking", "rpt_cbs_aansluiting"}
+
+
+def test_the_checks_catch_a_zero_in_place_of_a_secret_figure_and_two_current_versions(tmp_path):
+    import pandas as pd
+
+    from dagster_project.settings import EXPECTATIONS_DIR
+    from dagster_project.validation import load_suites, validate
+
+    suites = {suite.name: suite for suite in load_suites(EXPECTATIONS_DIR)}
+    good = dict(load_id=1, source_row=2, waarde=None, waardeattribuut="confidential", markering=".",
+                cbs_status="definitief", is_waarde_of_reden=True, is_markering_zonder_waarde=True, n_actueel=1)
+    assert validate(suites["fct_cbs_waarneming"], pd.DataFrame([good]), tmp_path).failed_errors == []
+    zero = good | dict(waarde=0, is_waarde_of_reden=False, is_markering_zonder_waarde=False, n_actueel=2)
+    outcome = validate(suites["fct_cbs_waarneming"], pd.DataFrame([zero]), tmp_path)
+    assert sorted(f["column"] for f in outcome.failed_errors) == [
+        "is_markering_zonder_waarde", "is_waarde_of_reden", "n_actueel"]
+    rank = dict(gemeente_code="GM0637", maat_code="jongeren_jeugdhulp", jaar=2024, waarde=4960, kengetal=149.5,
+                is_markering_zonder_waarde=True, is_rang_in_regio=False, is_rang_in_grootteklasse=True)
+    outcome = validate(suites["rpt_cbs_vergelijking"], pd.DataFrame([rank]), tmp_path)
+    assert [f["column"] for f in outcome.failed_errors] == ["is_rang_in_regio"]
