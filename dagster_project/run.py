@@ -153,7 +153,7 @@ def summarise(result: ExecuteInProcessResult, paths: WarehousePaths, contracts=C
     and every target holds it."""
     lines = [f"Nightly run {result.run_id}: {'succeeded' if result.success else 'FAILED'}", ""]
     failure_lines = failures(result.all_events)
-    failed_steps = {e.step_key for e in _events(result, DagsterEventType.STEP_FAILURE)}
+    failed_steps = {e.step_key for e in _events(result.all_events, DagsterEventType.STEP_FAILURE)}
     if failure_lines:
         lines += ["Failed", *failure_lines, ""]
     lines.append("Sources")
