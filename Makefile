@@ -49,7 +49,7 @@ $(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
 
 $(DUCKDB_14): $(INSTALLED)
 	$(BIN)/python -m pip install --quiet --target $(VENV)/duckdb-1.4 duckdb-cli==1.4.4
-	chmod +x $@
+	chmod +x $@ && touch $@
 
 $(DAGSTER_HOME)/dagster.yaml: dagster_project/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
