@@ -49,7 +49,8 @@ def test_all_sample_files_load_and_every_check_passes(sample_run):
     assert [(c.asset_key.to_user_string(), c.check_name, c.severity.value) for c in evaluations if not c.passed] == [
         ("registraties_jeugdhulp", "no_quarantined_files", "WARN")]
     statuses = query(paths.loads_db, "SELECT source, status, count(*) FROM load_log GROUP BY ALL ORDER BY 1, 2")
-    assert statuses == [("enquetes_ceo", "loaded", 6), ("enquetes_omnibus", "loaded", 6),
+    assert statuses == [("cbs_observaties", "loaded", 3), ("cbs_perioden", "loaded", 3),
+                        ("enquetes_ceo", "loaded", 6), ("enquetes_omnibus", "loaded", 6),
                         ("enquetes_tevredenheid", "loaded", 6), ("financien_gemeentetotalen", "loaded", 1),
                         ("financien_grootboek", "loaded", 24), ("indicatoren_waarden", "loaded", 4),
                         ("registraties_jeugdhulp", "loaded", 2), ("registraties_jeugdhulp", "quarantined", 2),
@@ -123,7 +124,8 @@ def test_the_published_file_holds_only_marts(published):
                       "dim_enquete_vraag", "dim_enquete_antwoord", "dim_enquete_uitkomst", "dim_wijk",
                       "dim_leeftijdsklasse", "dim_productcategorie", "fct_jeugdhulp_traject",
                       "fct_jeugdhulp_zorgperiode", "fct_wmo_voorziening", "rpt_jeugdhulp_jaar", "rpt_wmo_jaar",
-                      "publicatie", "publicatie_mart"}
+                      "dim_cbs_maat", "dim_cbs_regio", "fct_cbs_waarneming", "rpt_cbs_vergelijking",
+                      "rpt_cbs_aansluiting", "publicatie", "publicatie_mart"}
     assert query(published, "SELECT DISTINCT schema_name FROM duckdb_tables()") == [("main",)]
 
 
