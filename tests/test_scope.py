@@ -114,3 +114,19 @@ def test_the_calendar_follows_an_accepted_year_beyond_its_horizon(paths, ledger_
     assert query(paths.published_db, "SELECT max(jaar) FROM dim_jaar") == [(2031,)]
     assert query(paths.published_db, "SELECT DISTINCT jaar FROM fct_financien ORDER BY jaar") == [(2021,), (2031,)]
     assert query(paths.published_db, "SELECT mart, status FROM publicatie_mart WHERE status <> 'fresh'") == []
+
+
+def test_a_cbs_figure_for_a_year_that_has_not_begun_is_quarantined(paths):
+    from dagster_project.sources.cbs import OBSERVATIES
+
+    from .test_cbs import OBSERVATIONS, write
+
+    write(paths.landing_dir / OBSERVATIES.folder / "82972NED_2025-05-01_Observations.csv", OBSERVATIONS, [
+        ["0", "M004521", "None", "4890", "GM0637", "2023JJ00"],
+        ["1", "M004521", "None", "4890", "GM0637", f"{LOAD_DAY.year + 1}JJ00"],
+    ])
+    assert [f.status for f in load_source(OBSERVATIES, paths).files] == ["quarantined"]
+    [(row, column, value, reason)] = query(paths.build_db, "SELECT source_row, column_name, value, reason "
+                                                          "FROM raw.quarantine")
+    assert (row, column, value) == (3, "perioden", f"{LOAD_DAY.year + 1}JJ00")
+    assert reason.startswith('scope rule "CBS period ahead of the load"')

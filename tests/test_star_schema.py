@@ -88,7 +88,7 @@ def test_the_published_file_has_the_declared_keys(published):
     found_primary = {table: tuple(columns) for table, columns in query(
         published, "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
                    "WHERE constraint_type = 'PRIMARY KEY'")}
-    assert found_primary == {**keys().primary, "publicatie_mart": ("mart",)}
+    assert found_primary == {**keys().primary, "publicatie": ("run_id",), "publicatie_mart": ("mart",)}
     found_foreign = {ForeignKey(table, columns[0], parent, parent_columns[0])
                      for table, columns, parent, parent_columns in query(
                          published, "SELECT table_name, constraint_column_names, referenced_table, "

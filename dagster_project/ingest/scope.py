@@ -87,7 +87,23 @@ FROM (
 WHERE source_row = first_row
 """)
 
-RULES = (BEYOND_CALENDAR, REKENING_AHEAD, REALISATIE_AHEAD, PERIOD_AHEAD)
+
+def _cbs_period_ahead(column: str) -> ScopeRule:
+    """A CBS figure (or period) of a year that has not begun: CBS publishes figures of periods
+    that have passed, so such a period code is a corrupted download."""
+    name = "CBS period ahead of the load"
+    return ScopeRule(name, (column,), f"""
+SELECT source_row, '{column}' AS column_name, {column}__text AS value,
+    'scope rule "{name}": the period ' || {column}__text || ' lies in a year after '
+        || year(load_date()) || ', the year of the load' AS reason,
+    'a period up to ' || year(load_date()) AS expected
+FROM parsed
+WHERE try_cast(left({column}__text, 4) AS INTEGER) > year(load_date())
+""")
+
+
+CBS_PERIOD_AHEAD = (_cbs_period_ahead("perioden"), _cbs_period_ahead("identifier"))
+RULES = (BEYOND_CALENDAR, REKENING_AHEAD, REALISATIE_AHEAD, PERIOD_AHEAD, *CBS_PERIOD_AHEAD)
 
 
 def scope_rules(contract: Contract) -> tuple[ScopeRule, ...]:
