@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from dagster_project.ingest.loading import connect, ensure_tables
+from dagster_project.ingest.loading import connect, ensure_tables, load_source
 from dagster_project.publication.release import Failure, ReleaseGraph, dbt_test_failures
 from dagster_project.run import summarise
 from dagster_project.settings import DBT_PROJECT_DIR, SAMPLE_LANDING_DIR, WarehousePaths
@@ -115,10 +114,18 @@ def partial_indicators(warehouse):
 
 @pytest.fixture(scope="module")
 def failing_indicator(warehouse, partial_indicators):
-    """Then the finance of 2022 and an indicator delivery with a target the warehouse has no year for."""
+    """Then the finance of 2022 and an indicator value that fails a blocking check of fct_indicatorwaarde:
+    a percentage of 150 that got past the loader (written straight into raw, as a loader defect would;
+    a delivery with it, or with a year beyond the calendar, is quarantined at load)."""
     deliver_ledger(warehouse, 2022)
-    deliver_indicators(warehouse, "indicatoren_GM0637_ambitie.csv",
-                       indicator("JH_UNIEK", date.today().year + 10, "begroting", "4.000"))
+    deliver_indicators(warehouse, "indicatoren_GM0637_correctie.csv",
+                       indicator("JH_UNIEK", 2022, "realisatie", "4.600"))
+    load_source(WAARDEN, warehouse)
+    with connect(warehouse.build_db) as con:
+        [(load_id,)] = con.execute("SELECT max(load_id) FROM raw.load_log WHERE source = ?",
+                                   [WAARDEN.source]).fetchall()
+        con.execute(f"INSERT INTO {WAARDEN.raw_table} VALUES ({load_id}, 'x.csv', 3, now(), 'GM0637', 'JH_3JAAR', "
+                    "2021, 'realisatie', 150, NULL, NULL, DATE '2022-01-27', 'test')")
     return run_nightly(warehouse)
 
 
@@ -155,10 +162,9 @@ def test_a_failing_indicator_value_holds_back_the_indicator_marts_and_finance_st
     unchanged = {m for m, (status, _, run_id) in published.items()
                  if status == "unchanged" and run_id == partial_indicators.run_id}
     assert fresh | unchanged == set(GRAPH.marts) - INDICATOR_MARTS and fresh >= FINANCE_MARTS
-    test_name = "foreign_key_fct_indicatorwaarde_jaar__jaar__ref_dim_jaar_"
     status, reason, run_id = published["fct_indicatorwaarde"]
     assert (status, run_id) == ("held back", partial_indicators.run_id)
-    assert reason == f"dbt test {test_name} failed on 1 row(s)"
+    assert reason.startswith("Great Expectations suite fct_indicatorwaarde failed: Percentages lie in [0, 100]")
     assert published["rpt_indicator_scorecard"] == (
         "held back", f"built from fct_indicatorwaarde: {reason}", partial_indicators.run_id)
     # The held-back marts are the last good release, in the same file and in Parquet.
@@ -169,7 +175,8 @@ def test_a_failing_indicator_value_holds_back_the_indicator_marts_and_finance_st
     text, ok = summarise(result, warehouse)
     assert not ok
     assert "3 marts not fresh" in text
-    assert f"fct_indicatorwaarde                 5 rows  held back at run {partial_indicators.run_id}: dbt test" in text
+    assert (f"fct_indicatorwaarde                 5 rows  held back at run {partial_indicators.run_id}: "
+            "Great Expectations suite fct_indicatorwaarde failed") in text
     # The report is rebuilt on the new release, and its verantwoording says what was held back and why.
     page = parse(warehouse.report_dir / "verantwoording.html")
     held = {r[0]: r for r in rows(page.find("table", id="marts")) if r[2] not in ("bijgewerkt", "ongewijzigd")}

@@ -63,7 +63,8 @@ def test_a_failing_blocking_check_keeps_the_last_good_mart(paths, ledger_dir):
     assert bad.success and published_run(paths) == bad.run_id
     # The report is rebuilt on the new release, with the held-back header as it was.
     assert bad.run_id in (paths.report_dir / "index.html").read_text(encoding="utf-8")
-    assert query(paths.published_db, "SELECT round(aandeel_uitgaven_pct, 2) FROM rpt_programma_totalen") == [(13.21,)]
+    assert query(paths.published_db, "SELECT round(aandeel_uitgaven_pct, 2) FROM rpt_programma_totalen") == [
+        (Decimal("13.21"),)]
     [(status, run_id, reason)] = query(paths.published_db, "SELECT status, run_id, reden FROM publicatie_mart "
                                                            "WHERE mart = 'rpt_programma_totalen'")
     assert (status, run_id) == ("held back", good.run_id)

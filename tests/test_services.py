@@ -129,7 +129,7 @@ def test_the_daemon_runs_the_nightly_for_a_new_delivery_alerts_and_the_webserver
         "WAREHOUSE_DIR": str(tmp_path / "data"),
         "WAREHOUSE_PUBLISHED_DB": str(tmp_path / "publicatie" / "marts.duckdb"),
         "WAREHOUSE_ARCHIVE_DIR": str(tmp_path / "archief"),
-        "WAREHOUSE_PSEUDONIMISERING_SLEUTEL": "test-secret",
+        "WAREHOUSE_PSEUDONIMISERING_SLEUTEL": "een-geheim-van-de-servicetest-met-ruim-32-tekens",
         "WAREHOUSE_SETTLE_SECONDS": "0",
         "WAREHOUSE_ALERT_SMTP_HOST": "127.0.0.1",
         "WAREHOUSE_ALERT_SMTP_PORT": str(smtp.port),

@@ -65,14 +65,16 @@ class WarehouseResource(ConfigurableResource):
         return WarehousePaths(Path(self.landing_dir), Path(self.warehouse_dir), Path(self.published_db))
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
-        """A run needs a landing directory in which a source finds its folder (what no source claims is
-        reported) and, on real deliveries, a pseudonymisation secret (settings.require_secret); then it
+        """A new warehouse needs a landing directory in which a source finds its folder (what no source
+        claims is reported; a warehouse with loads may have its landing folder emptied, the archive
+        keeps the deliveries) and, on real deliveries, a pseudonymisation secret (settings.require_secret); then it
         takes the warehouse for itself for all its steps (a sensor only reads the landing folder)."""
         if context.run is None:
             return
         landing = survey(self.paths().landing_dir, CONTRACTS)
         try:
-            require_a_source_folder(landing)
+            if not self.paths().build_db.exists():  # a new warehouse: never publish empty facts
+                require_a_source_folder(landing)
             require_secret(self.paths().landing_dir)
         except (NoSourceFolder, MissingSecret) as error:
             raise Failure(str(error), allow_retries=False) from error

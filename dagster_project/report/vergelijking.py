@@ -78,7 +78,8 @@ def _stand_out(spec: dict, naam: str, eenheid: str) -> dict:
     encoding["strokeWidth"] = {"condition": {"test": f"datum.gemeente === {json.dumps(naam)}", "value": 3.5},
                                "value": 1.5}
     encoding["y"]["axis"] |= {"title": eenheid, "format": ",.1~f"}
-    encoding["color"]["legend"] = {**encoding["color"]["legend"], "labelLimit": 320, "columns": 3}
+    encoding["color"]["legend"] = encoding["shape"]["legend"] = {**encoding["color"]["legend"], "labelLimit": 320,
+                                                                 "columns": 3}
     return spec
 
 
