@@ -125,10 +125,17 @@ def figures(page: Element) -> list[tuple[dict, str]]:
 
 
 def axis_labels(svg: Element) -> tuple[list[str], list[str]]:
-    """The tick labels of a rendered chart: the x axis (centred under the ticks) and the y axis (right-aligned)."""
+    """The tick labels of a rendered chart: the x axis (labels side by side: one vertical position, also when
+    turned) and the y axis (labels above each other: one horizontal position; right-aligned when alone)."""
     x, y = [], []
     for group in svg.find_all("g", "role-axis-label"):
-        for text in group.find_all("text"):
+        texts = group.find_all("text")
+        positions = [re.match(r"translate\(([-\d.]+),([-\d.]+)\)", t.attrs.get("transform", "")) for t in texts]
+        if len(texts) > 1 and all(positions):
+            across = len({p.group(2) for p in positions}) == 1
+            (x if across else y).extend(t.clean_text() for t in texts)
+            continue
+        for text in texts:
             (y if text.attrs.get("text-anchor") == "end" else x).append(text.clean_text())
     return x, y
 

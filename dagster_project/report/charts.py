@@ -176,10 +176,11 @@ def comparison_spec(reeksen: dict[str, list[tuple[int, Decimal]]], jaren: list[i
     reeksen = {formulas.neutralise(naam): punten for naam, punten in reeksen.items()}
     values = [{"jaar": jaar, "gemeente": naam, "waarde": _number(waarde)}
               for naam, punten in reeksen.items() for jaar, waarde in punten if waarde is not None]
-    # A shape per line as well as a colour: the lines are told apart without colour too.
-    series = {"field": "gemeente", "type": "nominal", "title": None, "sort": list(reeksen), "legend": LEGENDA}
+    # A shape per line as well as a colour, and one legend of the shapes: told apart without colour too.
+    series = {"field": "gemeente", "type": "nominal", "title": None, "sort": list(reeksen)}
     return _chart(omschrijving, values, jaren, mark={"type": "line", "point": True}, encoding={
-        "y": _y("waarde", eenheid, _extent(values)), "color": series, "shape": series})
+        "y": _y("waarde", eenheid, _extent(values)), "color": {**series, "legend": None},
+        "shape": {**series, "legend": LEGENDA}})
 
 
 class Renderer:

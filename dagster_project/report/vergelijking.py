@@ -78,8 +78,8 @@ def _stand_out(spec: dict, naam: str, eenheid: str) -> dict:
     encoding["strokeWidth"] = {"condition": {"test": f"datum.gemeente === {json.dumps(naam)}", "value": 3.5},
                                "value": 1.5}
     encoding["y"]["axis"] |= {"title": eenheid, "format": ",.1~f"}
-    encoding["color"]["legend"] = encoding["shape"]["legend"] = {**encoding["color"]["legend"], "labelLimit": 320,
-                                                                 "columns": 3}
+    encoding["shape"] = {**encoding["shape"], "legend": {**encoding["shape"]["legend"], "labelLimit": 320,
+                                                         "columns": 3}}
     return spec
 
 
@@ -87,11 +87,12 @@ def _region_bars(rows: list[Row], gemeente: str, omschrijving: str) -> dict:
     """The region's gemeenten in one year as bars, highest first, the gemeente itself in colour."""
     values = [{"gemeente": r["gemeente_naam"], "kengetal": float(r["kengetal"]),
                "eigen": r["gemeente_code"] == gemeente} for r in rows if r.get("kengetal") is not None]
-    return {"description": omschrijving, "width": 560, "height": 22 * max(len(values), 1),
+    return {"description": omschrijving, "width": 560, "height": 220,
             "data": {"values": values}, "mark": {"type": "bar"}, "config": charts.CONFIG,
             "encoding": {
-                "y": {"field": "gemeente", "type": "nominal", "title": None, "sort": "-x"},
-                "x": {"field": "kengetal", "type": "quantitative", "title": None, "axis": {"format": ",~f"}},
+                "x": {"field": "gemeente", "type": "nominal", "title": None, "sort": "-y",
+                      "axis": {"labelAngle": -40, "labelLimit": 160}},
+                "y": {"field": "kengetal", "type": "quantitative", "title": None, "axis": {"format": ",~f"}},
                 "color": {"condition": {"test": "datum.eigen", "value": EIGEN_KLEUR}, "value": ANDER_KLEUR}}}
 
 
