@@ -12,6 +12,9 @@ INSTALLED := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
 # A DuckDB 1.4 CLI beside the 1.5 one in the venv: the tests open the published file with both.
 DUCKDB_14 := $(VENV)/duckdb-1.4/bin/duckdb
+# The tests run in this many processes (pytest-xdist), each test module in one of them so that
+# a module's built warehouse is built once; 0 runs them all in this process.
+TEST_WORKERS ?= 2
 # axe-core for the browser test's accessibility check, pinned in tests/browser/package-lock.json.
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 DBT_SOURCES := $(shell find dbt/models dbt/macros seeds/reference dagster_project/sources -type f -not -name "*.pyc") dbt/dbt_project.yml dbt/profiles.yml
@@ -91,7 +94,7 @@ restore: setup
 test: setup postgres-server browser-test-tools
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || echo "NOTE: chromium not found: \
 	the browser test of the report will be SKIPPED. Install it with 'apt-get install -y chromium' (.ci/run does)."
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 # sqlfluff's dbt templater opens the profile's database: an empty one of its own, so
 # linting neither needs a built warehouse nor waits for a running build.

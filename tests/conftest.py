@@ -140,3 +140,14 @@ def registraties_handmade(tmp_path_factory):
     paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
     write_handmade(paths)
     return paths, run_nightly(paths)
+
+
+# The slowest modules first (each runs whole in one test process, `make test`): a slow module
+# started last would keep one process busy while the other has nothing left to do.
+SLOWEST_MODULES = ["test_faults.py", "test_targets.py", "test_rebuild.py", "test_archive.py", "test_upgrade.py",
+                   "test_cbs.py", "test_alerts.py", "test_runs.py", "test_services.py", "test_release.py"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOWEST_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
