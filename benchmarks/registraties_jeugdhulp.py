@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -136,7 +137,8 @@ def run(youths: int, root: Path) -> bool:
     ok = (all(o.status == "loaded" for o in outcomes) and published and seconds <= TARGET_SECONDS
           and peak <= TARGET_PEAK_MB)
     print(f"load and nightly job {seconds:.0f} s (target <= {TARGET_SECONDS} s), peak {peak:,.0f} MB "
-          f"(target <= {TARGET_PEAK_MB} MB): {'met' if ok else 'MISSED'}")
+          f"(target <= {TARGET_PEAK_MB} MB): {'met' if ok else 'MISSED'}; the machine's load average now "
+          f"(1, 5, 15 min): {', '.join(f'{n:.1f}' for n in os.getloadavg())}")
     return ok and scorecard_ok
 
 
