@@ -102,16 +102,21 @@ def superseded(tmp_path_factory):
         traject("CORRECTED", "2019-01-01", "2019-05-31"),  # the re-export corrects the end
         traject("DELETED", "2018-03-01", "2018-06-30"),  # the re-export no longer has it
         traject("EARLY", "2016-04-01", ""),  # started before any period
+        traject("SAMEDAY", "2020-03-01", ""),
     ])
     export("b_2021-2022.csv", paths, "2021-01-01", "2022-12-31", [
         traject("ACROSS", "2019-06-01", "2022-03-31", aanbieder_agb="73000001"),
         traject("EARLY", "2016-04-01", ""),
+        # Cut off at this export's first day, where a second line of the same provider and form starts.
+        traject("SAMEDAY", "2020-03-01", "2021-06-30"),
+        traject("SAMEDAY", "2021-01-01", "2021-02-28"),
     ])
     export("c_2018-2020_correctie.csv", paths, "2018-01-01", "2020-12-31", [
         traject("ACROSS", "2019-06-01", ""),
         traject("STOPPED", "2019-06-01", ""),
         traject("CORRECTED", "2019-01-01", "2019-08-31"),
         traject("EARLY", "2016-04-01", ""),
+        traject("SAMEDAY", "2020-03-01", ""),
     ])
     dbt_build(paths, "+int_registraties__jeugdhulp_jeugdigen", root)
     return paths
@@ -147,6 +152,8 @@ def test_each_day_belongs_to_the_latest_export_that_covers_it(superseded):
     ("DELETED", []),
     # A start before every period stays, and the care still runs.
     ("EARLY", [(date(2016, 4, 1), None)]),
+    # Glued across the boundary although another line starts on the day the cut-off piece does.
+    ("SAMEDAY", [(date(2020, 3, 1), date(2021, 6, 30))]),
 ])
 def test_a_later_export_replaces_the_days_it_covers(superseded, client_id, expected):
     assert [(b, e) for b, e, _ in trajectories(superseded, client_id)] == expected

@@ -4,30 +4,31 @@
     consecutive). A row continues the island of the rows that started before it
     when the SQL condition `continues` holds; it may use `begindatum` and
     `vorige_einde`, the latest end of all rows that started on an earlier day
-    (9999-12-31 when one of them is open-ended). Rows that start on the same day
-    always share an island. Set-based: three window functions, no recursion. -#}
-{% macro number_islands(relation, partition_by, continues) -%}
+    (9999-12-31 when one of them is open-ended), and must hold when the row
+    overlaps that day (begindatum <= vorige_einde). Rows that start on the same
+    day always share an island, which continues when `continues` holds for any
+    of them: where that differs between rows of a day, `first_in_day` orders the
+    rows it holds for first (an ORDER BY list). Set-based: two window functions
+    over one order, no recursion: the first row of a day sees the rows of
+    earlier days only; the rows after it overlap it, so continue. -#}
+{% macro number_islands(relation, partition_by, continues, first_in_day=none) -%}
     {%- set partition = partition_by | join(', ') -%}
     select
         *,
-        sum(case when begint_eiland then 1 else 0 end) over (
-            partition by {{ partition }} order by begindag
+        -- A day's rows are peers (RANGE): they share the number its first row gave.
+        sum(case when coalesce({{ continues }}, false) then 0 else 1 end) over (
+            partition by {{ partition }} order by begindatum
             range between unbounded preceding and current row
         ) as eiland_nr
     from (
         select
             *,
-            not bool_or(coalesce({{ continues }}, false)) over (partition by {{ partition }}, begindag) as begint_eiland
-        from (
-            select
-                *,
-                date_diff('day', date '1970-01-01', begindatum) as begindag,
-                max(coalesce(einddatum, date '9999-12-31')) over (
-                    partition by {{ partition }} order by date_diff('day', date '1970-01-01', begindatum)
-                    range between unbounded preceding and 1 preceding
-                ) as vorige_einde
-            from {{ relation }}
-        )
+            max(coalesce(einddatum, date '9999-12-31')) over (
+                partition by {{ partition }}
+                order by begindatum{{ ', ' ~ first_in_day if first_in_day else '' }}
+                rows between unbounded preceding and 1 preceding
+            ) as vorige_einde
+        from {{ relation }}
     )
 {%- endmacro %}
 

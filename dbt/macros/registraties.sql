@@ -11,6 +11,23 @@
     (cast({{ geboortedatum }} + interval ({{ var('jeugdhulp_tot_leeftijd') }}) year as date) - 1)
 {%- endmacro %}
 
+{#- The age bands of an indeling (seed leeftijdsklassen), one row per age in whole
+    years (an open band up to 200): joined on the age with an equi-join, which
+    is a hash join where a BETWEEN join sorts every row. -#}
+{% macro leeftijdsklasse_per_leeftijd(indeling) -%}
+    select leeftijdsklasse, unnest(range(van_leeftijd, coalesce(tot_leeftijd, 200) + 1)) as leeftijd
+    from {{ ref('leeftijdsklassen') }}
+    where indeling = '{{ indeling }}'
+{%- endmacro %}
+
+{#- The distinct values of `column` in a group, sorted, NULLs left out; `where`
+    filters the rows as FILTER (WHERE ...) does. The same as list(distinct column
+    order by column), without the aggregation and join DuckDB adds for each
+    DISTINCT aggregate. -#}
+{% macro sorted_distinct_list(column, where=none) -%}
+    list_sort(list_distinct(list({{ column }}){% if where %} filter (where {{ where }}){% endif %}))
+{%- endmacro %}
+
 {#- The current pieces of the lines of a registration: every line of an export
     cut to the date ranges in which that export counts (int_registraties__geldigheid).
     begindatum and einddatum are the piece's; regel_begindatum and regel_einddatum
@@ -19,6 +36,10 @@
     client's date of birth (the first of the month where only year and month are
     known) is the latest current line's; the wijk is resolved to its code. -#}
 {% macro current_pieces(lines, registratie) -%}
+    with
+
+    pieces as (
+
     select
         lines.* exclude (begindatum, einddatum, client_id),
         lines.begindatum as regel_begindatum,
@@ -29,9 +50,6 @@
             else least(coalesce(lines.einddatum, geldigheid.geldig_tot), coalesce(geldigheid.geldig_tot, lines.einddatum))
         end as einddatum,
         coalesce(lines.begindatum < geldigheid.geldig_van, false) as is_begin_afgekapt,
-        arg_max(coalesce(lines.geboortedatum, lines.geboortemaand), (lines.load_id, lines.source_row))
-            over client as client_geboortedatum,
-        arg_max(lines.geboortedatum is null, (lines.load_id, lines.source_row)) over client as is_alleen_geboortemaand,
         wijken.wijk_code,
         exports.registratie_einde
     from {{ lines }} as lines
@@ -53,7 +71,30 @@
     ) as wijken
         on wijken.gemeente_code = lines.gemeente_code
         and wijken.sleutel = name_key(lines.wijk)
-    window client as (partition by lines.gemeente_code, lines.client_key)
+
+    ),
+
+    -- Per client (a hash aggregate and join: a window over the client would sort every piece).
+    clients as (
+
+    select
+        gemeente_code,
+        client_key,
+        arg_max(coalesce(geboortedatum, geboortemaand), (load_id, source_row)) as client_geboortedatum,
+        arg_max(geboortedatum is null, (load_id, source_row)) as is_alleen_geboortemaand
+    from pieces
+    group by gemeente_code, client_key
+
+    )
+
+    select
+        pieces.*,
+        clients.client_geboortedatum,
+        clients.is_alleen_geboortemaand
+    from pieces
+    inner join clients
+        on clients.gemeente_code = pieces.gemeente_code
+        and clients.client_key = pieces.client_key
 {%- endmacro %}
 
 {#- A count as the documents write it: 4.548. -#}

@@ -36,8 +36,7 @@ years as (
 
 leeftijdsklassen as (
 
-    select * from {{ ref('leeftijdsklassen') }}
-    where indeling = 'jeugd'
+    {{ leeftijdsklasse_per_leeftijd('jeugd') }}
 
 ),
 
@@ -123,14 +122,12 @@ youths as (
         arg_min(leeftijd_begin, begindatum) filter (where is_instroom) as leeftijd_instroom,
         arg_max(leeftijd_einde, einddatum) filter (where is_uitstroom) as leeftijd_uitstroom,
         {{ leeftijd('any_value(geboortedatum)', 'max(laatste_teldag)') }} as leeftijd,
-        list(distinct productcategorie order by productcategorie) as productcategorieen,
+        {{ sorted_distinct_list('productcategorie') }} as productcategorieen,
         -- The forms of care that start a period (instroom) or end it (uitstroom).
-        list(distinct productcategorie order by productcategorie) filter (
-            where is_instroom and traject_begindatum = begindatum
-        ) as productcategorieen_instroom,
-        list(distinct productcategorie order by productcategorie) filter (
-            where is_uitstroom and traject_einddatum = einddatum
-        ) as productcategorieen_uitstroom,
+        {{ sorted_distinct_list('productcategorie', 'is_instroom and traject_begindatum = begindatum') }}
+            as productcategorieen_instroom,
+        {{ sorted_distinct_list('productcategorie', 'is_uitstroom and traject_einddatum = einddatum') }}
+            as productcategorieen_uitstroom,
         arg_max(wijk_code, traject_begindatum) filter (where wijk_code is not null) as wijk_code
 
     from trajectory_years
@@ -159,7 +156,7 @@ final as (
 
     from youths
     left join leeftijdsklassen
-        on youths.leeftijd between leeftijdsklassen.van_leeftijd and coalesce(leeftijdsklassen.tot_leeftijd, 200)
+        on leeftijdsklassen.leeftijd = youths.leeftijd
 
 )
 

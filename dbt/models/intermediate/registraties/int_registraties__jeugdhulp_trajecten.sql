@@ -22,7 +22,7 @@ categories as (
 islands as (
 
     {{ number_islands('pieces', ['gemeente_code', 'client_key', 'aanbieder_agb', 'productcategorie'],
-                      continues_same_trajectory()) }}
+                      continues_same_trajectory(), first_in_day='is_begin_afgekapt desc') }}
 
 ),
 

@@ -31,8 +31,8 @@ periods as (
         arg_max(geslacht_code, begindatum) as geslacht_code,
         arg_max(wijk_code, begindatum) filter (where wijk_code is not null) as wijk_code,
         count(*) as aantal_trajecten,
-        count(distinct aanbieder_agb) as aantal_aanbieders,
-        list(distinct productcategorie order by productcategorie) as productcategorieen,
+        len({{ sorted_distinct_list('aanbieder_agb') }}) as aantal_aanbieders,
+        {{ sorted_distinct_list('productcategorie') }} as productcategorieen,
         any_value(registratie_einde) as registratie_einde
 
     from islands

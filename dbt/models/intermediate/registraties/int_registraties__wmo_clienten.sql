@@ -24,8 +24,7 @@ years as (
 
 leeftijdsklassen as (
 
-    select * from {{ ref('leeftijdsklassen') }}
-    where indeling = 'standaard'
+    {{ leeftijdsklasse_per_leeftijd('standaard') }}
 
 ),
 
@@ -55,7 +54,7 @@ clients as (
         client_key,
         any_value(peildatum) as peildatum,
         {{ leeftijd('any_value(geboortedatum)', 'max(laatste_dag_in_jaar)') }} as leeftijd,
-        list(distinct soort order by soort) as soorten,
+        {{ sorted_distinct_list('soort') }} as soorten,
         arg_max(wijk_code, begindatum) filter (where wijk_code is not null) as wijk_code
 
     from provision_years
@@ -77,7 +76,7 @@ final as (
 
     from clients
     left join leeftijdsklassen
-        on clients.leeftijd between leeftijdsklassen.van_leeftijd and coalesce(leeftijdsklassen.tot_leeftijd, 200)
+        on leeftijdsklassen.leeftijd = clients.leeftijd
 
 )
 

@@ -14,7 +14,7 @@ pieces as (
 islands as (
 
     {{ number_islands('pieces', ['gemeente_code', 'client_key', 'productcategorie'],
-                      continues_same_trajectory()) }}
+                      continues_same_trajectory(), first_in_day='is_begin_afgekapt desc') }}
 
 ),
 

@@ -18,8 +18,7 @@ periods as (
 
 leeftijdsklassen as (
 
-    select * from {{ ref('leeftijdsklassen') }}
-    where indeling = 'jeugd'
+    {{ leeftijdsklasse_per_leeftijd('jeugd') }}
 
 ),
 
@@ -57,10 +56,7 @@ final as (
         and periods.client_key = trajectories.client_key
         and trajectories.begindatum between periods.begindatum and coalesce(periods.einddatum, date '9999-12-31')
     left join leeftijdsklassen
-        on (
-            {{ leeftijd('trajectories.geboortedatum', 'trajectories.begindatum') }}
-            between leeftijdsklassen.van_leeftijd and leeftijdsklassen.tot_leeftijd
-        )
+        on leeftijdsklassen.leeftijd = {{ leeftijd('trajectories.geboortedatum', 'trajectories.begindatum') }}
 
 )
 

@@ -11,8 +11,7 @@ periods as (
 
 leeftijdsklassen as (
 
-    select * from {{ ref('leeftijdsklassen') }}
-    where indeling = 'jeugd'
+    {{ leeftijdsklasse_per_leeftijd('jeugd') }}
 
 ),
 
@@ -48,15 +47,9 @@ final as (
 
     from measured
     left join leeftijdsklassen as begin_klasse
-        on (
-            {{ leeftijd('measured.geboortedatum', 'measured.begindatum') }}
-            between begin_klasse.van_leeftijd and begin_klasse.tot_leeftijd
-        )
+        on begin_klasse.leeftijd = {{ leeftijd('measured.geboortedatum', 'measured.begindatum') }}
     left join leeftijdsklassen as einde_klasse
-        on (
-            {{ leeftijd('measured.geboortedatum', 'measured.laatste_bekende_dag') }}
-            between einde_klasse.van_leeftijd and einde_klasse.tot_leeftijd
-        )
+        on einde_klasse.leeftijd = {{ leeftijd('measured.geboortedatum', 'measured.laatste_bekende_dag') }}
 
 )
 

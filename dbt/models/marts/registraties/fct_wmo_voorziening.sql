@@ -17,8 +17,7 @@ categories as (
 
 leeftijdsklassen as (
 
-    select * from {{ ref('leeftijdsklassen') }}
-    where indeling = 'standaard'
+    {{ leeftijdsklasse_per_leeftijd('standaard') }}
 
 ),
 
@@ -49,10 +48,7 @@ final as (
     from provisions
     inner join categories using (productcategorie)
     left join leeftijdsklassen
-        on (
-            {{ leeftijd('provisions.geboortedatum', 'provisions.begindatum') }}
-            between leeftijdsklassen.van_leeftijd and coalesce(leeftijdsklassen.tot_leeftijd, 200)
-        )
+        on leeftijdsklassen.leeftijd = {{ leeftijd('provisions.geboortedatum', 'provisions.begindatum') }}
 
 )
 
