@@ -356,7 +356,8 @@ def _append(con, contract: Contract, path: Path, snap: Snapshot, result: ReadRes
     try:
         load_id = _next_load_id(con)
         rows = con.execute(
-            f"INSERT INTO {contract.raw_table} SELECT ?, ?, source_row, ?, {columns} FROM parsed ORDER BY source_row",
+            f"INSERT INTO {contract.raw_table} BY NAME SELECT ? AS load_id, ? AS file_name, source_row, "
+            f"? AS loaded_at, {columns} FROM parsed ORDER BY source_row",
             [load_id, path.name, _now()],
         ).fetchall()[0][0]
         fault_point("load")
