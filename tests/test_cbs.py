@@ -359,8 +359,13 @@ def test_the_report_shows_zoetermeer_against_its_groups_and_the_reconciliation(s
 
     paths, result = sample_run
     assert result.success
-    tree = parse(paths.report_dir / "vergelijking-cbs-GM0637.html")
-    assert "vergelijking-cbs-GM0637.html" in (paths.report_dir / "index.html").read_text(encoding="utf-8")
+    chapters = {h: f"vergelijking-cbs-GM0637-{h}.html" for h in ("jeugdhulp", "wmo", "financien")}
+    index = (paths.report_dir / "index.html").read_text(encoding="utf-8")
+    overview = parse(paths.report_dir / "vergelijking-cbs-GM0637.html")
+    assert all(f'href="{page}"' in index for page in ["vergelijking-cbs-GM0637.html", *chapters.values()])
+    assert {a.attrs["href"] for a in overview.find("section", id="hoofdstukken").find_all("a")} == set(
+        chapters.values())
+    tree = parse(paths.report_dir / chapters["jeugdhulp"])
     table = {r[0]: r[1:] for r in rows(tree.find("table", id="cbs-tabel-jongeren_jeugdhulp"))}
     figures_ = downloads()
     expected = per_1000(figures_["jongeren_jeugdhulp", "GM0637", 2024][0], figures_["jongeren_0_22", "GM0637", 2024][0])
@@ -375,6 +380,45 @@ def test_the_report_shows_zoetermeer_against_its_groups_and_the_reconciliation(s
     reconciliation = {r[0]: r[1:] for r in rows(tree.find("table", id="aansluiting-jongeren_jeugdhulp"))}
     assert set(reconciliation) == {"Eigen registratie", "CBS", "Verschil"}
     assert {s["bron"] for s, _ in figures(tree)} == {"rpt_cbs_vergelijking", "rpt_cbs_aansluiting"}
+    # Each chapter has its own measures only, with the unit stated.
+    wmo = parse(paths.report_dir / chapters["wmo"])
+    assert {t.attrs.get("id") for t in wmo.find_all("table")} >= {
+        "cbs-tabel-wmo_clienten", "cbs-regio-wmo_clienten", "aansluiting-wmo_clienten"}
+    assert not [t for t in wmo.find_all("table") if "jongeren" in t.attrs.get("id", "")]
+    finance = parse(paths.report_dir / chapters["financien"])
+    lasten = finance.find("table", id="cbs-tabel-lasten_6_71")
+    assert "(euro per inwoner)" in lasten.find("caption").clean_text()
+    nederland = figures_["lasten_6_71", "NL01", 2019][0]
+    assert {r[0]: r[1:] for r in rows(lasten)}["Nederland"][0] == f"{nederland:.1f}".replace(".", ",")
+    ledger_rows = {r[0]: r[1:] for r in rows(finance.find("table", id="aansluiting-lasten_6_71"))}
+    assert set(ledger_rows) == {"Eigen grootboek (rekening)", "CBS", "Verschil"}
+
+
+def test_a_goal_page_compares_exactly_the_indicators_with_a_benchmark(sample_run):
+    from .report_html import parse, rows
+
+    paths, _ = sample_run
+    with (REFERENCE_DIR / "cbs_maten.csv").open(encoding="utf-8") as handle:
+        benchmarked = {row["indicator_code"] for row in csv.DictReader(handle) if row["indicator_code"]}
+    figures_ = downloads()
+    pages = sorted((paths.report_dir / "GM0637").glob("programma-*/*/doelstelling-*.html"))
+    shown = set()
+    for path in pages:
+        tree = parse(path)
+        indicators = {s.attrs["id"] for s in tree.find_all("section", "indicator")}
+        benchmarks = {s.attrs["id"].removeprefix("benchmark-") for s in tree.find_all("section", "benchmark")}
+        assert benchmarks == indicators & benchmarked, path
+        for code in benchmarks:
+            section = tree.find("section", id=f"benchmark-{code}")
+            assert len(section.find_all("svg")) == 2 and "per 1.000" in section.find("h4").clean_text()
+            table = {r[0]: r[1:] for r in rows(section.find("table", id="cbs-tabel-jongeren_jeugdhulp"))}
+            assert table["Zoetermeer"][0] == str(per_1000(
+                figures_["jongeren_jeugdhulp", "GM0637", 2019][0], figures_["jongeren_0_22", "GM0637", 2019][0])
+            ).replace(".", ",")
+            assert any(a.attrs.get("href", "").endswith("/vergelijking-cbs-GM0637-jeugdhulp.html")
+                       for a in section.find_all("a"))
+        shown |= benchmarks
+    assert shown == {"JH_UNIEK"}
 
 
 def test_the_checks_catch_a_zero_in_place_of_a_secret_figure_and_two_current_versions(tmp_path):

@@ -21,6 +21,7 @@ final as (
         maten.maat_naam,
         maten.tabel_id,
         tabellen.tabel_titel,
+        tabellen.hoofdstuk,
         maten.measure,
         maten.uitsplitsing_code,
         maten.eenheid,
