@@ -138,8 +138,8 @@ def _restore_rows(con: duckdb.DuckDBPyConnection, contract, record: dict, paths:
         if result.problems or problems:
             raise RuntimeError(f"load {record['load_id']} ({record['file_name']}) no longer meets its contract: "
                                "restore with the release that loaded it")
-        con.execute(f"INSERT INTO {contract.raw_table} SELECT ?, ?, source_row, ?, "
-                    f"{quote_names(contract.column_names)} FROM parsed ORDER BY source_row",
+        con.execute(f"INSERT INTO {contract.raw_table} BY NAME SELECT ? AS load_id, ? AS file_name, source_row, "
+                    f"? AS loaded_at, {quote_names(contract.column_names)} FROM parsed ORDER BY source_row",
                     [record["load_id"], record["file_name"], record["rows_loaded_at"]])
         drop_landed(con)
         con.execute("DROP TABLE IF EXISTS parsed")

@@ -239,6 +239,9 @@ class Column:
     kind: str
     description: str
     required: bool = True
+    # A column a file may leave out (then empty on every line): a dimension only some tables of a
+    # source have, such as a CBS table's taakveld.
+    in_every_file: bool = True
 
     @property
     def spec(self) -> Kind:
@@ -283,3 +286,8 @@ class Contract:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @property
+    def optional_column_names(self) -> tuple[str, ...]:
+        """The columns a file may leave out."""
+        return tuple(c.name for c in self.columns if not c.in_every_file)

@@ -113,6 +113,14 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     {columns}
 )"""
     )
+    # A column added to the contract later is added to the raw table of a running warehouse (empty in
+    # the rows loaded before).
+    present = {row[0] for row in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?",
+        contract.raw_table.split(".", 1)).fetchall()}
+    for column in contract.columns:
+        if column.name not in present:
+            con.execute(f"ALTER TABLE {contract.raw_table} ADD COLUMN {quote_name(column.name)} {column.spec.sql_type}")
 
 
 def register_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFERENCE_DIR) -> None:
@@ -180,9 +188,11 @@ def _registry() -> tuple[Contract, ...]:
     return CONTRACTS
 
 
-def _seen(con: duckdb.DuckDBPyConnection, source: str, digest: str) -> bool:
+def _seen(con: duckdb.DuckDBPyConnection, source: str, digest: str, file_name: str | None = None) -> bool:
+    """Whether this content was loaded (or quarantined) before; with `file_name`, under that name."""
     return con.execute(
-        "SELECT 1 FROM raw.load_log WHERE source = ? AND content_sha256 = ? LIMIT 1", [source, digest],
+        "SELECT 1 FROM raw.load_log WHERE source = ? AND content_sha256 = ? AND file_name = coalesce(?, file_name) "
+        "LIMIT 1", [source, digest, file_name],
     ).fetchall() != []
 
 
@@ -212,7 +222,9 @@ def _load_entry(con, contract: Contract, entry: Entry, paths: WarehousePaths, ru
                                                        "skipped: a later run loads it")
     try:
         digest = content_digest(entry.path)
-        if _seen(con, contract.source, digest):
+        # Where the name carries data (a CBS table and download date), the same content under another
+        # name is another delivery: two tables may well have the same periods.
+        if _seen(con, contract.source, digest, entry.name if contract.file_name_pattern else None):
             return FileOutcome(entry.name, "unchanged")
         with snapshot(entry.path, paths.incoming_dir, digest) as snap:
             outcome = _load_file(con, contract, entry.path, snap, paths, run_id)
@@ -287,7 +299,7 @@ def _read_and_check(con, contract: Contract, name: str, snap: Snapshot, scratch_
         return ReadResult(None, [Problem("the file name does not say what the file holds", contract.file_name_expected
                                          or contract.file_name_pattern, value=name)]), 0
     try:
-        result = read_file(con, name, snap, contract.column_names, scratch_dir)
+        result = read_file(con, name, snap, contract.column_names, scratch_dir, contract.optional_column_names)
     except Exception as error:  # a corrupt file must not stop the other files
         return ReadResult(None, [Problem(
             f"the file cannot be read: {type(error).__name__}: {error}", "a valid CSV, XLSX or SAV file")]), 0
@@ -344,7 +356,8 @@ def _append(con, contract: Contract, path: Path, snap: Snapshot, result: ReadRes
     try:
         load_id = _next_load_id(con)
         rows = con.execute(
-            f"INSERT INTO {contract.raw_table} SELECT ?, ?, source_row, ?, {columns} FROM parsed ORDER BY source_row",
+            f"INSERT INTO {contract.raw_table} BY NAME SELECT ? AS load_id, ? AS file_name, source_row, "
+            f"? AS loaded_at, {columns} FROM parsed ORDER BY source_row",
             [load_id, path.name, _now()],
         ).fetchall()[0][0]
         fault_point("load")

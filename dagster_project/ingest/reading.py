@@ -121,8 +121,9 @@ class Reader:
 
 
 def read_file(con: duckdb.DuckDBPyConnection, name: str, snap: Snapshot, expected_columns: tuple[str, ...],
-              scratch_dir: Path) -> ReadResult:
-    """Read a delivered file's private copy into the temp view `landed`."""
+              scratch_dir: Path, optional_columns: tuple[str, ...] = ()) -> ReadResult:
+    """Read a delivered file's private copy into the temp view `landed`; an optional column the file
+    leaves out is empty on every line."""
     suffix = Path(name).suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:
@@ -132,7 +133,28 @@ def read_file(con: duckdb.DuckDBPyConnection, name: str, snap: Snapshot, expecte
         return ReadResult(None, [Problem("the file is empty", "a header line and at least one data line")])
     if actual not in reader.formats:
         return ReadResult(None, [Problem(f"the file is {FORMATS[actual]}, not {reader.what}", reader.expected)])
-    return reader.read(con, snap, expected_columns, scratch_dir)
+    result = reader.read(con, snap, Expected(expected_columns, optional_columns), scratch_dir)
+    if not result.problems:
+        _add_absent(con, optional_columns)
+    return result
+
+
+class Expected(tuple):
+    """The expected column names, with those a file may leave out (`optional`)."""
+
+    def __new__(cls, names: tuple[str, ...], optional: tuple[str, ...] = ()):
+        expected = super().__new__(cls, names)
+        expected.optional = frozenset(optional)
+        return expected
+
+
+def _add_absent(con: duckdb.DuckDBPyConnection, optional_columns: tuple[str, ...]) -> None:
+    present = {row[0] for row in con.execute("SELECT column_name FROM (DESCRIBE landed)").fetchall()}
+    absent = [name for name in optional_columns if name not in present]
+    if absent:
+        empty = ", ".join(f"'' AS {quote_name(name)}" for name in absent)
+        con.execute("ALTER VIEW landed RENAME TO landed_file")
+        con.execute(f"CREATE TEMP VIEW landed AS SELECT *, {empty} FROM landed_file")
 
 
 def _check_header(header: list[str], expected_columns: tuple[str, ...]) -> list[Problem]:
@@ -144,7 +166,7 @@ def _check_header(header: list[str], expected_columns: tuple[str, ...]) -> list[
         seen.add(name)
     expected = ", ".join(expected_columns)
     for name in expected_columns:
-        if name not in seen:
+        if name not in seen and name not in getattr(expected_columns, "optional", ()):
             problems.append(Problem("missing required column", f"columns: {expected}", row=1, column=name))
     for name in header:
         if name not in expected_columns:
@@ -237,7 +259,7 @@ def _finish(con: duckdb.DuckDBPyConnection, header: list[str], first_data_row: i
 
 
 def drop_landed(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DROP VIEW IF EXISTS landed; DROP TABLE IF EXISTS landed_text")
+    con.execute("DROP VIEW IF EXISTS landed; DROP VIEW IF EXISTS landed_file; DROP TABLE IF EXISTS landed_text")
 
 
 def _first_line(path: Path) -> bytes:

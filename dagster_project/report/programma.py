@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import charts, formatting
+from . import charts, formatting, vergelijking
 from .finance import Finance
 from .indicators import Indicators
 from .marts import Row, Snapshot
@@ -77,6 +77,7 @@ class ProgrammePages:
 
     def __init__(self, snapshot: Snapshot, renderer: charts.Renderer) -> None:
         self.snapshot = snapshot
+        self.renderer = renderer
         self.finance = Finance(snapshot)
         self.indicators = Indicators(snapshot, renderer)
         self.doelstellingen = snapshot.rows("dim_doelstelling")
@@ -173,7 +174,9 @@ class ProgrammePages:
                                         and r["van_doelstelling_key"] != key],
                         "opvolgers": [r for r in self.crosswalk if r["van_doelstelling_key"] == key
                                       and r["naar_doelstelling_key"] != key],
-                        "indicatoren": self.indicators.of_goal(gm, key, document),
+                        "indicatoren": (indicatoren := self.indicators.of_goal(gm, key, document)),
+                        "benchmarks": vergelijking.benchmarks(self.snapshot, self.renderer, gm, [
+                            blok.indicator["indicator_code"] for blok in indicatoren]),
                         "financien_groepen": self.finance.vergelijking_groepen(
                             gm, programma.code, programma.keys, document, key),
                         "financien_kolommen": self.finance.vergelijking_kolommen(document),

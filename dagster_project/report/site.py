@@ -96,9 +96,9 @@ def site_pages(snapshot: marts.Snapshot, loads_db: Path | None, gemeenten: list[
     compare = len(vergelijking.gemeenten(snapshot)) > 1
     if compare:
         pages.append(vergelijking.page(snapshot, renderer, start))
-    cbs = [vergelijking.cbs_page(snapshot, renderer, start, g) for g in vergelijking.cbs_gemeenten(snapshot)
+    cbs = [vergelijking.cbs_pages(snapshot, renderer, start, g) for g in vergelijking.cbs_gemeenten(snapshot)
            if g in codes]
-    pages += cbs
+    pages += [page for gemeente in cbs for page in gemeente]
     pages.insert(0, Page("index.html", "index.html", "Programmarapport", START, [], {
         "gemeenten": entries, "vergelijking": compare, "vergelijking_cbs": cbs}))
     pages[0].context["charts"] = renderer.rendered

@@ -56,8 +56,12 @@ GROEPEN = (("{gemeente}", "kengetal"), ("Nederland", "nederland_kengetal"), ("Pr
            ("{grootteklasse}", "grootteklasse_kengetal"), ("{jeugdhulpregio}", "jeugdhulpregio_kengetal"))
 
 
-def cbs_path(gemeente: str) -> str:
-    return f"vergelijking-cbs-{gemeente}.html"
+# The chapters of the comparison (cbs_tabellen.csv: hoofdstuk), each a page per own gemeente.
+HOOFDSTUKKEN = {"jeugdhulp": "Jeugdhulp", "wmo": "Wmo", "financien": "Financiën"}
+
+
+def cbs_path(gemeente: str, hoofdstuk: str | None = None) -> str:
+    return f"vergelijking-cbs-{gemeente}-{hoofdstuk}.html" if hoofdstuk else f"vergelijking-cbs-{gemeente}.html"
 
 
 def cbs_gemeenten(snapshot: Snapshot) -> list[str]:
@@ -107,8 +111,7 @@ def _cbs_blok(snapshot: Snapshot, renderer: charts.Renderer, gemeente: str, mate
     tabel.append(Rij("Rang in de jeugdhulpregio", [cijfer(rows[j], CBS, "jeugdhulpregio_rang", formatting.getal,
                                                           keys=CBS_KEY) for j in jaren]))
     tabel.append(Rij("Status CBS", [tekst(rows[j].get("cbs_status") or formatting.LEEG) for j in jaren]))
-    noemer = maten.get(maat.get("noemer_maat_code"))
-    eenheid = f"per {formatting.getal(maat['per_aantal'])} {noemer['maat_naam'].lower()}" if noemer else "aantal"
+    eenheid = cbs_eenheid(maten, maat)
     reeksen = {label.format(**labels): [(j, rows[j].get(kolom)) for j in jaren] for label, kolom in GROEPEN}
     lijnen = renderer.svg(_stand_out(charts.comparison_spec(
         reeksen, jaren, "aantal", f"{maat['maat_naam']} {eenheid}: {labels['gemeente']} naast Nederland, "
@@ -127,32 +130,76 @@ def _cbs_blok(snapshot: Snapshot, renderer: charts.Renderer, gemeente: str, mate
             "herberekend": any(r.get("is_herberekend") for r in rows.values())}
 
 
-def _aansluiting(snapshot: Snapshot, gemeente: str) -> list[dict]:
-    """Per measure with a warehouse counterpart: own figure, CBS's, difference and explanation per year."""
+def cbs_eenheid(maten: dict[str, Row], maat: Row) -> str:
+    """A count per 1.000 of its denominator (`per 1.000 jongeren ...`), else the measure's own unit
+    (`euro per inwoner`)."""
+    noemer = maten.get(maat.get("noemer_maat_code"))
+    if noemer and maat.get("per_aantal"):
+        return f"per {formatting.getal(maat['per_aantal'])} {noemer['maat_naam'].lower()}"
+    return maat.get("eenheid") or "aantal"
+
+
+def _aansluiting(snapshot: Snapshot, gemeente: str, maat_codes: set[str]) -> list[dict]:
+    """Per measure with a warehouse counterpart: own figure, CBS's, difference and explanation per year.
+    A count in whole numbers; euros per inhabitant with two decimals (CBS's in whole euros)."""
+    maten = {m["maat_code"]: m for m in snapshot.rows("dim_cbs_maat")}
     blokken = []
-    rows = [r for r in snapshot.rows(AANSLUITING) if r["gemeente_code"] == gemeente and r.get("cbs_waarde") is not None]
+    rows = [r for r in snapshot.rows(AANSLUITING) if r["gemeente_code"] == gemeente and r.get("cbs_waarde") is not None
+            and r["maat_code"] in maat_codes]
     for maat_code in sorted({r["maat_code"] for r in rows}):
         per_jaar = {r["jaar"]: r for r in rows if r["maat_code"] == maat_code}
         jaren = sorted(per_jaar)
-        cel = partial(cijfer, table=AANSLUITING, opmaak=formatting.getal, keys=CBS_KEY)
-        blokken.append({"maat_code": maat_code, "indicator_code": per_jaar[jaren[0]]["indicator_code"],
+        maat = maten.get(maat_code, {})
+        decimalen = 0 if (maat.get("eenheid") or "aantal") == "aantal" else 2
+        cel = partial(cijfer, table=AANSLUITING, opmaak=partial(formatting.getal, decimalen=decimalen), keys=CBS_KEY)
+        eigen = "Eigen grootboek (rekening)" if maat.get("taakveld_code") else "Eigen registratie"
+        blokken.append({"maat_code": maat_code, "maat_naam": maat.get("maat_naam") or maat_code,
+                        "indicator_code": per_jaar[jaren[0]]["indicator_code"], "eenheid": cbs_eenheid(maten, maat),
                         "jaren": jaren, "rijen": [
-                            Rij("Eigen registratie", [cel(per_jaar[j], kolom="eigen_waarde") for j in jaren]),
+                            Rij(eigen, [cel(per_jaar[j], kolom="eigen_waarde") for j in jaren]),
                             Rij("CBS", [cel(per_jaar[j], kolom="cbs_waarde") for j in jaren]),
                             Rij("Verschil", [cel(per_jaar[j], kolom="verschil") for j in jaren])],
                         "verklaringen": [(j, per_jaar[j]["verklaring"]) for j in jaren]})
     return blokken
 
 
-def cbs_page(snapshot: Snapshot, renderer: charts.Renderer, start: list[tuple[str, str]], gemeente: str) -> Page:
-    """One gemeente against Nederland, its size class and its jeugdhulpregio, per CBS measure with a kengetal."""
-    maten = {m["maat_code"]: m for m in snapshot.rows("dim_cbs_maat")}
+def _per_maat(snapshot: Snapshot, gemeente: str, maten: dict[str, Row]) -> dict[str, dict[int, Row]]:
+    """The gemeente's rows of rpt_cbs_vergelijking per measure with a kengetal (a denominator) and year."""
     per_maat: dict[str, dict[int, Row]] = {}
     for row in snapshot.rows(CBS):
         if row["gemeente_code"] == gemeente and maten.get(row["maat_code"], {}).get("noemer_maat_code"):
             per_maat.setdefault(row["maat_code"], {})[row["jaar"]] = row
-    blokken = [_cbs_blok(snapshot, renderer, gemeente, maten, maten[code], rows)
-               for code, rows in sorted(per_maat.items())]
+    return per_maat
+
+
+def cbs_pages(snapshot: Snapshot, renderer: charts.Renderer, start: list[tuple[str, str]], gemeente: str) -> list[Page]:
+    """One gemeente against Nederland, its size class and its jeugdhulpregio: a page per chapter (jeugdhulp, Wmo,
+    finance) with each CBS measure with a kengetal and the reconciliation, and an overview that links them."""
+    maten = {m["maat_code"]: m for m in snapshot.rows("dim_cbs_maat")}
+    per_maat = _per_maat(snapshot, gemeente, maten)
     naam = gemeente_naam(snapshot, gemeente)
-    return Page(cbs_path(gemeente), "vergelijking_cbs.html", f"{naam} vergeleken (CBS)", VERGELIJKING, start,
-                {"blokken": blokken, "aansluiting": _aansluiting(snapshot, gemeente), "gemeente": naam})
+    overzicht = cbs_path(gemeente)
+    kruimels = start + [(f"{naam} vergeleken (CBS)", overzicht)]
+    pages, hoofdstukken = [], []
+    for hoofdstuk, titel in HOOFDSTUKKEN.items():
+        codes = sorted(c for c in per_maat if maten[c].get("hoofdstuk") == hoofdstuk)
+        if not codes:
+            continue
+        blokken = [_cbs_blok(snapshot, renderer, gemeente, maten, maten[c], per_maat[c]) for c in codes]
+        path = cbs_path(gemeente, hoofdstuk)
+        pages.append(Page(path, "vergelijking_cbs.html", f"{titel}: {naam} vergeleken (CBS)", VERGELIJKING,
+                          kruimels, {"blokken": blokken, "aansluiting": _aansluiting(snapshot, gemeente, set(codes)),
+                                     "gemeente": naam, "hoofdstukken": None}))
+        hoofdstukken.append({"titel": titel, "path": path, "maten": [maten[c] for c in codes]})
+    pages.insert(0, Page(overzicht, "vergelijking_cbs.html", f"{naam} vergeleken (CBS)", VERGELIJKING, start,
+                         {"blokken": [], "aansluiting": [], "gemeente": naam, "hoofdstukken": hoofdstukken}))
+    return pages
+
+
+def benchmarks(snapshot: Snapshot, renderer: charts.Renderer, gemeente: str, indicator_codes: list[str]) -> dict:
+    """Per indicator of a goal page with a CBS counterpart (cbs_maten.csv: indicator_code): its comparison."""
+    maten = {m["maat_code"]: m for m in snapshot.rows("dim_cbs_maat")}
+    per_maat = _per_maat(snapshot, gemeente, maten)
+    return {maten[c]["indicator_code"]: _cbs_blok(snapshot, renderer, gemeente, maten, maten[c], rows)
+            | {"pagina": cbs_path(gemeente, maten[c].get("hoofdstuk"))}
+            for c, rows in sorted(per_maat.items()) if maten[c].get("indicator_code") in indicator_codes}

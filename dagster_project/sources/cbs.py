@@ -11,6 +11,9 @@ download date put in front of its name (e.g. `82972NED_2025-05-01_Observations.c
   status (Definitief, Voorlopig: `*` in the title).
 
 A figure takes the status of its period in the same download (same table and date).
+A table with a dimension besides region and period (the Wmo clients by type of
+maatwerkvoorziening, Iv3 finance by taakveld) has that dimension's column too;
+the other tables leave it out.
 """
 
 from ..ingest.contracts import Column, Contract
@@ -32,10 +35,26 @@ WHERE (valueattribute = 'none' AND value__text IS NULL)
    OR (valueattribute <> 'none' AND value__text IS NOT NULL)
 """
 
-DUPLICATE_OBSERVATION = duplicate_rows_sql(
-    ("measure", "regios", "perioden"), "measure", "figure for this measure, region and period",
-    ("measure", "regios", "perioden"),
+# The dimensions some tables have besides region and period; a file without them leaves them out.
+DIMENSIONS = (
+    Column("typemaatwerkvoorziening", "code", "Wmo tables: CBS's code of the type of maatwerkvoorziening",
+           required=False, in_every_file=False),
+    Column("gemeentelijketaakvelden", "code", "Iv3 tables: CBS's code of the taakveld", required=False,
+           in_every_file=False),
 )
+
+DUPLICATE_OBSERVATION = f"""
+SELECT source_row, 'measure' AS column_name, measure || ' ' || regios || ' ' || perioden AS value,
+    'a second figure for this measure, breakdown, region and period (first on line ' || first_row || ')' AS reason,
+    'one line per measure, breakdown, region and period' AS expected
+FROM (
+    SELECT *, min(source_row) OVER (
+        PARTITION BY measure, regios, perioden, {", ".join(f"coalesce({c.name}, '')" for c in DIMENSIONS)}
+    ) AS first_row
+    FROM parsed WHERE measure IS NOT NULL AND regios IS NOT NULL AND perioden IS NOT NULL
+)
+WHERE source_row > first_row
+"""
 
 OBSERVATIES = Contract(
     domain="cbs",
@@ -50,6 +69,7 @@ OBSERVATIES = Contract(
         Column("measure", "code", "the measure (onderwerp) code of the table, see seeds/reference/cbs_maten.csv"),
         Column("valueattribute", "cbs_waardeattribuut", "None for a figure, else why there is none"),
         Column("value", "cbs_waarde", "the figure, decimal point; empty when there is none", required=False),
+        *DIMENSIONS,
         Column("regios", "cbs_regio", "CBS region code: GM0637, PV28, NL01"),
         Column("perioden", "cbs_periode", "CBS period code: 2021JJ00"),
     ),

@@ -38,6 +38,7 @@ with_status as (
     left join maten
         on maten.tabel_id = observaties.tabel_id
         and maten.measure = observaties.measure
+        and coalesce(maten.uitsplitsing_code, '') = coalesce(observaties.uitsplitsing_code, '')
     qualify row_number() over (
             partition by observaties.load_id, observaties.source_row order by perioden.load_id desc nulls last
         ) = 1
@@ -49,7 +50,7 @@ history as (
     select
         *,
         row_number() over (
-            partition by tabel_id, measure, regio_code, periode_code
+            partition by tabel_id, measure, uitsplitsing_code, regio_code, periode_code
             order by downloaddatum desc, load_id desc, source_row desc
         ) = 1 as is_actueel,
         lag(waarde) over figure as vorige_waarde,
@@ -57,7 +58,8 @@ history as (
         lag(periode_status) over figure as vorige_status
     from with_status
     window figure as (
-        partition by tabel_id, measure, regio_code, periode_code order by downloaddatum, load_id, source_row
+        partition by tabel_id, measure, uitsplitsing_code, regio_code, periode_code
+        order by downloaddatum, load_id, source_row
     )
 
 ),
@@ -71,6 +73,7 @@ final as (
         tabel_id,
         downloaddatum,
         measure,
+        uitsplitsing_code,
         maat_code,
         regio_code,
         periode_code,

@@ -21,11 +21,18 @@ final as (
         maten.maat_naam,
         maten.tabel_id,
         tabellen.tabel_titel,
+        tabellen.hoofdstuk,
         maten.measure,
+        maten.uitsplitsing_code,
         maten.eenheid,
         maten.noemer_maat_code,
         maten.per_aantal,
+        maten.afronding_op,
         maten.indicator_code,
+        maten.registratie,
+        maten.uitkomst,
+        maten.taakveld_code,
+        maten.soort,
         maten.toelichting
 
     from maten

@@ -18,6 +18,7 @@ final as (
         tabel_id,
         downloaddatum,
         measure,
+        uitsplitsing_code,
         maat_code,
         regio_code,
         periode_code,

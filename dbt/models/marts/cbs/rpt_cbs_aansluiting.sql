@@ -1,20 +1,21 @@
 {#- The reconciliation of the warehouse's own figures with CBS's published ones
-    for the same gemeente, year and definition (cbs_maten.csv: indicator_code),
-    e.g. the youths with jeugdhulp counted from the registration (JH_UNIEK) next
-    to CBS's count: the difference and why. A difference within half of CBS's
-    rounding (dbt var cbs_afronding_op) is rounding. Grain: gemeente, maat, jaar. -#}
+    for the same gemeente, year and definition (int_cbs__eigen_cijfers): the
+    youths with jeugdhulp and the Wmo clients counted from the registrations, the
+    lasten and baten per inhabitant of a taakveld from the ledger, each next to
+    CBS's figure: the difference and why. A difference within half of CBS's
+    rounding (cbs_maten.csv: afronding_op) is rounding. Grain: gemeente, maat, jaar. -#}
 with
 
 eigen as (
 
-    select * from {{ ref('int_registraties__indicatorwaarden') }}
+    select * from {{ ref('int_cbs__eigen_cijfers') }}
 
 ),
 
 maten as (
 
     select * from {{ ref('cbs_maten') }}
-    where indicator_code is not null
+    where indicator_code is not null or registratie is not null or taakveld_code is not null
 
 ),
 
@@ -32,9 +33,9 @@ gemeenten as (
 
 own_figures as (
 
-    select eigen.gemeente_code, maten.maat_code, maten.indicator_code, eigen.jaar, eigen.waarde, eigen.bron_document
+    select eigen.gemeente_code, maten.maat_code, maten.indicator_code, eigen.jaar, eigen.waarde, eigen.bron
     from eigen
-    inner join maten using (indicator_code)
+    inner join maten using (maat_code)
 
 ),
 
@@ -57,7 +58,7 @@ joined as (
         coalesce(own_figures.indicator_code, cbs_figures.indicator_code) as indicator_code,
         coalesce(own_figures.jaar, cbs_figures.jaar) as jaar,
         own_figures.waarde as eigen_waarde,
-        own_figures.bron_document as eigen_bron,
+        own_figures.bron as eigen_bron,
         cbs_figures.waarde as cbs_waarde,
         cbs_figures.markering as cbs_markering,
         cbs_figures.cbs_status,
@@ -75,6 +76,9 @@ explained as (
 
     select
         joined.*,
+        maten.taakveld_code,
+        maten.eenheid,
+        maten.afronding_op,
         maten.toelichting
     from joined
     inner join maten on maten.maat_code = joined.maat_code
@@ -87,6 +91,8 @@ final as (
         gemeente_code,
         maat_code,
         indicator_code,
+        taakveld_code,
+        eenheid,
         jaar,
         cast(eigen_waarde as decimal(18, 4)) as eigen_waarde,
         eigen_bron,
@@ -104,8 +110,8 @@ final as (
                 cbs_markering is not null
                 then 'CBS publiceert geen cijfer (' || cbs_markering || ': geheim of ontbrekend)'
             when not heeft_eigen_cijfer then 'geen eigen cijfer uit de registratie'
-            when abs(eigen_waarde - cbs_waarde) <= {{ var('cbs_afronding_op') }} / 2
-                then 'gelijk binnen de afronding van CBS op ' || {{ var('cbs_afronding_op') }} || '-tallen'
+            when abs(eigen_waarde - cbs_waarde) <= afronding_op / 2
+                then 'gelijk binnen de afronding van CBS op ' || afronding_op || '-tallen'
             else 'verschil in definitie of registratie: ' || coalesce(toelichting, 'niet toegelicht')
         end
         || case when cbs_status in ('voorlopig', 'nader voorlopig') then ' (het CBS-cijfer is ' || cbs_status || ')'

@@ -20,6 +20,8 @@ final as (
         cast(regexp_extract(file_name, '_([0-9]{4}-[0-9]{2}-[0-9]{2})_', 1) as date) as downloaddatum,
         id as cbs_regel_id,
         measure,
+        -- The one dimension besides region and period that some tables have (taakveld, type of voorziening).
+        coalesce(typemaatwerkvoorziening, gemeentelijketaakvelden) as uitsplitsing_code,
         regios as regio_code,
         perioden as periode_code,
         cast(left(perioden, 4) as integer) as jaar,
