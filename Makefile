@@ -25,7 +25,7 @@ export DAGSTER_DISABLE_TELEMETRY := true
 
 help:
 	@echo "make run    set up and run the nightly job once on the sample sources"
-	@echo "make run-regio  run it on the illustrative region sample of three gemeenten (warehouse-regio/, docs/regio.md)"
+	@echo "make run-regio  run it on the region sample of four gemeenten (warehouse-regio/, docs/regio.md)"
 	@echo "make report rebuild the programme report (warehouse/rapport/) from the published marts"
 	@echo "make restore rebuild the build file and load log from the archive (docs/operations.md)"
 	@echo "make test   set up and run the tests"
@@ -83,7 +83,7 @@ browser-test-tools:
 run: setup
 	$(BIN)/python -m dagster_project.run
 
-# The illustrative region sample (docs/regio.md): three gemeenten of the jeugdhulpregio Haaglanden in a
+# The region sample (docs/regio.md): Zoetermeer and three illustrative gemeenten of Haaglanden in a
 # warehouse of their own, published per gemeente as well.
 REGIO_DIR ?= $(CURDIR)/warehouse-regio
 run-regio: setup

@@ -116,7 +116,7 @@ def test_the_report_of_a_gemeente_shows_no_other_gemeentes_microdata(region, tmp
     own = gemeente_paths(region, "GM0637")
     report = build_report(own.published_db, None, own.report_dir, ["GM0637"])
     assert report.publicatie.run_id == everyone.publicatie.run_id
-    pages = {p.relative_to(own.report_dir).as_posix(): p.read_text(encoding="utf-8")
+    pages = {p.relative_to(own.report_dir.resolve()).as_posix(): p.read_text(encoding="utf-8")
              for p in own.report_dir.resolve().rglob("*.html")}
     assert pages and not any(f"{MARKER:_}".replace("_", ".") in page for page in pages.values())
     assert "index.html" in pages and not any(OTHER.lower() in path.lower() for path in pages)

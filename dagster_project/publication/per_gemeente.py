@@ -114,7 +114,10 @@ def _count_rows(con: duckdb.DuckDBPyConnection) -> None:
 
 def remove_others(published_db: Path, codes: list[str]) -> list[str]:
     """Remove the folders of gemeenten that are not in `codes` (no longer served): their files
-    would stay at an old release. Returns the gemeenten removed."""
+    would stay at an old release. Returns the gemeenten removed; none when `codes` is empty (a file
+    without gemeenten is no reason to remove every folder)."""
+    if not codes:
+        return []
     folder = published_db.parent / GEMEENTEN_DIR
     removed = sorted(p.name for p in folder.glob("GM*") if GEMEENTE_CODE.fullmatch(p.name) and p.name not in codes)
     for code in removed:

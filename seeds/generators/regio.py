@@ -1,13 +1,15 @@
-"""Write the ILLUSTRATIVE region sample: three gemeenten of the jeugdhulpregio Haaglanden
-(Delft, Rijswijk, Pijnacker-Nootdorp) in one landing folder, and the reference data that
-knows them. Deterministic. NOT real figures of these gemeenten: every row is made from
-Zoetermeer's embedded sample (docs/regio.md).
+"""Write the ILLUSTRATIVE region sample: Zoetermeer and three other gemeenten of the
+jeugdhulpregio Haaglanden (Delft, Rijswijk, Pijnacker-Nootdorp) in one landing folder, and
+the reference data that knows them. Deterministic. NOT real figures of the three: every
+row of theirs is made from Zoetermeer's embedded sample (docs/regio.md).
 
     python seeds/generators/regio.py                      # seeds/sample_regio_landing/
     python seeds/generators/regio.py --reference DIR      # the region's reference folder in DIR
 
-The landing folder (seeds/sample_regio_landing/, files named `..._illustratief.csv`):
+The landing folder (seeds/sample_regio_landing/, the three's files named `..._illustratief.csv`):
 
+- Zoetermeer (GM0637): the embedded sample's registrations, finance and indicator values
+  as they are (not its surveys), so that its figures in the region are the sample's;
 - registraties/jeugdhulp and registraties/wmo: a part of Zoetermeer's clients per
   gemeente (chosen per gemeente by a hash of the client number, so that some client
   numbers occur in two gemeenten: other persons, who must stay apart), their wijken
@@ -19,10 +21,9 @@ The landing folder (seeds/sample_regio_landing/, files named `..._illustratief.c
 - indicatoren/waarden: Zoetermeer's typed-in values, counts times the share;
 - cbs: the embedded sample's CBS files as they are (public figures of every gemeente).
 
-The reference folder is seeds/reference with the region's rows added: the gemeenten,
-their wijken, and Zoetermeer's programme, goals and indicator links under each code;
-Zoetermeer's own rows are left out, so dim_gemeente holds the three gemeenten. It is
-written at run time (make run-regio; the tests), never kept next to seeds/reference.
+The reference folder is seeds/reference with the three's rows added: the gemeenten,
+their wijken, and Zoetermeer's programme, goals and indicator links under each code. It
+is written at run time (make run-regio; the tests), never kept next to seeds/reference.
 """
 
 from __future__ import annotations
@@ -135,7 +136,8 @@ def _count(text: str, share: Decimal) -> str:
 
 def write_landing() -> None:
     shutil.rmtree(LANDING, ignore_errors=True)
-    shutil.copytree(SAMPLE / "cbs", LANDING / "cbs")
+    for folder in ("cbs", "registraties", "financien", "indicatoren"):  # Zoetermeer's deliveries, CBS's
+        shutil.copytree(SAMPLE / folder, LANDING / folder)
     units = {r["indicator_code"]: r["eenheid"] for r in _reference_rows("indicatoren.csv")}
     for code, (_, share, _) in GEMEENTEN.items():
         for name in JEUGDHULP:
@@ -166,7 +168,7 @@ def _reference_rows(name: str) -> list[dict]:
 
 
 def write_reference(target: Path) -> Path:
-    """seeds/reference with the region's gemeenten in place of Zoetermeer (see the module's docstring)."""
+    """seeds/reference with the region's other gemeenten added (see the module's docstring)."""
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(REFERENCE, target)
     for path in sorted(target.glob("*.csv")):
@@ -175,17 +177,16 @@ def write_reference(target: Path) -> Path:
             header, rows = list(reader.fieldnames or []), list(reader)
         if "gemeente_code" not in header or path.name in PUBLIC_REFERENCE:
             continue
-        others = [r for r in rows if r["gemeente_code"] != ZOETERMEER]
         own = [r for r in rows if r["gemeente_code"] == ZOETERMEER]
         for code, (naam, _, wijken) in GEMEENTEN.items():
             if path.name == "gemeenten.csv":
-                others.append({**own[0], "gemeente_code": code, "gemeente_naam": naam})
+                rows.append({**own[0], "gemeente_code": code, "gemeente_naam": naam})
             elif path.name == "wijken.csv":
-                others += [{"gemeente_code": code, "wijk_code": f"WK{code[2:]}{i:02d}", "wijk_naam": wijk}
-                           for i, wijk in enumerate(wijken, 1)]
+                rows += [{"gemeente_code": code, "wijk_code": f"WK{code[2:]}{i:02d}", "wijk_naam": wijk}
+                         for i, wijk in enumerate(wijken, 1)]
             else:
-                others += [{**r, "gemeente_code": code} for r in own]
-        _write(path, header, others, delimiter=",")
+                rows += [{**r, "gemeente_code": code} for r in own]
+        _write(path, header, rows, delimiter=",")
     return target
 
 
