@@ -42,7 +42,7 @@ from ..fingerprint import Plan, built_and_tested, record_built
 from ..manifest import build_order, manifest, mart_names
 from ..publication.release import dbt_test_failures, write_failures
 from ..publication.targets import behind
-from ..settings import DBT_PROJECT_DIR, WarehousePaths, reference_dir
+from ..settings import DBT_PROJECT_DIR, REFERENCE_DIR, WarehousePaths, reference_dir
 from ..validation import import_great_expectations_in_background
 from .resources import WarehouseResource, dbt_project, no_retry_on_a_full_disk
 
@@ -134,8 +134,11 @@ def _build_and_test(context: AssetExecutionContext, dbt: DbtCliResource, paths: 
         write_run_settings(target / invocation, paths.build_db)
     # dbt's seeds follow WAREHOUSE_REFERENCE_DIR (dbt/dbt_project.yml), as a path relative to the project:
     # dbt writes a seed's compiled SQL to <target>/run/<project>/<seed path>, which for an absolute path
-    # would be the seed file itself. The dbt processes inherit the environment of cli().
-    os.environ[SEED_PATH_VARIABLE] = os.path.relpath(reference_dir(), DBT_PROJECT_DIR)
+    # would be the seed file itself. The dbt processes inherit the environment of cli(). Unset for
+    # seeds/reference, as when `make setup` parsed the project: dbt's partial parsing holds.
+    os.environ.pop(SEED_PATH_VARIABLE, None)
+    if reference_dir() != REFERENCE_DIR:
+        os.environ[SEED_PATH_VARIABLE] = os.path.relpath(reference_dir(), DBT_PROJECT_DIR)
     build = dbt.cli(["build", "--exclude-resource-type", "test", *LOG_ARGS, *plan.dbt_args()], context=context,
                     target_path=target / "build", raise_on_error=False)
     for event in build.stream():
