@@ -99,6 +99,19 @@ def test_a_gemeentes_clients_are_those_of_its_latest_exports_only(regio, code):
         assert earlier - clients  # clients only the superseded export has: not counted above
 
 
+def test_a_client_number_in_two_gemeenten_is_two_persons(regio):
+    numbers = {code: {r["client_id"] for p in _files(regio, f"registraties/jeugdhulp/jeugdhulp_{code}_*.csv")
+                      for r in _rows(p)} for code in CODES}
+    assert numbers["GM0503"] & numbers["GM0603"] and numbers["GM0503"] & numbers["GM0637"]
+    for mart in ("fct_jeugdhulp_traject", "fct_wmo_voorziening"):
+        per_gemeente = query(regio.published_db, f"SELECT gemeente_code, count(DISTINCT client_key) FROM {mart} "
+                                                 "GROUP BY ALL")
+        assert query(regio.published_db, f"SELECT count(DISTINCT client_key) FROM {mart}")[0][0] == sum(
+            n for _, n in per_gemeente)
+        assert query(regio.published_db, f"SELECT count(*) FROM (SELECT client_key FROM {mart} GROUP BY ALL "
+                                          "HAVING count(DISTINCT gemeente_code) > 1)")[0][0] == 0
+
+
 @pytest.mark.parametrize("code", CODES)
 def test_a_gemeentes_finance_is_the_sum_of_its_own_ledger(regio, code):
     expected: dict[tuple[int, str], Decimal] = {}
