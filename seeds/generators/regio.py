@@ -56,7 +56,7 @@ GEMEENTEN = {
 JEUGDHULP = ("jeugdhulp_GM0637_2015-2020_20210127.csv", "jeugdhulp_GM0637_2021-2024_20250127.csv")
 WMO = ("wmo_GM0637_2019-2024_20250127.csv",)
 # Rijswijk's earlier 2021-2024 export, superseded by the one of 20250127: its first 200 clients and
-# 50 that the later export no longer has (they are not counted).
+# 50 that the later export no longer has (they are not counted), with care from 2021 on only.
 EARLIER = ("GM0603", "jeugdhulp_GM0637_2021-2024_20250127.csv", "20250113", 200, 50)
 # Reference files listing every gemeente already (CBS): not extended.
 PUBLIC_REFERENCE = {"cbs_gemeenten.csv", "regio_indeling.csv"}
@@ -157,8 +157,11 @@ def write_landing() -> None:
     code, name, date, first, gone = EARLIER
     _, rows = _read(SAMPLE / "registraties" / "jeugdhulp" / name)
     clients = list(dict.fromkeys(r["client_id"] for r in rows))
+    # The clients that are gone had care within the export's period only: days before every export's
+    # period would count for every export, the superseded one too (int_registraties__geldigheid).
+    before = {r["client_id"] for r in rows if r["begindatum"] < rows[0]["periode_begin"]}
     keep = ([c for c in clients if is_client_of(code, c)][:first]
-            + [c for c in clients if not is_client_of(code, c)][:gone])
+            + [c for c in clients if not is_client_of(code, c) and c not in before][:gone])
     _registrations(code, "jeugdhulp", name, set(keep), date)
 
 
