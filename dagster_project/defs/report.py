@@ -26,12 +26,15 @@ from .resources import WarehouseResource
 def programma_rapport(context: AssetExecutionContext, warehouse: WarehouseResource):
     paths = warehouse.paths()
     release, held = file_release(paths.published_db), report_release(paths.report_dir)
-    gemeenten = _gemeente_reports(context, paths.published_db, release) if per_gemeente() else {}
     if release is not None and held == release:
         context.log.info(f"the report holds run {release}, the release of the published file")
+        report = None
+    else:
+        report = build_report(paths.published_db, paths.loads_db, paths.report_dir, report_gemeenten())
+        context.log.info(f"report of {report.pages} pages and {report.charts} charts at {report.index}")
+    gemeenten = _gemeente_reports(context, paths.published_db, release) if per_gemeente() else {}
+    if report is None:
         return
-    report = build_report(paths.published_db, paths.loads_db, paths.report_dir, report_gemeenten())
-    context.log.info(f"report of {report.pages} pages and {report.charts} charts at {report.index}")
     yield MaterializeResult(metadata={
         "path": MetadataValue.path(str(report.index)),
         "pages": report.pages,
