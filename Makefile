@@ -24,10 +24,11 @@ export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
 
-.PHONY: help setup postgres-server browser-test-tools run report restore test lint dev bench docs clean
+.PHONY: help setup postgres-server browser-test-tools run run-regio report restore test lint dev bench docs clean
 
 help:
 	@echo "make run    set up and run the nightly job once on the sample sources"
+	@echo "make run-regio  run it on the region sample of four gemeenten (warehouse-regio/, docs/regio.md)"
 	@echo "make report rebuild the programme report (warehouse/rapport/) from the published marts"
 	@echo "make restore rebuild the build file and load log from the archive (docs/operations.md)"
 	@echo "make test   set up and run the tests"
@@ -85,6 +86,15 @@ browser-test-tools:
 run: setup
 	$(BIN)/python -m dagster_project.run
 
+# The region sample (docs/regio.md): Zoetermeer and three illustrative gemeenten of Haaglanden in a
+# warehouse of their own, published per gemeente as well.
+REGIO_DIR ?= $(CURDIR)/warehouse-regio
+run-regio: setup
+	$(BIN)/python seeds/generators/regio.py --reference $(REGIO_DIR)/reference
+	WAREHOUSE_LANDING_DIR=$(CURDIR)/seeds/sample_regio_landing WAREHOUSE_DIR=$(REGIO_DIR) \
+	WAREHOUSE_PUBLISHED_DB=$(REGIO_DIR)/marts.duckdb WAREHOUSE_REFERENCE_DIR=$(REGIO_DIR)/reference \
+	WAREHOUSE_PER_GEMEENTE=true $(BIN)/python -m dagster_project.run
+
 report: setup
 	$(BIN)/python -m dagster_project.report
 
@@ -118,4 +128,4 @@ docs: setup
 	$(BIN)/python -m dagster_project.indicator_docs
 
 clean:
-	rm -rf $(VENV) warehouse test-output dbt/target dbt/logs *.egg-info
+	rm -rf $(VENV) warehouse warehouse-regio test-output dbt/target dbt/logs *.egg-info

@@ -12,6 +12,8 @@ the next run recovers by itself. Never set it in production. The points:
   renamed into place;
 - `parquet`: with the new release's mart files moved into the Parquet folder,
   but not yet its publicatie.parquet;
+- `gemeente`: with the new file of a gemeente written (WAREHOUSE_PER_GEMEENTE),
+  before it is renamed into place;
 - `postgres`: with the release loaded into PostgreSQL's load schema, before the
   switch;
 - `report`: with the new report written, before it is swapped in.
@@ -27,7 +29,7 @@ import os
 import signal
 
 KILL_AT = "WAREHOUSE_TEST_KILL_AT"
-POINTS = ("load", "dbt", "checks", "publish", "parquet", "postgres", "report")
+POINTS = ("load", "dbt", "checks", "publish", "parquet", "gemeente", "postgres", "report")
 
 
 def fault_point(name: str) -> None:

@@ -33,11 +33,11 @@ import duckdb
 
 from .manifest import BUILT_TYPES, manifest, mart_names, upstream_sources
 from .publication.files import PUBLICATION_TABLE, PUBLISHED_FINGERPRINTS
-from .settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, REFERENCE_DIR, REPO_ROOT, duckdb_config
+from .settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, REPO_ROOT, duckdb_config, reference_dir
 
 PROJECT_PATHS = (
     DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros", DBT_PROJECT_DIR / "dbt_project.yml",
-    DBT_PROJECT_DIR / "profiles.yml", REFERENCE_DIR, EXPECTATIONS_DIR, REPO_ROOT / "dagster_project",
+    DBT_PROJECT_DIR / "profiles.yml", EXPECTATIONS_DIR, REPO_ROOT / "dagster_project",
     REPO_ROOT / "constraints.txt",
 )
 # Settings that change the data itself (not where it is or how fast it is built).
@@ -70,11 +70,18 @@ def _files(path: Path) -> Iterable[Path]:
         yield from (p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
+def _label(path: Path) -> Path:
+    """A project file by its place in the repository; reference data elsewhere as reference/<file>."""
+    return path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else "reference" / path.relative_to(
+        reference_dir())
+
+
 def project_fingerprint() -> str:
-    """The project part: the files the data and its checks follow from, and the data settings."""
-    files = sorted({p for root in PROJECT_PATHS for p in _files(root)})
+    """The project part: the files the data and its checks follow from (the reference data wherever
+    it is), and the data settings."""
+    files = sorted({p for root in (*PROJECT_PATHS, reference_dir()) for p in _files(root)})
     return _sha256([
-        *(f"{p.relative_to(REPO_ROOT)}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in files),
+        *(f"{_label(p)}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in files),
         *(f"{name}:{hashlib.sha256(os.environ.get(name, '').encode()).hexdigest()}" for name in DATA_SETTINGS),
         f"year:{date.today().year}",
     ])

@@ -122,11 +122,11 @@ def _target_lines(materialized: dict, failed_steps: set[str], paths: WarehousePa
     }
     states = targets.held(paths, postgres)
     release = states[0].release
-    lines = ["Targets"]
+    lines, width = ["Targets"], max(12, *(len(state.target) for state in states))
     for state in states:
         behind = "" if state.target == targets.FILE or state.release == release else "  BEHIND the DuckDB file"
-        note = done[state.target]
-        lines.append(f"  {state.target:<12} {state.describe()}{behind}" + (f"  ({note})" if note else ""))
+        note = done.get(state.target, "")
+        lines.append(f"  {state.target:<{width}} {state.describe()}{behind}" + (f"  ({note})" if note else ""))
     return lines
 
 

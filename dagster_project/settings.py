@@ -15,6 +15,8 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 REFERENCE_DIR = REPO_ROOT / "seeds" / "reference"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 SAMPLE_LANDING_DIR = REPO_ROOT / "seeds" / "sample_landing"
+# The illustrative region sample (seeds/generators/regio.py, docs/regio.md).
+REGIO_LANDING_DIR = REPO_ROOT / "seeds" / "sample_regio_landing"
 
 
 def duckdb_config() -> dict[str, str]:
@@ -56,8 +58,9 @@ class MissingSecret(Exception):
 
 def require_secret(landing_dir: Path) -> None:
     """Outside the embedded sample, the pseudonyms need a secret of at least MIN_SECRET_CHARS characters
-    that is not the sample's (anyone with the repository could recompute the keys from a client number)."""
-    if landing_dir.resolve() == SAMPLE_LANDING_DIR.resolve():
+    that is not the sample's (anyone with the repository could recompute the keys from a client number).
+    The samples in the repository (no real people) may use the sample's secret."""
+    if landing_dir.resolve() in (SAMPLE_LANDING_DIR.resolve(), REGIO_LANDING_DIR.resolve()):
         return
     secret = os.environ.get(SECRET_VARIABLE, "")
     if len(secret) >= MIN_SECRET_CHARS and secret != SAMPLE_SECRET:
@@ -77,6 +80,18 @@ def report_gemeenten() -> list[str] | None:
     value = os.environ.get("WAREHOUSE_RAPPORT_GEMEENTEN", "")
     codes = [code.strip() for code in value.split(",") if code.strip()]
     return codes or None
+
+
+def reference_dir() -> Path:
+    """The reference data the loaders and dbt's seeds read: seeds/reference, or another folder of the
+    same files (WAREHOUSE_REFERENCE_DIR), such as the illustrative region sample's (docs/regio.md)."""
+    return _path("WAREHOUSE_REFERENCE_DIR", REFERENCE_DIR)
+
+
+def per_gemeente() -> bool:
+    """WAREHOUSE_PER_GEMEENTE=true: publish the DuckDB file, the Parquet folder and the report per
+    gemeente as well, each with only that gemeente's microdata (publication/per_gemeente.py)."""
+    return os.environ.get("WAREHOUSE_PER_GEMEENTE", "").strip().lower() in ("1", "true", "ja")
 
 
 def _path(variable: str, default: Path) -> Path:

@@ -16,6 +16,7 @@ from where it is current.
 """
 
 import json
+import os
 import shutil
 from collections.abc import Generator, Iterator, Mapping
 from datetime import UTC, datetime
@@ -41,7 +42,7 @@ from ..fingerprint import Plan, built_and_tested, record_built
 from ..manifest import build_order, manifest, mart_names
 from ..publication.release import dbt_test_failures, write_failures
 from ..publication.targets import behind
-from ..settings import WarehousePaths
+from ..settings import DBT_PROJECT_DIR, REFERENCE_DIR, WarehousePaths, reference_dir
 from ..validation import import_great_expectations_in_background
 from .resources import WarehouseResource, dbt_project, no_retry_on_a_full_disk
 
@@ -120,6 +121,9 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, paths: Warehouse
     record_built(paths.build_db, plan.now, built_and_tested({"results": results}), context.run.run_id)
 
 
+SEED_PATH_VARIABLE = "WAREHOUSE_DBT_SEED_PATH"
+
+
 def _build_and_test(context: AssetExecutionContext, dbt: DbtCliResource, paths: WarehousePaths, plan: Plan,
                     target: Path) -> Generator[Any, None, list[dict]]:
     """Seeds, models and unit tests first: a failure there is a defect of the project and stops
@@ -128,6 +132,13 @@ def _build_and_test(context: AssetExecutionContext, dbt: DbtCliResource, paths: 
     judged. Returns the run results of both invocations."""
     for invocation in ("build", "test"):
         write_run_settings(target / invocation, paths.build_db)
+    # dbt's seeds follow WAREHOUSE_REFERENCE_DIR (dbt/dbt_project.yml), as a path relative to the project:
+    # dbt writes a seed's compiled SQL to <target>/run/<project>/<seed path>, which for an absolute path
+    # would be the seed file itself. The dbt processes inherit the environment of cli(). Unset for
+    # seeds/reference, as when `make setup` parsed the project: dbt's partial parsing holds.
+    os.environ.pop(SEED_PATH_VARIABLE, None)
+    if reference_dir() != REFERENCE_DIR:
+        os.environ[SEED_PATH_VARIABLE] = os.path.relpath(reference_dir(), DBT_PROJECT_DIR)
     build = dbt.cli(["build", "--exclude-resource-type", "test", *LOG_ARGS, *plan.dbt_args()], context=context,
                     target_path=target / "build", raise_on_error=False)
     for event in build.stream():

@@ -18,9 +18,11 @@ from dagster import AssetExecutionContext, Backoff, MaterializeResult, MetadataV
 from ..fingerprint import Built, changed_marts, read_published
 from ..publication.files import PARQUET_DIR, UNCHANGED, publish, publish_parquet
 from ..publication.keys import read_keys
+from ..publication.per_gemeente import gemeente_paths, publish_gemeente, release_gemeenten, remove_others
 from ..publication.postgres import publish_postgres
 from ..publication.release import Failure, read_failures, release_graph
-from ..publication.targets import PARQUET, behind, file_release, postgres_held
+from ..publication.targets import FILE, PARQUET, behind, file_release, gemeente_target, postgres_held
+from ..settings import per_gemeente
 from . import checks, dbt
 from .resources import WarehouseResource, no_retry_on_a_full_disk
 
@@ -76,7 +78,9 @@ def published_marts(context: AssetExecutionContext, warehouse: WarehouseResource
     kept = [m.mart for m in release.marts if m.status == UNCHANGED]
     context.log.info(f"published {len(release.counts)} marts to {paths.published_db}, "
                      f"{len(kept)} of them unchanged since the published release")
+    gemeenten = _catch_up_gemeenten(context, paths)
     return MaterializeResult(metadata={
+        **({"gemeenten": MetadataValue.json(gemeenten)} if gemeenten else {}),
         "release": release.run_id,
         "path": MetadataValue.path(str(paths.published_db)),
         "parquet": MetadataValue.path(str(paths.published_db.parent / PARQUET_DIR)),
@@ -97,7 +101,32 @@ def _catch_up_parquet(context: AssetExecutionContext, paths, release: str) -> Ma
             publish_parquet(paths.published_db)
         context.log.info(f"Parquet caught up: it {lagging[PARQUET]}")
         metadata["caught_up"] = MetadataValue.json({PARQUET: lagging[PARQUET]})
+    if gemeenten := _catch_up_gemeenten(context, paths):
+        metadata["gemeenten"] = MetadataValue.json(gemeenten)
     return MaterializeResult(metadata=metadata)
+
+
+def _catch_up_gemeenten(context: AssetExecutionContext, paths) -> dict[str, str]:
+    """With WAREHOUSE_PER_GEMEENTE: write the file and Parquet folder of every gemeente that does
+    not hold the published file's release anew from it; remove the folders of gemeenten no longer
+    served. Returns target -> what it held, for the targets written."""
+    if not per_gemeente():
+        return {}
+    lagging, written = behind(paths, None), {}
+    codes = release_gemeenten(paths.published_db)
+    for code in codes:
+        file, parquet = gemeente_target(FILE, code), gemeente_target(PARQUET, code)
+        with no_retry_on_a_full_disk():
+            if file in lagging:
+                publish_gemeente(paths.published_db, code)
+            if file in lagging or parquet in lagging:
+                publish_parquet(gemeente_paths(paths.published_db, code).published_db)
+        written.update({target: lagging[target] for target in (file, parquet) if target in lagging})
+    for code in remove_others(paths.published_db, codes):
+        context.log.info(f"removed the files of {code}: not a gemeente of the release (dim_gemeente)")
+    if written:
+        context.log.info(f"published per gemeente: {', '.join(sorted(written))}")
+    return written
 
 
 class PostgresUnavailable(RuntimeError):

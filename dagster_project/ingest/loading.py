@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from ..faults import fault_point
-from ..settings import REFERENCE_DIR, WarehousePaths, duckdb_config, settle_seconds
+from ..settings import WarehousePaths, duckdb_config, reference_dir, settle_seconds
 from ..sql import quote_name, quote_names
 from . import archive
 from .contracts import Contract
@@ -123,9 +123,9 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
             con.execute(f"ALTER TABLE {contract.raw_table} ADD COLUMN {quote_name(column.name)} {column.spec.sql_type}")
 
 
-def register_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFERENCE_DIR) -> None:
-    """Each seeds/reference/<name>.csv becomes the temp table ref_<name>, all text."""
-    for path in sorted(reference_dir.glob("*.csv")):
+def register_reference(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> None:
+    """Each seeds/reference/<name>.csv (settings.reference_dir) becomes the temp table ref_<name>, all text."""
+    for path in sorted((folder or reference_dir()).glob("*.csv")):
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE ref_{path.stem} AS "
             "SELECT * FROM read_csv(?, header = true, all_varchar = true)",

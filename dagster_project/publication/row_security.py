@@ -1,7 +1,8 @@
 """Row-level security in PostgreSQL: one warehouse shared by the gemeenten of a
 region, each login seeing only its own gemeente's rows of the marts built from
 microdata (registrations, surveys, finance), every login seeing the public
-figures (CBS open data) and the dimensions. Documented in docs/publication.md.
+figures (CBS open data) and the dimensions (which marts are which: microdata.py).
+Documented in docs/publication.md.
 
 A gemeente is a group role `gemeente_<code>` (`gemeente_gm0637`); a login of a
 gemeente is a member of it and of the reader role. The policy on each table
@@ -15,10 +16,8 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
-# Public marts with a gemeente_code: everyone may compare with everyone.
-PUBLIC_TABLES = frozenset({"rpt_cbs_vergelijking", "fct_cbs_waarneming"})
-MICRODATA_PREFIXES = ("fct_", "rpt_")
-GEMEENTE_COLUMN = "gemeente_code"
+from .microdata import GEMEENTE_COLUMN, microdata_tables
+
 POLICY = "gemeente_eigen_rijen"
 ROLE_PREFIX = "gemeente_"
 
@@ -35,20 +34,15 @@ def gemeente_role(gemeente_code: str) -> str:
 
 
 def restricted_tables(con: psycopg.Connection, schema: str) -> list[str]:
-    """The fact and report tables of `schema` that hold a gemeente's own data. A fact or report table
-    without a gemeente_code that is not declared public is an error: it cannot be restricted, and
-    publishing it to every login would show one gemeente's microdata to the others."""
+    """The tables of `schema` that hold a gemeente's own data (microdata.py: an error for one that
+    cannot be restricted)."""
     rows = con.execute(
         "SELECT t.table_name, bool_or(c.column_name = %s) FROM information_schema.tables t "
         "JOIN information_schema.columns c USING (table_schema, table_name) "
         "WHERE t.table_schema = %s AND t.table_type = 'BASE TABLE' GROUP BY t.table_name ORDER BY 1",
         [GEMEENTE_COLUMN, schema],
     ).fetchall()
-    microdata = [(t, has) for t, has in rows if t.startswith(MICRODATA_PREFIXES) and t not in PUBLIC_TABLES]
-    unrestrictable = [t for t, has in microdata if not has]
-    if unrestrictable:
-        raise ValueError(f"tables without {GEMEENTE_COLUMN} that are not declared public: {unrestrictable}")
-    return [t for t, _ in microdata]
+    return microdata_tables(rows)
 
 
 def apply_row_security(con: psycopg.Connection, schema: str) -> list[str]:

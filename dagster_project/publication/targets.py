@@ -10,6 +10,9 @@ targets hold a copy of a release and say which:
 | PostgreSQL | table `publicatie` of the published schema                        |
 | report     | `publicatie.json` in the report folder                            |
 
+With WAREHOUSE_PER_GEMEENTE, every gemeente's DuckDB file, Parquet folder and
+report (per_gemeente.py) are targets of their own, which say it the same way.
+
 A run compares every target with the file, also on a night with nothing new,
 and brings each one that differs (behind, empty, new, restored, or left
 half-done by a killed or failed publish) up to the file's release
@@ -26,9 +29,10 @@ import duckdb
 import psycopg
 import pyarrow.parquet as pq
 
-from ..settings import WarehousePaths
+from ..settings import WarehousePaths, per_gemeente
 from .files import PARQUET_DIR
 from .origins import MART_PUBLICATION_TABLE, PUBLICATION_TABLE
+from .per_gemeente import gemeente_paths, release_gemeenten
 from .postgres import PostgresTarget, held_release
 
 FILE, PARQUET, POSTGRES, REPORT = "DuckDB file", "Parquet", "PostgreSQL", "report"
@@ -97,14 +101,35 @@ def postgres_held(target: PostgresTarget) -> Held:
         return Held(POSTGRES, None, str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
 
 
+def gemeente_target(target: str, code: str) -> str:
+    """The name of a target of one gemeente: `DuckDB file GM0637`."""
+    return f"{target} {code}"
+
+
+def _file_and_parquet(published_db: Path, parquet_dir: Path, code: str = "") -> list[Held]:
+    release = file_release(published_db)
+    marts = release_marts(published_db) if release else []
+    name = (lambda target: gemeente_target(target, code)) if code else (lambda target: target)
+    return [Held(name(FILE), release), Held(name(PARQUET), parquet_release(parquet_dir, marts))]
+
+
+def gemeenten_held(published_db: Path) -> list[Held]:
+    """What the files and report of every gemeente of the release hold (WAREHOUSE_PER_GEMEENTE)."""
+    found = []
+    for code in release_gemeenten(published_db) if per_gemeente() else []:
+        gemeente = gemeente_paths(published_db, code)
+        found += [*_file_and_parquet(gemeente.published_db, gemeente.parquet_dir, code),
+                  Held(gemeente_target(REPORT, code), report_release(gemeente.report_dir))]
+    return found
+
+
 def held(paths: WarehousePaths, postgres: PostgresTarget | None) -> list[Held]:
-    """What every target holds now (PostgreSQL only when configured)."""
-    release = file_release(paths.published_db)
-    marts = release_marts(paths.published_db) if release else []
-    found = [Held(FILE, release), Held(PARQUET, parquet_release(paths.published_db.parent / PARQUET_DIR, marts))]
+    """What every target holds now (PostgreSQL only when configured, the gemeenten only with
+    WAREHOUSE_PER_GEMEENTE)."""
+    found = _file_and_parquet(paths.published_db, paths.published_db.parent / PARQUET_DIR)
     if postgres is not None:
         found.append(postgres_held(postgres))
-    return [*found, Held(REPORT, report_release(paths.report_dir))]
+    return [*found, Held(REPORT, report_release(paths.report_dir)), *gemeenten_held(paths.published_db)]
 
 
 def behind(paths: WarehousePaths, postgres: PostgresTarget | None) -> dict[str, str]:
