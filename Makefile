@@ -90,8 +90,12 @@ run: setup
 # warehouse of their own, published per gemeente as well.
 REGIO_DIR ?= $(CURDIR)/warehouse-regio
 run-regio: setup
-	$(BIN)/python seeds/generators/regio.py --reference $(REGIO_DIR)/reference
-	WAREHOUSE_LANDING_DIR=$(CURDIR)/seeds/sample_regio_landing WAREHOUSE_DIR=$(REGIO_DIR) \
+	$(BIN)/python seeds/generators/regio.py --reference $(REGIO_DIR)/reference --landing $(REGIO_DIR)/landing
+	@# Its pseudonyms need a secret of their own (the sample's is for the embedded sample only): one, kept.
+	@test -s $(REGIO_DIR)/sleutel || $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' \
+		> $(REGIO_DIR)/sleutel
+	WAREHOUSE_PSEUDONIMISERING_SLEUTEL="$$(cat $(REGIO_DIR)/sleutel)" \
+	WAREHOUSE_LANDING_DIR=$(REGIO_DIR)/landing WAREHOUSE_DIR=$(REGIO_DIR) \
 	WAREHOUSE_PUBLISHED_DB=$(REGIO_DIR)/marts.duckdb WAREHOUSE_REFERENCE_DIR=$(REGIO_DIR)/reference \
 	WAREHOUSE_PER_GEMEENTE=true $(BIN)/python -m dagster_project.run
 

@@ -16,7 +16,6 @@ REFERENCE_DIR = REPO_ROOT / "seeds" / "reference"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 SAMPLE_LANDING_DIR = REPO_ROOT / "seeds" / "sample_landing"
 # The illustrative region sample (seeds/generators/regio.py, docs/regio.md).
-REGIO_LANDING_DIR = REPO_ROOT / "seeds" / "sample_regio_landing"
 
 
 def duckdb_config() -> dict[str, str]:
@@ -59,8 +58,8 @@ class MissingSecret(Exception):
 def require_secret(landing_dir: Path) -> None:
     """Outside the embedded sample, the pseudonyms need a secret of at least MIN_SECRET_CHARS characters
     that is not the sample's (anyone with the repository could recompute the keys from a client number).
-    The samples in the repository (no real people) may use the sample's secret."""
-    if landing_dir.resolve() in (SAMPLE_LANDING_DIR.resolve(), REGIO_LANDING_DIR.resolve()):
+    The embedded sample (no real people) may use the sample's secret."""
+    if landing_dir.resolve() == SAMPLE_LANDING_DIR.resolve():
         return
     secret = os.environ.get(SECRET_VARIABLE, "")
     if len(secret) >= MIN_SECRET_CHARS and secret != SAMPLE_SECRET:

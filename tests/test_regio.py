@@ -6,7 +6,6 @@ embedded sample alone), and each gemeente's file and report hold only its own mi
 from __future__ import annotations
 
 import importlib.util
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 from dagster_project.publication.microdata import PUBLIC_TABLES
 from dagster_project.publication.per_gemeente import gemeente_paths
 from dagster_project.publication.targets import behind
-from dagster_project.settings import REGIO_LANDING_DIR, REPO_ROOT, WarehousePaths
+from dagster_project.settings import REPO_ROOT, WarehousePaths
 from tests.conftest import query, run_nightly
 from tests.test_per_gemeente import check_gemeente_file
 
@@ -42,9 +41,9 @@ ZOETERMEER_MARTS = ("fct_jeugdhulp_traject", "fct_jeugdhulp_zorgperiode", "fct_w
 
 @pytest.fixture(scope="module")
 def regio(tmp_path_factory):
-    """The nightly once on a copy of the region sample, with its reference data, per gemeente."""
+    """The nightly once on the region sample's landing folder, with its reference data, per gemeente."""
     root = tmp_path_factory.mktemp("regio")
-    shutil.copytree(REGIO_LANDING_DIR, root / "landing")
+    GENERATOR.assemble_landing(root / "landing")
     paths = WarehousePaths(root / "landing", root / "warehouse", root / "warehouse" / "marts.duckdb")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("WAREHOUSE_REFERENCE_DIR", str(GENERATOR.write_reference(root / "reference")))

@@ -5,11 +5,13 @@ row of theirs is made from Zoetermeer's embedded sample (docs/regio.md).
 
     python seeds/generators/regio.py                      # seeds/sample_regio_landing/
     python seeds/generators/regio.py --reference DIR      # the region's reference folder in DIR
+    python seeds/generators/regio.py --landing DIR        # the region's landing folder in DIR
 
-The landing folder (seeds/sample_regio_landing/, the three's files named `..._illustratief.csv`):
+The region's landing folder is assembled at run time (`--landing`, make run-regio, the tests):
 
 - Zoetermeer (GM0637): the embedded sample's registrations, finance and indicator values
   as they are (not its surveys), so that its figures in the region are the sample's;
+  taken from seeds/sample_landing/, never copied into the repository;
 - registraties/jeugdhulp and registraties/wmo: a part of Zoetermeer's clients per
   gemeente (chosen per gemeente by a hash of the client number, so that some client
   numbers occur in two gemeenten: other persons, who must stay apart), their wijken
@@ -19,7 +21,8 @@ The landing folder (seeds/sample_regio_landing/, the three's files named `..._il
 - financien/grootboek and financien/gemeentetotalen: Zoetermeer's amounts times the
   gemeente's share (the CSV years; not the Excel file);
 - indicatoren/waarden: Zoetermeer's typed-in values, counts times the share;
-- cbs: the embedded sample's CBS files as they are (public figures of every gemeente).
+- cbs: the embedded sample's CBS files as they are (public figures of every gemeente);
+- the three's files, named `..._illustratief.csv`, kept in seeds/sample_regio_landing/.
 
 The reference folder is seeds/reference with the three's rows added: the gemeenten,
 their wijken, and Zoetermeer's programme, goals and indicator links under each code. It
@@ -135,9 +138,8 @@ def _count(text: str, share: Decimal) -> str:
 
 
 def write_landing() -> None:
+    """The three's files (only: Zoetermeer's and CBS's stay in the embedded sample, see assemble_landing)."""
     shutil.rmtree(LANDING, ignore_errors=True)
-    for folder in ("cbs", "registraties", "financien", "indicatoren"):  # Zoetermeer's deliveries, CBS's
-        shutil.copytree(SAMPLE / folder, LANDING / folder)
     units = {r["indicator_code"]: r["eenheid"] for r in _reference_rows("indicatoren.csv")}
     for code, (_, share, _) in GEMEENTEN.items():
         for name in JEUGDHULP:
@@ -163,6 +165,16 @@ def write_landing() -> None:
     keep = ([c for c in clients if is_client_of(code, c)][:first]
             + [c for c in clients if not is_client_of(code, c) and c not in before][:gone])
     _registrations(code, "jeugdhulp", name, set(keep), date)
+
+
+def assemble_landing(target: Path) -> Path:
+    """The region's landing folder in `target`: the embedded sample's registrations, finance, indicator
+    values and CBS files (Zoetermeer's, as they are) and the three's files of seeds/sample_regio_landing/."""
+    shutil.rmtree(target, ignore_errors=True)
+    for folder in ("cbs", "registraties", "financien", "indicatoren"):
+        shutil.copytree(SAMPLE / folder, target / folder)
+    shutil.copytree(LANDING, target, dirs_exist_ok=True)
+    return target
 
 
 def _reference_rows(name: str) -> list[dict]:
@@ -195,11 +207,14 @@ def write_reference(target: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reference", type=Path, help="write the region's reference folder here (only)")
+    parser.add_argument("--reference", type=Path, help="write the region's reference folder here")
+    parser.add_argument("--landing", type=Path, help="assemble the region's landing folder here")
     args = parser.parse_args()
     if args.reference:
         print(write_reference(args.reference))
-    else:
+    if args.landing:
+        print(assemble_landing(args.landing))
+    if not (args.reference or args.landing):
         write_landing()
         print(LANDING)
 
