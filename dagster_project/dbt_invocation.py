@@ -10,8 +10,10 @@ ends, so that the later steps of the run can open the file.
 
 from __future__ import annotations
 
+import queue
 import shutil
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +23,9 @@ from .settings import DBT_PROJECT_DIR
 PARTIAL_PARSE = "partial_parse.msgpack"
 # dbt's log file at info level (its default, debug, writes megabytes per run); on standard output only warnings.
 LOG_ARGS = ("--log-level-file", "info", "--log-level", "warn", "--no-send-anonymous-usage-stats")
-# The events of a model or seed that dbt finished (built, or failed to build).
+# The events of a model or seed that dbt finished (built, or failed to build), and of a test.
 NODE_RESULTS = frozenset({"LogModelResult", "LogSeedResult"})
+TEST_RESULTS = frozenset({"LogTestResult"})
 
 
 class DbtFailed(RuntimeError):
@@ -66,23 +69,56 @@ class DbtSession:
             raise DbtFailed(f"dbt could not parse the project: {result.exception}")
         self._manifest = result.result
 
-    def invoke(self, command: str, args: Sequence[str], on_node: Callable[[], None] | None = None) -> Invocation:
+    def invoke(self, command: str, args: Sequence[str], on_result: Callable[[dict], None] | None = None) -> Invocation:
         """`dbt <command> args` with the parsed manifest, its artifacts in `target`/<command>;
-        `on_node` is called after each model or seed dbt finished."""
+        `on_result` gets every model, seed or test dbt finished, as a run result
+        (unique_id, status, execution_time, failures), in dbt's thread."""
         from dbt.cli.main import dbtRunner
 
         if self._manifest is None:
             self.parse()
 
         def callback(event) -> None:
-            if on_node is not None and event.info.name in NODE_RESULTS:
-                on_node()
+            if on_result is not None and event.info.name in NODE_RESULTS | TEST_RESULTS:
+                data = event.data
+                on_result({"unique_id": data.node_info.unique_id, "status": data.node_info.node_status,
+                           "execution_time": data.execution_time,
+                           "failures": data.num_failures if event.info.name in TEST_RESULTS else None})
 
         runner = dbtRunner(manifest=self._manifest, callbacks=[callback])
         result = _closed_after(lambda: runner.invoke([command, *self._args(command), *args]))
         results = getattr(result.result, "results", None) or []
         messages = tuple(f"{r.node.name}: {r.message}" for r in results if str(r.status) in ("error", "runtime error"))
         return Invocation(result.success, result.exception, messages)
+
+    def stream(self, command: str, args: Sequence[str],
+               on_result: Callable[[dict], None] | None = None) -> Generator[dict, None, Invocation]:
+        """`invoke` in a thread of its own: yields every node as dbt finishes it (after `on_result`
+        saw it), so that the caller reports it while dbt goes on; returns the Invocation."""
+        finished: queue.SimpleQueue = queue.SimpleQueue()
+        outcome: dict = {}
+
+        def note(result: dict) -> None:
+            if on_result is not None:
+                on_result(result)
+            finished.put(result)
+
+        def run() -> None:
+            try:
+                outcome["invocation"] = self.invoke(command, args, on_result=note)
+            except BaseException as error:  # handed to the caller's thread
+                outcome["error"] = error
+            finally:
+                finished.put(None)
+
+        thread = threading.Thread(target=run, name=f"dbt-{command}", daemon=True)
+        thread.start()
+        while (result := finished.get()) is not None:
+            yield result
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["invocation"]
 
     def cleanup(self) -> None:
         """Remove the copy of the project's partial-parse state (it is the project's, not the run's)."""

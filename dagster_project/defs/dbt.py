@@ -134,17 +134,16 @@ def _build_and_test(context: AssetExecutionContext, dbt: DbtSession, paths: Ware
     not keep the models after it from being built; the publish step holds back what it
     judged. The unit tests are not run here: they test the project, not the data (`make
     test` runs them). Returns the run results of both invocations."""
-    build = dbt.invoke("build", ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test",
-                                 *plan.dbt_args()], on_node=lambda: fault_point("dbt"))
+    build = yield from _reported(context, plan, dbt.stream(
+        "build", ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test", *plan.dbt_args()],
+        on_result=lambda _: fault_point("dbt")))
     if not build.success:
         raise DbtFailed("dbt build failed: " + "; ".join(build.messages or [str(build.exception)]))
-    built = _run_results(dbt.target / "build")
-    yield from _outputs(context, plan, built)
-    tests = dbt.invoke("test", ["--exclude-resource-type", "unit_test", *plan.dbt_test_selection()])
+    tests = yield from _reported(context, plan, dbt.stream(
+        "test", ["--exclude-resource-type", "unit_test", *plan.dbt_test_selection()]))
     if tests.exception is not None:  # failed tests are no exception; dbt itself failing is
         raise DbtFailed(f"dbt test failed: {tests.exception}")
-    tested = _run_results(dbt.target / "test")
-    yield from _check_results(context, tested)
+    built, tested = _run_results(dbt.target / "build"), _run_results(dbt.target / "test")
     failures = dbt_test_failures({"results": tested}, manifest())
     for failure in failures:
         context.log.warning(f"{failure.reason}: holds back the marts built from {failure.node}")
@@ -163,31 +162,37 @@ def _metadata(result: Mapping) -> dict:
             "Execution Duration": round(result.get("execution_time") or 0, 3)}
 
 
-def _outputs(context: AssetExecutionContext, plan: Plan, results: list[dict]) -> Iterator[Output]:
-    """A materialization of every model and seed dbt built, in the order they were built from each other."""
-    nodes = manifest()["nodes"]
-    built = {nodes[r["unique_id"]]["name"]: r for r in results
-             if r["status"] == "success" and nodes.get(r["unique_id"], {}).get("resource_type") in BUILT_TYPES}
-    for name in build_order():
-        if name in built:
-            key = TRANSLATOR.get_asset_spec(manifest(), built[name]["unique_id"], dbt_project).key
-            yield Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
-                         data_version=DataVersion(plan.now.nodes[name]),
-                         metadata={**_metadata(built[name]), "fingerprint": plan.now.nodes[name]})
+def _reported(context: AssetExecutionContext, plan: Plan, results: Generator) -> Generator:
+    """Report every node of a dbt invocation as dbt finishes it (a materialization of a model or
+    seed it built, a check result of a data test); returns the invocation."""
+    while True:
+        try:
+            result = next(results)
+        except StopIteration as done:
+            return done.value
+        node = manifest()["nodes"].get(result["unique_id"], {})
+        if node.get("resource_type") in BUILT_TYPES and result["status"] == "success":
+            yield _output(context, plan, node["name"], result)
+        elif node.get("resource_type") == "test":
+            yield from _check_result(context, result)
 
 
-def _check_results(context: AssetExecutionContext, results: list[dict]) -> Iterator[AssetCheckResult]:
-    """A check result of every data test dbt ran, on the node it judges (a failed test warns
-    with WARN severity when dbt's severity is warn)."""
-    for result in results:
-        key = get_asset_check_key_for_test(manifest(), TRANSLATOR, result["unique_id"], project=dbt_project)
-        if key is None or key not in context.selected_asset_check_keys:
-            continue
-        failed_rows = {} if result.get("failures") is None else {"dagster_dbt/failed_row_count": result["failures"]}
-        yield AssetCheckResult(asset_key=key.asset_key, check_name=key.name, passed=result["status"] == "pass",
-                               severity=AssetCheckSeverity.WARN if result["status"] == "warn"
-                               else AssetCheckSeverity.ERROR,
-                               metadata={**_metadata(result), **failed_rows})
+def _output(context: AssetExecutionContext, plan: Plan, name: str, result: Mapping) -> Output:
+    key = TRANSLATOR.get_asset_spec(manifest(), result["unique_id"], dbt_project).key
+    return Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
+                  data_version=DataVersion(plan.now.nodes[name]),
+                  metadata={**_metadata(result), "fingerprint": plan.now.nodes[name]})
+
+
+def _check_result(context: AssetExecutionContext, result: Mapping) -> Iterator[AssetCheckResult]:
+    """The check result of a data test, on the node it judges (severity WARN when dbt's is warn)."""
+    key = get_asset_check_key_for_test(manifest(), TRANSLATOR, result["unique_id"], project=dbt_project)
+    if key is None or key not in context.selected_asset_check_keys:
+        return
+    failed_rows = {} if result.get("failures") is None else {"dagster_dbt/failed_row_count": result["failures"]}
+    yield AssetCheckResult(asset_key=key.asset_key, check_name=key.name, passed=result["status"] == "pass",
+                           severity=AssetCheckSeverity.WARN if result["status"] == "warn" else AssetCheckSeverity.ERROR,
+                           metadata={**_metadata(result), **failed_rows})
 
 
 def _unchanged(context: AssetExecutionContext, mart: str, plan: Plan) -> Output:
