@@ -10,6 +10,7 @@ ends, so that the later steps of the run can open the file.
 
 from __future__ import annotations
 
+import gc
 import queue
 import shutil
 import threading
@@ -111,11 +112,18 @@ class DbtSession:
             finally:
                 finished.put(None)
 
+        # The garbage collector runs no finalizer in dbt's thread: the objects of other threads
+        # (Dagster's SQLite connections) must be closed in their own thread.
+        gc.collect()
+        gc.disable()
         thread = threading.Thread(target=run, name=f"dbt-{command}", daemon=True)
         thread.start()
-        while (result := finished.get()) is not None:
-            yield result
-        thread.join()
+        try:
+            while (result := finished.get()) is not None:
+                yield result
+        finally:  # also when the caller stops early: dbt is done before the step ends
+            thread.join()
+            gc.enable()
         if "error" in outcome:
             raise outcome["error"]
         return outcome["invocation"]
