@@ -123,6 +123,7 @@ bench: setup postgres-server
 	$(BIN)/python -m benchmarks.financien_grootboek
 	$(BIN)/python -m benchmarks.enquetes_omnibus
 	$(BIN)/python -m benchmarks.publication
+	$(BIN)/python -m benchmarks.foreign_keys
 	$(BIN)/python -m benchmarks.serving
 	$(BIN)/python -m benchmarks.registraties_jeugdhulp
 	# Last: it exits non-zero while a target is missed (docs/operations.md says which and why).

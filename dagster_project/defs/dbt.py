@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
@@ -34,12 +36,13 @@ from dagster import (
     Output,
     RetryPolicy,
 )
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
+from dagster_dbt import DagsterDbtTranslator, dbt_assets, get_asset_key_for_model
+from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
-from ..dbt_connection import write_run_settings
+from ..dbt_invocation import DbtFailed, DbtSession
 from ..faults import fault_point
 from ..fingerprint import Plan, built_and_tested, record_built
-from ..manifest import build_order, manifest, mart_names
+from ..manifest import BUILT_TYPES, build_order, manifest, mart_names
 from ..publication.release import dbt_test_failures, write_failures
 from ..publication.targets import behind
 from ..settings import DBT_PROJECT_DIR, REFERENCE_DIR, WarehousePaths, reference_dir
@@ -52,8 +55,6 @@ PUBLISHED_ASSET = AssetKey("published_marts")
 # dbt's artifacts (manifest, run results, log) of this many runs stay in <warehouse>/dbt_runs/
 # (a few MB each: they share the warehouse's disk).
 KEEP_DBT_RUNS = 3
-# dbt's log file at info level: its default, debug, writes megabytes per run.
-LOG_ARGS = ["--log-level-file", "info"]
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
@@ -74,14 +75,17 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
                               additional_deps=spec.additional_deps, metadata=spec.metadata, blocking=False)
 
 
+TRANSLATOR = WarehouseDbtTranslator()
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    dagster_dbt_translator=WarehouseDbtTranslator(),
+    dagster_dbt_translator=TRANSLATOR,
     # Another process holding the build file is the failure a retry can help with.
     retry_policy=RetryPolicy(max_retries=2, delay=30, backoff=Backoff.LINEAR),
 )
-def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+def warehouse_dbt_assets(context: AssetExecutionContext, warehouse: WarehouseResource):
     paths = warehouse.paths()
     plan = Plan.make(paths.build_db, paths.published_db)
     if plan.nothing_new:
@@ -106,17 +110,20 @@ def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, wa
         if node in marts and node not in plan.rebuild:
             yield _unchanged(context, node, plan)
     if plan.rebuild:
-        yield from _build(context, dbt, paths, plan)
+        yield from _build(context, paths, plan)
 
 
-def _build(context: AssetExecutionContext, dbt: DbtCliResource, paths: WarehousePaths, plan: Plan) -> Iterator:
+def _build(context: AssetExecutionContext, paths: WarehousePaths, plan: Plan) -> Iterator:
     """dbt of what the plan rebuilds; notes what was built and passed its tests."""
-    target = _target_path(paths)
     context.log.info(
         f"dbt build from scratch of {len(plan.rebuild)} models and seeds" if plan.full_refresh else
         f"dbt build of {len(plan.rebuild)} models downstream of {', '.join(plan.changed_sources())}")
-    with no_retry_on_a_full_disk():
-        results = yield from _build_and_test(context, dbt, paths, plan, target)
+    dbt = DbtSession(_target_path(paths), paths.build_db)
+    try:
+        with no_retry_on_a_full_disk():
+            results = yield from _build_and_test(context, dbt, paths, plan)
+    finally:
+        dbt.cleanup()
     # Only what both invocations saw through: a node built but not (yet) tested is built again.
     record_built(paths.build_db, plan.now, built_and_tested({"results": results}), context.run.run_id)
 
@@ -124,48 +131,83 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, paths: Warehouse
 SEED_PATH_VARIABLE = "WAREHOUSE_DBT_SEED_PATH"
 
 
-def _build_and_test(context: AssetExecutionContext, dbt: DbtCliResource, paths: WarehousePaths, plan: Plan,
-                    target: Path) -> Generator[Any, None, list[dict]]:
-    """Seeds, models and unit tests first: a failure there is a defect of the project and stops
-    the run. Then the data tests, after every model: unlike in one `dbt build`, a failed test
-    does not keep the models after it from being built; the publish step holds back what it
-    judged. Returns the run results of both invocations."""
-    for invocation in ("build", "test"):
-        write_run_settings(target / invocation, paths.build_db)
-    # dbt's seeds follow WAREHOUSE_REFERENCE_DIR (dbt/dbt_project.yml), as a path relative to the project:
-    # dbt writes a seed's compiled SQL to <target>/run/<project>/<seed path>, which for an absolute path
-    # would be the seed file itself. The dbt processes inherit the environment of cli(). Unset for
-    # seeds/reference, as when `make setup` parsed the project: dbt's partial parsing holds.
+def _point_seeds_at_reference() -> None:
+    """dbt's seeds follow WAREHOUSE_REFERENCE_DIR (dbt/dbt_project.yml), as a path relative to the project:
+    dbt writes a seed's compiled SQL to <target>/run/<project>/<seed path>, which for an absolute path
+    would be the seed file itself. Unset for seeds/reference, as when `make setup` parsed the project:
+    dbt's partial parsing holds."""
     os.environ.pop(SEED_PATH_VARIABLE, None)
     if reference_dir() != REFERENCE_DIR:
         os.environ[SEED_PATH_VARIABLE] = os.path.relpath(reference_dir(), DBT_PROJECT_DIR)
-    build = dbt.cli(["build", "--exclude-resource-type", "test", *LOG_ARGS, *plan.dbt_args()], context=context,
-                    target_path=target / "build", raise_on_error=False)
-    for event in build.stream():
-        yield event
-        fault_point("dbt")
-    if not build.is_successful():
-        raise build.get_error() or RuntimeError("dbt build failed")
-    tests = dbt.cli(["test", "--exclude-resource-type", "unit_test", *LOG_ARGS, *plan.dbt_test_selection()],
-                    context=context,
-                    target_path=target / "test", raise_on_error=False)
-    yield from tests.stream()
-    if tests.process.wait() not in (0, 1):  # 1: some tests failed; anything else: dbt itself failed
-        raise tests.get_error() or RuntimeError(f"dbt test ended with exit code {tests.process.returncode}")
-    tested = _run_results(target / "test")
-    for invocation in ("build", "test"):  # a copy of the project's, for dbt's partial parsing only
-        (target / invocation / "partial_parse.msgpack").unlink(missing_ok=True)
+
+
+def _build_and_test(context: AssetExecutionContext, dbt: DbtSession, paths: WarehousePaths,
+                    plan: Plan) -> Generator[Any, None, list[dict]]:
+    """Seeds and models first: a failure there is a defect of the project and stops the run.
+    Then the data tests, after every model: unlike in one `dbt build`, a failed test does
+    not keep the models after it from being built; the publish step holds back what it
+    judged. The unit tests are not run here: they test the project, not the data (`make
+    test` runs them). Returns the run results of both invocations."""
+    _point_seeds_at_reference()
+    build = yield from _reported(context, plan, dbt.stream(
+        "build", ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test", *plan.dbt_args()],
+        on_result=lambda _: fault_point("dbt")))
+    if not build.success:
+        raise DbtFailed("dbt build failed: " + "; ".join(build.messages or [str(build.exception)]))
+    tests = yield from _reported(context, plan, dbt.stream(
+        "test", ["--exclude-resource-type", "unit_test", *plan.dbt_test_selection()]))
+    if tests.exception is not None:  # failed tests are no exception; dbt itself failing is
+        raise DbtFailed(f"dbt test failed: {tests.exception}")
+    built, tested = _run_results(dbt.target / "build"), _run_results(dbt.target / "test")
     failures = dbt_test_failures({"results": tested}, manifest())
     for failure in failures:
         context.log.warning(f"{failure.reason}: holds back the marts built from {failure.node}")
     write_failures(paths.validation_dir / context.run.run_id / FAILURES_FILE, failures)
-    return _run_results(target / "build") + tested
+    return built + tested
 
 
 def _run_results(target: Path) -> list[dict]:
     """The results of a dbt invocation (none when dbt could not start)."""
     path = target / "run_results.json"
     return json.loads(path.read_text())["results"] if path.exists() else []
+
+
+def _metadata(result: Mapping) -> dict:
+    return {"unique_id": result["unique_id"], "status": result["status"],
+            "Execution Duration": round(result.get("execution_time") or 0, 3)}
+
+
+def _reported(context: AssetExecutionContext, plan: Plan, results: Generator) -> Generator:
+    """Report every node of a dbt invocation as dbt finishes it (a materialization of a model or
+    seed it built, a check result of a data test); returns the invocation."""
+    while True:
+        try:
+            result = next(results)
+        except StopIteration as done:
+            return done.value
+        node = manifest()["nodes"].get(result["unique_id"], {})
+        if node.get("resource_type") in BUILT_TYPES and result["status"] == "success":
+            yield _output(context, plan, node["name"], result)
+        elif node.get("resource_type") == "test":
+            yield from _check_result(context, result)
+
+
+def _output(context: AssetExecutionContext, plan: Plan, name: str, result: Mapping) -> Output:
+    key = TRANSLATOR.get_asset_spec(manifest(), result["unique_id"], dbt_project).key
+    return Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
+                  data_version=DataVersion(plan.now.nodes[name]),
+                  metadata={**_metadata(result), "fingerprint": plan.now.nodes[name]})
+
+
+def _check_result(context: AssetExecutionContext, result: Mapping) -> Iterator[AssetCheckResult]:
+    """The check result of a data test, on the node it judges (severity WARN when dbt's is warn)."""
+    key = get_asset_check_key_for_test(manifest(), TRANSLATOR, result["unique_id"], project=dbt_project)
+    if key is None or key not in context.selected_asset_check_keys:
+        return
+    failed_rows = {} if result.get("failures") is None else {"dagster_dbt/failed_row_count": result["failures"]}
+    yield AssetCheckResult(asset_key=key.asset_key, check_name=key.name, passed=result["status"] == "pass",
+                           severity=AssetCheckSeverity.WARN if result["status"] == "warn" else AssetCheckSeverity.ERROR,
+                           metadata={**_metadata(result), **failed_rows})
 
 
 def _unchanged(context: AssetExecutionContext, mart: str, plan: Plan) -> Output:

@@ -1,15 +1,11 @@
 """Resources: where the warehouse reads and writes, and the dbt project."""
 
-import importlib.metadata
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
 
 from dagster import ConfigurableResource, DagsterInstance, DagsterRunStatus, Failure, InitResourceContext
-from dagster_dbt import DbtCliResource, DbtProject
-from packaging import version
+from dagster_dbt import DbtProject
 from pydantic import Field, PrivateAttr
 
 from ..ingest.landing import NoSourceFolder, require_a_source_folder, survey
@@ -108,30 +104,5 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 # Under `dagster dev`, re-parse so that edited models show without `make setup`.
 dbt_project.prepare_if_dev()
 
-# The dbt next to this Python, so that it is found without the venv on PATH.
-DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
-
-
-class WarehouseDbtCliResource(DbtCliResource):
-    """dagster-dbt's dbt resource without two start-up costs it pays before every dbt command,
-    each a start of dbt in Python (seconds of CPU), for what the warehouse does not use:
-    `dbt --version` in a subprocess (the installed dbt-core says its version) and a dbt
-    adapter inside the Dagster process (it serves only fetching column metadata and row
-    counts from the database)."""
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(importlib.metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args):
-        return None
-
-
-RESOURCES = {
-    "warehouse": WarehouseResource(),
-    "dbt": WarehouseDbtCliResource(
-        project_dir=dbt_project,
-        profiles_dir=str(DBT_PROJECT_DIR),
-        dbt_executable=str(DBT_EXECUTABLE) if DBT_EXECUTABLE.exists() else "dbt",
-    ),
-}
+# dbt runs inside the dbt step's process (dbt_invocation.py): it needs no resource.
+RESOURCES = {"warehouse": WarehouseResource()}
