@@ -5,6 +5,7 @@ ones and every run the published release names."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
 
 import duckdb
@@ -12,6 +13,7 @@ from dagster import DagsterInstance, job, op
 
 from dagster_project.definitions import defs
 from dagster_project.run import run_config
+from dagster_project.settings import REPO_ROOT
 
 DAY = 86400
 
@@ -65,3 +67,29 @@ def test_housekeeping_removes_what_is_older_than_the_retention(paths, monkeypatc
     assert [p for p in kept if not p.exists()] == []
     remaining = {r.run_id for r in instance.get_runs()}
     assert published_run in remaining and old_run not in remaining
+
+
+def _run_files(home, run_id: str) -> list:
+    """A run's event log file and its captured logs in $DAGSTER_HOME."""
+    return [home / "history" / "runs" / f"{run_id}.db", home / "storage" / run_id]
+
+
+def test_a_removed_run_leaves_no_files_in_dagster_home(paths, tmp_path, monkeypatch):
+    """Dagster's delete_run keeps a run's captured logs and its emptied SQLite event log file (megabytes
+    each): the retention removes them with the run, and keeps those of newer runs."""
+    home = tmp_path / "dagster"
+    home.mkdir()
+    shutil.copy(REPO_ROOT / "deploy" / "dagster.yaml", home)
+    with DagsterInstance.from_config(str(home)) as instance:
+        old_run = some_job.execute_in_process(instance=instance).run_id
+        assert all(p.exists() for p in _run_files(home, old_run))
+        now = time.time() + 31 * DAY
+        monkeypatch.setenv("WAREHOUSE_RETENTION_RUN_DAYS", "30")
+        monkeypatch.setattr("dagster_project.retention.time.time", lambda: now)
+        new_run = some_job.execute_in_process(instance=instance).run_id  # updated "31 days later"
+        result = defs.resolve_job_def("housekeeping").execute_in_process(instance=instance,
+                                                                         run_config=run_config(paths))
+        assert result.success
+        assert [p for p in _run_files(home, old_run) if p.exists()] == []
+        assert all(p.exists() for p in _run_files(home, new_run))
+        assert {r.run_id for r in instance.get_runs()} == {new_run, result.run_id}
