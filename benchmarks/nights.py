@@ -97,6 +97,12 @@ def sizes(paths: WarehousePaths, dagster_home: Path) -> dict[str, int]:
     return measured
 
 
+def print_night(number: int, row: dict[str, int], took: float) -> None:
+    bounded = sum(v for k, v in row.items() if k not in DATA)
+    print(f"night {number}: {took:.0f} s, bounded {bounded / 1024:,.0f} KB, data and archive "
+          f"{(sum(row.values()) - bounded) / 1024:,.0f} KB", flush=True)
+
+
 def print_table(table: list[dict[str, int]], seconds: list[float]) -> None:
     columns = sorted({name for row in table for name in row}, key=lambda n: (n in DATA, n))
     print("\nDisk use per night in KB (the data and the archive last; bounded = everything else)")
@@ -147,6 +153,7 @@ def main() -> int:
                     failed.append(f"night {number}: nightly {nightly_ok}, housekeeping {housekeeping_ok}")
                 table.append(sizes(paths, dagster_home))
                 seconds.append(took)
+                print_night(number, table[-1], took)
                 age_one_day(paths, dagster_home)
     print_table(table, seconds)
     growing = still_growing(table)

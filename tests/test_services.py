@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
-from dagster_project.settings import REPO_ROOT
+from dagster_project.settings import REPO_ROOT, read_environment_file
 
 from .alert_servers import SmtpServer, WebhookServer
 from .conftest import ledger_line, write_csv
@@ -45,12 +45,6 @@ def unit_settings(unit: Path) -> dict[str, str]:
     return settings
 
 
-def environment_file(path: Path) -> dict[str, str]:
-    """NAME=value lines, as systemd's EnvironmentFile= reads them (comments and blank lines skipped)."""
-    lines = [line.strip() for line in path.read_text().splitlines()]
-    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
-
-
 def command(unit: str, port: int) -> list[str]:
     """The unit's ExecStart for this checkout, the webserver on `port`."""
     line = unit_settings(UNITS[unit])["ExecStart"].replace(INSTALL_DIR, str(REPO_ROOT))
@@ -66,7 +60,7 @@ def test_the_units_run_as_a_dedicated_user_with_the_environment_file_and_restart
         assert settings["WorkingDirectory"] == INSTALL_DIR
     assert command("daemon", 1)[1:3] == ["run", "-w"]  # the daemon, not `dagster dev`
     assert command("webserver", 3999)[1:5] == ["-h", "127.0.0.1", "-p", "3999"]  # loopback only
-    env = environment_file(DEPLOY / "warehouse.env.example")
+    env = read_environment_file(DEPLOY / "warehouse.env.example")
     for name in ("DAGSTER_HOME", "WAREHOUSE_DIR", "WAREHOUSE_ARCHIVE_DIR", "WAREHOUSE_PUBLISHED_DB"):
         assert not env[name].startswith(INSTALL_DIR)  # data outside the checkout
     # Every setting the docs name is in the example file.
@@ -122,7 +116,7 @@ def test_the_daemon_runs_the_nightly_for_a_new_delivery_alerts_and_the_webserver
     smtp, webhook = SmtpServer(), WebhookServer()
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WAREHOUSE_", "DAGSTER_"))}
-    env |= environment_file(DEPLOY / "warehouse.env.example")
+    env |= read_environment_file(DEPLOY / "warehouse.env.example")
     env |= {
         "DAGSTER_HOME": str(tmp_path / "dagster"),
         "WAREHOUSE_LANDING_DIR": str(tmp_path / "aanlevering"),
