@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -45,6 +46,20 @@ def unit_settings(unit: Path) -> dict[str, str]:
     return settings
 
 
+def production_commands() -> list[list[str]]:
+    """The shell commands of the docs' "Production" steps (code blocks and inline), each as its words."""
+    text = (REPO_ROOT / "docs" / "operations.md").read_text()
+    section = re.sub(r"\\\n\s*", " ", text[text.index("## Production"):text.index("### Alerts")])
+    pieces, in_block = [], False
+    for line in section.splitlines():
+        if line.strip().startswith("```"):
+            in_block = not in_block
+        else:
+            pieces += [line] if in_block else re.findall(r"`([^`]+)`", line)
+    wanted = ("useradd", "groupadd", "install", "cp", "sudo")
+    return [shlex.split(piece, comments=True) for piece in pieces if piece.split()[:1] and piece.split()[0] in wanted]
+
+
 def command(unit: str, port: int) -> list[str]:
     """The unit's ExecStart for this checkout, the webserver on `port`."""
     line = unit_settings(UNITS[unit])["ExecStart"].replace(INSTALL_DIR, str(REPO_ROOT))
@@ -66,6 +81,32 @@ def test_the_units_run_as_a_dedicated_user_with_the_environment_file_and_restart
     # Every setting the docs name is in the example file.
     documented = (REPO_ROOT / "docs" / "operations.md").read_text()
     assert [name for name in env if f"`{name}`" not in documented] == []
+
+
+def test_the_production_steps_match_the_units_and_the_environment_file():
+    """The docs' steps create the user the units run as, the folders the environment file names (owned
+    by that user), install the environment file and dagster.yaml where the units and DAGSTER_HOME expect
+    them, and send the test alert with the units' environment file and virtual environment."""
+    commands = production_commands()
+    units = [unit_settings(unit) for unit in UNITS.values()]
+    env = read_environment_file(DEPLOY / "warehouse.env.example")
+    [useradd] = [c for c in commands if c[0] == "useradd"]
+    assert {u["User"] for u in units} == {useradd[-1]} and "--system" in useradd
+    created = {}
+    for c in commands:
+        if c[:2] == ["install", "-d"]:
+            owner = c[c.index("-o") + 1] if "-o" in c else "root"
+            created |= {word: owner for word in c[2:] if word.startswith("/")}
+    needed = [env["DAGSTER_HOME"], env["WAREHOUSE_DIR"], env["WAREHOUSE_ARCHIVE_DIR"], env["WAREHOUSE_LANDING_DIR"],
+              str(Path(env["WAREHOUSE_PUBLISHED_DB"]).parent)]
+    assert {path: created.get(path) for path in needed} == dict.fromkeys(needed, useradd[-1])
+    installed = {c[-1]: c[-2] for c in commands if c[0] == "install" and "-d" not in c}
+    [env_file] = {u["EnvironmentFile"] for u in units}
+    assert installed[env_file] == "deploy/warehouse.env.example"
+    assert installed[f"{env['DAGSTER_HOME']}/dagster.yaml"] == "deploy/dagster.yaml"
+    assert ["cp", "deploy/systemd/warehouse-*.service", "/etc/systemd/system/"] in commands
+    assert ["sudo", "-u", useradd[-1], f"{INSTALL_DIR}/.venv/bin/python", "-m", "dagster_project.alerts", "test",
+            "--env-file", env_file] in commands
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
