@@ -9,13 +9,23 @@ import shutil
 import time
 
 import duckdb
-from dagster import DagsterInstance, job, op
+from dagster import AssetCheckKey, AssetCheckResult, DagsterInstance, asset, asset_check, job, materialize, op
 
 from dagster_project.definitions import defs
 from dagster_project.run import run_config
 from dagster_project.settings import REPO_ROOT
 
 DAY = 86400
+
+
+@asset
+def thing():
+    return 1
+
+
+@asset_check(asset=thing)
+def thing_is_fine():
+    return AssetCheckResult(passed=True)
 
 
 @op
@@ -74,22 +84,26 @@ def _run_files(home, run_id: str) -> list:
     return [home / "history" / "runs" / f"{run_id}.db", home / "storage" / run_id]
 
 
-def test_a_removed_run_leaves_no_files_in_dagster_home(paths, tmp_path, monkeypatch):
-    """Dagster's delete_run keeps a run's captured logs and its emptied SQLite event log file (megabytes
-    each): the retention removes them with the run, and keeps those of newer runs."""
+def test_a_removed_run_leaves_nothing_in_dagster_home(paths, tmp_path, monkeypatch):
+    """Dagster's delete_run keeps a run's check results, its captured logs and its emptied SQLite event
+    log file (megabytes a night together): the retention removes them with the run, and keeps those
+    of newer runs."""
     home = tmp_path / "dagster"
     home.mkdir()
     shutil.copy(REPO_ROOT / "deploy" / "dagster.yaml", home)
     with DagsterInstance.from_config(str(home)) as instance:
-        old_run = some_job.execute_in_process(instance=instance).run_id
+        old_run = materialize([thing, thing_is_fine], instance=instance).run_id
         assert all(p.exists() for p in _run_files(home, old_run))
         now = time.time() + 31 * DAY
         monkeypatch.setenv("WAREHOUSE_RETENTION_RUN_DAYS", "30")
         monkeypatch.setattr("dagster_project.retention.time.time", lambda: now)
-        new_run = some_job.execute_in_process(instance=instance).run_id  # updated "31 days later"
+        new_run = materialize([thing, thing_is_fine], instance=instance).run_id  # updated "31 days later"
         result = defs.resolve_job_def("housekeeping").execute_in_process(instance=instance,
                                                                          run_config=run_config(paths))
         assert result.success
         assert [p for p in _run_files(home, old_run) if p.exists()] == []
         assert all(p.exists() for p in _run_files(home, new_run))
         assert {r.run_id for r in instance.get_runs()} == {new_run, result.run_id}
+        checks = instance.event_log_storage.get_asset_check_execution_history(
+            AssetCheckKey(thing.key, "thing_is_fine"), limit=10)
+        assert [c.run_id for c in checks] == [new_run]
