@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -61,8 +62,10 @@ def production_commands() -> list[list[str]]:
 
 
 def command(unit: str, port: int) -> list[str]:
-    """The unit's ExecStart for this checkout, the webserver on `port`."""
-    line = unit_settings(UNITS[unit])["ExecStart"].replace(INSTALL_DIR, str(REPO_ROOT))
+    """The unit's ExecStart for this checkout and the virtual environment running the tests (another
+    one per Python: VENV=.venv-3.13), the webserver on `port`."""
+    line = unit_settings(UNITS[unit])["ExecStart"].replace(f"{INSTALL_DIR}/.venv/bin", str(Path(sys.executable).parent))
+    line = line.replace(INSTALL_DIR, str(REPO_ROOT))
     return [str(port) if word == PORT else word for word in shlex.split(line)]
 
 
