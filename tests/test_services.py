@@ -156,7 +156,11 @@ def _answer(url: str):
         return None
 
 
-def test_the_daemon_runs_the_nightly_for_a_new_delivery_alerts_and_the_webserver_answers(tmp_path):
+@pytest.mark.parametrize("storage", ["sqlite", "postgres"])
+def test_the_daemon_runs_the_nightly_for_a_new_delivery_alerts_and_the_webserver_answers(tmp_path, storage, request,
+                                                                                        monkeypatch):
+    """With Dagster's storage in SQLite files (deploy/dagster.yaml) and on PostgreSQL (with
+    deploy/dagster-storage-postgres.yaml appended)."""
     smtp, webhook = SmtpServer(), WebhookServer()
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WAREHOUSE_", "DAGSTER_"))}
@@ -177,7 +181,12 @@ def test_the_daemon_runs_the_nightly_for_a_new_delivery_alerts_and_the_webserver
     }
     home = Path(env["DAGSTER_HOME"])
     home.mkdir()
-    shutil.copy(DEPLOY / "dagster.yaml", home / "dagster.yaml")
+    variants = {"sqlite": ["dagster.yaml"], "postgres": ["dagster.yaml", "dagster-storage-postgres.yaml"]}
+    (home / "dagster.yaml").write_text("".join((DEPLOY / name).read_text() for name in variants[storage]))
+    if storage == "postgres":
+        url = request.getfixturevalue("postgres_server").create_database("dagster")
+        env["WAREHOUSE_DAGSTER_POSTGRES_URL"] = url.replace("postgresql://", "postgresql+psycopg2://", 1)
+        monkeypatch.setenv("WAREHOUSE_DAGSTER_POSTGRES_URL", env["WAREHOUSE_DAGSTER_POSTGRES_URL"])
     ledger = Path(env["WAREHOUSE_LANDING_DIR"]) / "financien" / "grootboek"
     write_csv(ledger / "financien_2021_rekening.csv", [ledger_line()])
     write_csv(ledger / "financien_2022_rekening.csv", [ledger_line(jaar="2022", bedrag="veel")])
@@ -205,6 +214,8 @@ def test_the_daemon_runs_the_nightly_for_a_new_delivery_alerts_and_the_webserver
         assert f"http://127.0.0.1:{port}/runs/{run.run_id}" in message.get_content()
         assert "financien_2022_rekening.csv" in webhook.posts[0][2]["text"]
         assert all(p.poll() is None for p in processes.values())  # both still serving
+        # SQLite's files of the run history only where it is the storage
+        assert (home / "history" / "runs.db").exists() == (storage == "sqlite")
     finally:
         for process in processes.values():
             os.killpg(process.pid, signal.SIGTERM)
