@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import time
 
 import duckdb
@@ -92,17 +93,17 @@ def test_a_removed_run_leaves_nothing_in_dagster_home(paths, tmp_path, monkeypat
     home.mkdir()
     shutil.copy(REPO_ROOT / "deploy" / "dagster.yaml", home)
     with DagsterInstance.from_config(str(home)) as instance:
-        old_run = materialize([thing, thing_is_fine], instance=instance).run_id
+        old_run, new_run = (materialize([thing, thing_is_fine], instance=instance).run_id for _ in range(2))
         assert all(p.exists() for p in _run_files(home, old_run))
-        now = time.time() + 31 * DAY
+        with sqlite3.connect(home / "history" / "runs.db") as con:  # the old run last updated 31 days ago
+            con.execute("UPDATE runs SET update_timestamp = strftime('%Y-%m-%d %H:%M:%f', update_timestamp, "
+                        "'-31 days') WHERE run_id = ?", (old_run,))
         monkeypatch.setenv("WAREHOUSE_RETENTION_RUN_DAYS", "30")
-        monkeypatch.setattr("dagster_project.retention.time.time", lambda: now)
-        new_run = materialize([thing, thing_is_fine], instance=instance).run_id  # updated "31 days later"
         result = defs.resolve_job_def("housekeeping").execute_in_process(instance=instance,
                                                                          run_config=run_config(paths))
         assert result.success
         assert [p for p in _run_files(home, old_run) if p.exists()] == []
-        assert all(p.exists() for p in _run_files(home, new_run))
+        assert [p for p in _run_files(home, new_run) if not p.exists()] == []
         assert {r.run_id for r in instance.get_runs()} == {new_run, result.run_id}
         checks = instance.event_log_storage.get_asset_check_execution_history(
             AssetCheckKey(thing.key, "thing_is_fine"), limit=10)
