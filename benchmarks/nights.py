@@ -20,6 +20,7 @@ exits non-zero when a folder keeps growing.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -36,8 +37,9 @@ from dagster_project.settings import REPO_ROOT, SAMPLE_LANDING_DIR, WarehousePat
 from dagster_project.sources.financien import GROOTBOEK
 
 DAY = 86400
-# What may grow with every delivery: the deliveries themselves and the data built from them.
-DATA = ("archive", "build.duckdb", "loads.duckdb", "marts.duckdb", "parquet", "rapport")
+# What may grow with every delivery: the deliveries themselves and the data built from them
+# (the report is a link, rapport, to the folder of its release, .rapport.<id>).
+DATA = ("archive", "build.duckdb", "loads.duckdb", "marts.duckdb", "parquet", "rapport", ".rapport.*")
 SLACK_SHARE, SLACK_BYTES = 0.05, 256 * 1024
 LEDGER = SAMPLE_LANDING_DIR / GROOTBOEK.folder / "financien_GM0637_2025_rekening.csv"
 
@@ -92,8 +94,11 @@ def night(instance: DagsterInstance, paths: WarehousePaths) -> tuple[bool, bool,
 
 def sizes(paths: WarehousePaths, dagster_home: Path) -> dict[str, int]:
     """Disk use per folder (or file) of the warehouse, and of $DAGSTER_HOME as dagster/<name>."""
-    measured = {p.name: disk_use(p) for p in paths.warehouse_dir.iterdir() if p != dagster_home}
-    measured.update({f"dagster/{p.name}": disk_use(p) for p in dagster_home.iterdir()})
+    measured: dict[str, int] = {}
+    for name, path in [*((p.name, p) for p in paths.warehouse_dir.iterdir()),
+                       *((f"dagster/{p.name}", p) for p in dagster_home.iterdir())]:
+        folder = re.sub(r"[0-9a-f]{32}$", "*", name)  # the folders of releases together
+        measured[folder] = measured.get(folder, 0) + disk_use(path)
     return measured
 
 
