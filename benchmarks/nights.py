@@ -111,10 +111,10 @@ def print_night(number: int, row: dict[str, int], took: float) -> None:
 def print_table(table: list[dict[str, int]], seconds: list[float]) -> None:
     columns = sorted({name for row in table for name in row}, key=lambda n: (n in DATA, n))
     print("\nDisk use per night in KB (the data and the archive last; bounded = everything else)")
-    print("night " + " ".join(f"{c[-14:]:>14}" for c in columns) + f" {'bounded':>9} {'seconds':>7}")
+    print("night " + " ".join(f"{c[-16:]:>16}" for c in columns) + f" {'bounded':>9} {'seconds':>7}")
     for number, (row, took) in enumerate(zip(table, seconds, strict=True), start=1):
         bounded = sum(v for k, v in row.items() if k not in DATA)
-        print(f"{number:>5} " + " ".join(f"{row.get(c, 0) / 1024:14,.0f}" for c in columns)
+        print(f"{number:>5} " + " ".join(f"{row.get(c, 0) / 1024:16,.0f}" for c in columns)
               + f" {bounded / 1024:9,.0f} {took:7.0f}")
 
 
