@@ -191,6 +191,8 @@ def test_the_daemon_runs_the_nightly_for_a_new_delivery_alerts_and_the_webserver
     write_csv(ledger / "financien_2021_rekening.csv", [ledger_line()])
     write_csv(ledger / "financien_2022_rekening.csv", [ledger_line(jaar="2022", bedrag="veel")])
 
+    # The storage's tables made once, before three processes would make them at the same time.
+    instance = DagsterInstance.from_config(str(home))
     processes = {}
     try:
         for unit in UNITS:
@@ -201,7 +203,6 @@ def test_the_daemon_runs_the_nightly_for_a_new_delivery_alerts_and_the_webserver
                                  lambda: _answer(f"http://127.0.0.1:{port}/server_info"))
         assert status == 200 and "dagster_webserver_version" in info
 
-        instance = DagsterInstance.from_config(str(home))
         run = _wait_for("finished nightly run", 1200, lambda: _finished_run(instance))
         assert run.status == DagsterRunStatus.SUCCESS and run.tags["trigger"] == "new_deliveries"
         assert Path(env["WAREHOUSE_PUBLISHED_DB"]).exists()
