@@ -1,21 +1,31 @@
 """Alerts: an e-mail (SMTP) and a webhook message (Microsoft Teams, Slack) when a nightly run
 fails, holds marts back or quarantines a file. Settings from the environment (WAREHOUSE_ALERT_*);
-none set means no alert is sent. The daemon's run-status sensors send them (defs/alerts.py)."""
+none set means no alert is sent. The daemon's run-status sensors send them (defs/alerts.py).
+
+    python -m dagster_project.alerts test [--env-file /etc/warehouse/warehouse.env]
+
+sends a test message on every configured channel (docs/operations.md, "Production").
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import smtplib
+import socket
+import sys
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
+from pathlib import Path
 
 from dagster import DagsterEvent, DagsterEventType, DagsterInstance, DagsterRun
 
 from .report.verantwoording import PATH as VERANTWOORDING_PAGE
 from .run import failures, not_fresh_note
-from .settings import WarehousePaths
+from .settings import WarehousePaths, read_environment_file
 from .sources import CONTRACTS
 
 TIMEOUT_SECONDS = 30
@@ -34,8 +44,8 @@ class AlertSettings:
     dagster_url: str = "http://127.0.0.1:3000"
 
     @classmethod
-    def from_env(cls) -> AlertSettings:
-        env = os.environ.get
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> AlertSettings:
+        env = environ.get
         return cls(
             smtp_host=env("WAREHOUSE_ALERT_SMTP_HOST", ""),
             smtp_port=int(env("WAREHOUSE_ALERT_SMTP_PORT") or 25),
@@ -158,3 +168,41 @@ def send(alert: Alert, settings: AlertSettings) -> list[str]:
     if errors:
         raise RuntimeError(f"alert not sent on {'; '.join(errors)} (sent on: {', '.join(sent) or 'none'})")
     return sent
+
+
+def trial_alert(settings: AlertSettings) -> Alert:
+    """A message that only proves the channels reach the people responsible."""
+    return Alert("Datawarehouse: test alert", "\n".join([
+        f"A test message of the warehouse's alerts, sent from {socket.gethostname()} with "
+        "`python -m dagster_project.alerts test`. Nothing needs to be done.",
+        "",
+        "Real alerts arrive when a nightly run fails, holds marts back or quarantines a file; a good night sends none.",
+        f"The Dagster UI, as the alerts link to it: {settings.dagster_url}",
+    ]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dagster_project.alerts",
+                                     description="Send a test alert on every configured channel.")
+    parser.add_argument("command", choices=["test"])
+    parser.add_argument("--env-file", type=Path,
+                        help="the services' environment file, e.g. /etc/warehouse/warehouse.env")
+    args = parser.parse_args(argv)
+    environ = {**os.environ, **(read_environment_file(args.env_file) if args.env_file else {})}
+    settings = AlertSettings.from_env(environ)
+    if not (settings.email or settings.webhook_url):
+        print("No alert channel is configured: set WAREHOUSE_ALERT_SMTP_HOST and WAREHOUSE_ALERT_TO (e-mail) "
+              "or WAREHOUSE_ALERT_WEBHOOK_URL (Teams, Slack) in the environment file.")
+        return 1
+    try:
+        sent = send(trial_alert(settings), settings)
+    except RuntimeError as error:
+        print(f"Test alert: {error}")
+        return 1
+    print(f"Test alert sent by {' and '.join(sent)}"
+          + (f" to {', '.join(settings.recipients)}" if settings.email else "") + ".")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,6 +7,7 @@ the archive and the data. Removes, when older than its setting:
   (the same setting);
 - the quarantine copies (WAREHOUSE_RETENTION_QUARANTINE_DAYS; the archive keeps the file).
 
+Dagster's delete_run leaves a run's check results, captured logs and (SQLite) event log file: removed too.
 dbt's run folders are bounded by number (defs/dbt.py, KEEP_DBT_RUNS); the daemon purges its
 own ticks (dagster.yaml, `retention`). The housekeeping job runs this daily (defs/housekeeping.py).
 """
@@ -22,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster._core.storage.event_log import SqlEventLogStorage, SqliteEventLogStorage
+from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable
 
 from .settings import WarehousePaths
 
@@ -89,7 +92,22 @@ def prune_runs(instance: DagsterInstance, retention: Retention, now: float, keep
     old = [r.dagster_run.run_id for r in records if r.dagster_run.run_id not in keep_runs]
     for run_id in old:
         instance.delete_run(run_id)
+        _delete_run_files(instance, run_id)
     return len(old)
+
+
+def _delete_run_files(instance: DagsterInstance, run_id: str) -> None:
+    """What Dagster's delete_run leaves of a run: the results of its checks (a row per check and run,
+    hundreds of KB a night), its captured logs (stdout and stderr of the run, dbt's output among them)
+    and, on SQLite, its event log file, emptied but not removed."""
+    storage = instance.event_log_storage
+    if isinstance(storage, SqlEventLogStorage) and storage.has_table(AssetCheckExecutionsTable.name):
+        with storage.index_connection() as conn:
+            conn.execute(AssetCheckExecutionsTable.delete().where(AssetCheckExecutionsTable.c.run_id == run_id))
+    instance.compute_log_manager.delete_logs(prefix=[run_id])
+    if isinstance(storage, SqliteEventLogStorage):
+        for suffix in ("", "-wal", "-shm"):
+            Path(storage.path_for_shard(run_id) + suffix).unlink(missing_ok=True)
 
 
 def prune(paths: WarehousePaths, instance: DagsterInstance, retention: Retention,

@@ -93,6 +93,14 @@ def per_gemeente() -> bool:
     return os.environ.get("WAREHOUSE_PER_GEMEENTE", "").strip().lower() in ("1", "true", "ja")
 
 
+def read_environment_file(path: Path) -> dict[str, str]:
+    """The NAME=value lines of a service's environment file (/etc/warehouse/warehouse.env), as systemd's
+    EnvironmentFile= reads them: comments and blank lines skipped, surrounding quotes removed."""
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    pairs = (line.split("=", 1) for line in lines if line and not line.startswith(("#", ";")) and "=" in line)
+    return {name.strip(): value.strip().strip("'\"") for name, value in pairs}
+
+
 def _path(variable: str, default: Path) -> Path:
     value = os.environ.get(variable)
     return Path(value).expanduser().resolve() if value else default

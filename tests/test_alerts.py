@@ -8,9 +8,11 @@ from __future__ import annotations
 import pytest
 from dagster import DagsterEventType, DagsterInstance, SkipReason, build_run_status_sensor_context, job, op
 
+from dagster_project import alerts
 from dagster_project.alerts import AlertSettings, run_alert, send
 from dagster_project.defs.alerts import SENSORS
 from dagster_project.defs.resources import WarehouseResource
+from dagster_project.settings import REPO_ROOT
 
 from .alert_servers import SmtpServer, WebhookServer
 from .conftest import ledger_line, run_nightly, write_csv
@@ -125,3 +127,34 @@ def test_no_alert_configured_sends_nothing(paths, monkeypatch):
         skipped = sensor(context)
     assert isinstance(skipped, SkipReason) and skipped.skip_message.startswith("no alert configured")
     assert send(run_alert(instance, instance.get_run_by_id(result.run_id), paths, ""), AlertSettings.from_env()) == []
+
+
+def test_the_test_alert_reaches_the_channels_of_the_environment_file(tmp_path, monkeypatch, capsys):
+    """The installation's check: `python -m dagster_project.alerts test --env-file ...` with the example
+    environment file, filled in as the docs say, sends a test message by e-mail and webhook."""
+    for name in ALERT_ENV:
+        monkeypatch.delenv(name, raising=False)
+    example = REPO_ROOT / "deploy" / "warehouse.env.example"
+    env_file = tmp_path / "warehouse.env"
+    env_file.write_text(example.read_text())
+    assert alerts.main(["test", "--env-file", str(env_file)]) == 1  # as delivered: no channel
+    assert "No alert channel is configured" in capsys.readouterr().out
+
+    smtp, webhook = SmtpServer(), WebhookServer()
+    try:
+        filled = {"WAREHOUSE_ALERT_SMTP_HOST": "127.0.0.1", "WAREHOUSE_ALERT_SMTP_PORT": str(smtp.port),
+                  "WAREHOUSE_ALERT_TO": "beheer@gemeente.example", "WAREHOUSE_ALERT_WEBHOOK_URL": webhook.url}
+        lines = [(line.split("=", 1)[0], line) for line in example.read_text().splitlines()]
+        env_file.write_text("\n".join(f"{name}={filled[name]}" if name in filled else line for name, line in lines))
+        assert alerts.main(["test", "--env-file", str(env_file)]) == 0
+        assert capsys.readouterr().out.strip() == "Test alert sent by e-mail and webhook to beheer@gemeente.example."
+        [(recipients, message)] = smtp.messages
+        assert recipients == ["beheer@gemeente.example"] and message["Subject"] == "Datawarehouse: test alert"
+        assert "http://127.0.0.1:3000" in message.get_content()  # the example's WAREHOUSE_DAGSTER_URL
+        assert webhook.posts[0][2]["text"].startswith("Datawarehouse: test alert")
+
+        smtp.stop()  # the mail server down: the webhook still gets it, the command says what failed
+        assert alerts.main(["test", "--env-file", str(env_file)]) == 1
+        assert "alert not sent on e-mail" in capsys.readouterr().out and len(webhook.posts) == 2
+    finally:
+        webhook.stop()
