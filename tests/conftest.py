@@ -144,8 +144,9 @@ def registraties_handmade(tmp_path_factory):
 
 # The slowest modules first (each runs whole in one test process, `make test`): a slow module
 # started last would keep one process busy while the other has nothing left to do.
-SLOWEST_MODULES = ["test_faults.py", "test_targets.py", "test_rebuild.py", "test_archive.py", "test_upgrade.py",
-                   "test_cbs.py", "test_alerts.py", "test_runs.py", "test_services.py", "test_release.py"]
+SLOWEST_MODULES = ["test_targets.py", "test_regio.py", "test_faults.py", "test_services.py", "test_upgrade.py",
+                   "test_archive.py", "test_rebuild.py", "test_cbs.py", "test_alerts.py", "test_runs.py",
+                   "test_release.py", "test_per_gemeente.py"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -49,7 +49,7 @@ def test_all_sample_files_load_and_every_check_passes(sample_run):
     assert [(c.asset_key.to_user_string(), c.check_name, c.severity.value) for c in evaluations if not c.passed] == [
         ("registraties_jeugdhulp", "no_quarantined_files", "WARN")]
     statuses = query(paths.loads_db, "SELECT source, status, count(*) FROM load_log GROUP BY ALL ORDER BY 1, 2")
-    assert statuses == [("cbs_observaties", "loaded", 3), ("cbs_perioden", "loaded", 3),
+    assert statuses == [("cbs_observaties", "loaded", 5), ("cbs_perioden", "loaded", 5),
                         ("enquetes_ceo", "loaded", 6), ("enquetes_omnibus", "loaded", 6),
                         ("enquetes_tevredenheid", "loaded", 6), ("financien_gemeentetotalen", "loaded", 1),
                         ("financien_grootboek", "loaded", 24), ("indicatoren_waarden", "loaded", 4),
