@@ -117,7 +117,9 @@ def test_the_unit_files_pass_systemd_analyze_verify(tmp_path):
     env_file = tmp_path / "warehouse.env"
     env_file.write_text((DEPLOY / "warehouse.env.example").read_text())
     for unit in UNITS.values():
-        text = unit.read_text().replace(INSTALL_DIR, str(REPO_ROOT))
+        # The programs of the virtual environment running the tests (one per Python: VENV=.venv-3.13).
+        text = unit.read_text().replace(f"{INSTALL_DIR}/.venv/bin", str(Path(sys.executable).parent))
+        text = text.replace(INSTALL_DIR, str(REPO_ROOT))
         (tmp_path / unit.name).write_text(text.replace("/etc/warehouse/warehouse.env", str(env_file)))
     result = subprocess.run(["systemd-analyze", "verify", "--man=no", *(str(tmp_path / u.name)
                                                                         for u in UNITS.values())],
