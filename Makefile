@@ -49,6 +49,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 $(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
 	$(BIN)/python -m dagster_project.dbt_codegen
 	cd dbt && $(BIN)/dbt parse --profiles-dir . --quiet
+	$(BIN)/python -m dagster_project.dbt_tests
 	touch $@
 
 $(DUCKDB_14): $(INSTALLED)

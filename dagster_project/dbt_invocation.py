@@ -40,6 +40,7 @@ class Invocation:
     success: bool
     exception: BaseException | None
     messages: tuple[str, ...]  # the errors of the nodes that failed
+    results: tuple = ()  # dbt's result of every node (with the node as dbt compiled it)
 
 
 class DbtSession:
@@ -90,7 +91,7 @@ class DbtSession:
         result = _closed_after(lambda: runner.invoke([command, *self._args(command), *args]))
         results = getattr(result.result, "results", None) or []
         messages = tuple(f"{r.node.name}: {r.message}" for r in results if str(r.status) in ("error", "runtime error"))
-        return Invocation(result.success, result.exception, messages)
+        return Invocation(result.success, result.exception, messages, tuple(results))
 
     def stream(self, command: str, args: Sequence[str],
                on_result: Callable[[dict], None] | None = None) -> Generator[dict, None, Invocation]:

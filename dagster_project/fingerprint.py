@@ -36,9 +36,15 @@ from .publication.files import PUBLICATION_TABLE, PUBLISHED_FINGERPRINTS
 from .settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, REPO_ROOT, duckdb_config, reference_dir
 
 PROJECT_PATHS = (
-    DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros", DBT_PROJECT_DIR / "dbt_project.yml",
-    DBT_PROJECT_DIR / "profiles.yml", EXPECTATIONS_DIR, REPO_ROOT / "dagster_project",
+    DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros", DBT_PROJECT_DIR / "tests",
+    DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml", EXPECTATIONS_DIR,
+    REPO_ROOT / "dagster_project",
     REPO_ROOT / "constraints.txt",
+)
+# What dbt's compiled SQL follows from: the dbt project's own files and the pins of dbt.
+DBT_PATHS = (
+    DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros", DBT_PROJECT_DIR / "tests",
+    DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml", REPO_ROOT / "constraints.txt",
 )
 # Settings that change the data itself (not where it is or how fast it is built).
 DATA_SETTINGS = ("WAREHOUSE_PSEUDONIMISERING_SLEUTEL",)
@@ -76,15 +82,24 @@ def _label(path: Path) -> Path:
         reference_dir())
 
 
+def _file_hashes(roots: Iterable[Path]) -> list[str]:
+    return [f"{_label(p)}:{hashlib.sha256(p.read_bytes()).hexdigest()}"
+            for p in sorted({p for root in roots for p in _files(root)})]
+
+
 def project_fingerprint() -> str:
     """The project part: the files the data and its checks follow from (the reference data wherever
     it is), and the data settings."""
-    files = sorted({p for root in (*PROJECT_PATHS, reference_dir()) for p in _files(root)})
     return _sha256([
-        *(f"{_label(p)}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in files),
+        *_file_hashes((*PROJECT_PATHS, reference_dir())),
         *(f"{name}:{hashlib.sha256(os.environ.get(name, '').encode()).hexdigest()}" for name in DATA_SETTINGS),
         f"year:{date.today().year}",
     ])
+
+
+def dbt_project_fingerprint() -> str:
+    """The dbt project alone, and the pins of dbt: what the SQL dbt compiles follows from."""
+    return _sha256(_file_hashes(DBT_PATHS))
 
 
 def load_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -213,19 +228,17 @@ class Plan:
         keep = [] if self.full_refresh else sorted(set(self.now.nodes) - set(self.rebuild))
         return ["--exclude", " ".join(keep)] if keep else []
 
-    def dbt_test_selection(self) -> list[str]:
-        """`dbt test` arguments: every data test that touches a rebuilt node, also one that
-        compares it with a node that is up to date (a foreign key to an unchanged dimension);
-        from scratch, all of them. Written as an exclusion of the other tests: dagster-dbt
-        adds its own selection of every node, which a `--select` would not narrow."""
-        if self.full_refresh or not self.rebuild:
-            return self.dbt_selection()
-        rebuilt = set(self.rebuild)
+    def tests(self) -> set[str]:
+        """The data tests to run (unique ids): every data test that touches a rebuilt node, also
+        one that compares it with a node that is up to date (a foreign key to an unchanged
+        dimension); from scratch, all of them."""
         nodes = manifest()["nodes"]
-        untouched = sorted(test["name"] for test in nodes.values() if test["resource_type"] == "test"
-                           and test["depends_on"]["nodes"]
-                           and not any(nodes.get(n, {}).get("name") in rebuilt for n in test["depends_on"]["nodes"]))
-        return ["--exclude", " ".join(untouched)] if untouched else []
+        data_tests = {uid: test for uid, test in nodes.items() if test["resource_type"] == "test"}
+        if self.full_refresh:
+            return set(data_tests)
+        rebuilt = set(self.rebuild)
+        return {uid for uid, test in data_tests.items()
+                if any(nodes.get(n, {}).get("name") in rebuilt for n in test["depends_on"]["nodes"])}
 
     def changed_sources(self) -> list[str]:
         """The sources whose loads differ from what the rebuilt nodes were built from."""

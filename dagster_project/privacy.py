@@ -10,6 +10,7 @@ is skipped and listed as such.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,24 +42,35 @@ def exempt_columns(model: str) -> dict[str, str]:
 
 
 def scan(con: duckdb.DuckDBPyConnection, table: str, skipped: dict[str, str] | None = None,
-         schema: str = MARTS_SCHEMA) -> BsnScan:
-    """Every text column of `schema.table`: how many values pass the elfproef."""
-    register_macros(con)
+         schema: str = MARTS_SCHEMA, macros: bool = True) -> BsnScan:
+    """Every text column of `schema.table`: how many values pass the elfproef (one pass over the table)."""
+    if macros:
+        register_macros(con)
     result = BsnScan(table, skipped=dict(skipped or {}))
     columns = [name for (name,) in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? AND data_type = 'VARCHAR' "
         "ORDER BY column_index", [schema, table]).fetchall()]
     result.columns = [c for c in columns if c not in result.skipped]
-    for column in result.columns:
-        quoted = quote_name(column)
-        count, example = con.execute(
-            f"SELECT count(*), min(mask_bsn({quoted})) FROM {schema}.{table} "
-            f"WHERE length({quoted}) BETWEEN 8 AND 13 AND is_bsn({quoted})").fetchone()
+    if not result.columns:
+        return result
+    # Per column the masked value where the value passes the elfproef, else NULL. CASE evaluates its THEN
+    # only on the rows that match: the elfproef only on values of a BSN's length, the mask only on a BSN.
+    masked = [f"CASE WHEN length({c}) BETWEEN 8 AND 13 THEN CASE WHEN is_bsn({c}) THEN mask_bsn({c}) END END"
+              for c in map(quote_name, result.columns)]
+    counts = con.execute(
+        "SELECT " + ", ".join(f"count(m{i}), min(m{i})" for i in range(len(masked)))
+        + " FROM (SELECT " + ", ".join(f"{m} AS m{i}" for i, m in enumerate(masked)) + f" FROM {schema}.{table})"
+    ).fetchall()[0]
+    for index, column in enumerate(result.columns):
+        count, example = counts[2 * index], counts[2 * index + 1]
         if count:
             result.findings[column] = (count, example)
     return result
 
 
-def scan_database(database: Path, table: str, skipped: dict[str, str] | None = None) -> BsnScan:
+def scan_database(database: Path, tables: Mapping[str, Mapping[str, str]]) -> Iterator[BsnScan]:
+    """Scan each table (with the columns it skips, and why) in one read-only connection."""
     with duckdb.connect(str(database), read_only=True, config=duckdb_config()) as con:
-        return scan(con, table, skipped)
+        register_macros(con)
+        for table, skipped in tables.items():
+            yield scan(con, table, dict(skipped), macros=False)

@@ -8,9 +8,10 @@ expectation with `"meta": {"severity": "warning"}` is reported but never blocks.
 DuckDB finds the rows, GX judges them. Every expectation judges each row on its
 own (set-wise conditions such as uniqueness are computed in the query), so it is
 also a row condition in SQL (`row_condition`). One query over the batch counts
-the rows and, per expectation, the rows it would fail; a second fetches only the
-rows that fail any expectation, with only the columns the expectations read.
-GX validates those rows with its pandas engine, in a file-backed GX project that
+the rows and, per expectation, the rows it would fail. A suite with no failing
+row passes there, and GX is not started for it. Otherwise a second query
+fetches only the rows that fail any expectation, with only the columns the
+expectations read, and GX validates those rows with its pandas engine, in a file-backed GX project that
 keeps the results and renders the data docs, so the unexpected counts and
 examples are GX's own; and they must equal DuckDB's counts, or the suite fails
 with the difference. A suite with an expectation that has no row condition yet
@@ -24,9 +25,7 @@ import json
 import math
 import os
 import shutil
-import sys
-import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -119,13 +118,17 @@ def read_batches(build_db: Path, query: str, rows: int = BATCH_ROWS):
     empty), read with a short-lived read-only connection: memory stays bounded
     however large the mart."""
     with duckdb.connect(str(build_db), read_only=True, config=duckdb_config()) as con:
-        reader = con.sql(query).to_arrow_reader(rows)
-        empty = True
-        for batch in reader:
-            empty = False
-            yield batch.to_pandas()
-        if empty:
-            yield reader.schema.empty_table().to_pandas()
+        yield from _batches(con, query, rows)
+
+
+def _batches(con: duckdb.DuckDBPyConnection, query: str, rows: int = BATCH_ROWS):
+    reader = con.sql(query).to_arrow_reader(rows)
+    empty = True
+    for batch in reader:
+        empty = False
+        yield batch.to_pandas()
+    if empty:
+        yield reader.schema.empty_table().to_pandas()
 
 
 def _literal(value, sql_type: str) -> str | None:
@@ -191,9 +194,9 @@ class RowConditions:
         counts = ", ".join(f"count(*) FILTER (WHERE {c})" for c in self.conditions)
         return f"WITH batch AS ({self.suite.query}) SELECT count(*), {counts} FROM batch"
 
-    def failing_rows_sql(self, any_failing: bool) -> str:
+    def failing_rows_sql(self) -> str:
         columns = ", ".join(quote_name(c) for c in self.columns)
-        where = " OR ".join(f"({c})" for c in self.conditions) if any_failing else "false"
+        where = " OR ".join(f"({c})" for c in self.conditions)
         return f"WITH batch AS ({self.suite.query}) SELECT {columns} FROM batch WHERE {where}"
 
 
@@ -208,21 +211,6 @@ def expectation_key(config_type: str, kwargs: Mapping) -> str:
     return config_type + json.dumps({k: same(v) for k, v in kwargs.items()
                                      if k in KEY_ARGUMENTS and v is not None and v is not False},
                                     sort_keys=True, default=str)
-
-
-_import_thread: threading.Thread | None = None
-
-
-def import_great_expectations_in_background() -> None:
-    """Start importing GX (seconds of CPU) in a thread, so that the checks do not wait for it."""
-    global _import_thread
-    if _import_thread is None and "great_expectations" not in sys.modules:
-        # SQLAlchemy's ORM first, in this thread: Dagster's event storage imports it lazily too, and a
-        # module that two threads import at once can reach one of them half initialised.
-        import sqlalchemy.orm  # noqa: F401
-
-        _import_thread = threading.Thread(target=_import_great_expectations, name="import-gx", daemon=True)
-        _import_thread.start()
 
 
 def _import_great_expectations():
@@ -351,19 +339,54 @@ class Validator:
         self.results.append((key, result))
 
     def run_suite(self, suite: Suite, build_db: Path) -> Outcome:
-        """Validate the suite's mart in the build file: DuckDB counts and fetches the failing
-        rows, GX judges them (all rows when the suite has an expectation without a row condition)."""
+        """Validate the suite's mart in the build file (see `run_suites`)."""
+        [outcome] = self.run_suites([suite], build_db)
+        return outcome
+
+    def run_suites(self, suites: Iterable[Suite], build_db: Path) -> Iterator[Outcome]:
+        """Validate each suite's mart in the build file, in one read-only connection: DuckDB counts
+        the rows failing each expectation; when it finds some, it fetches them and GX judges them
+        (all rows, when the suite has an expectation without a row condition). A suite none of
+        whose rows fails needs no judging: it passes without GX."""
         with duckdb.connect(str(build_db), read_only=True, config=duckdb_config()) as con:
-            types = {row[0]: row[1] for row in con.execute(f"DESCRIBE {suite.query}").fetchall()}
-            rows = RowConditions.of(suite, types)
-            if not rows.conditions:
-                return self.validate(suite, read_batches(build_db, suite.query))
-            total, *failing = con.execute(rows.counts_sql()).fetchone()
-        outcome = self.validate(suite, read_batches(build_db, rows.failing_rows_sql(any(failing))))
+            for suite in suites:
+                yield self._run_suite(suite, con)
+
+    def _run_suite(self, suite: Suite, con: duckdb.DuckDBPyConnection) -> Outcome:
+        types = {row[0]: row[1] for row in con.execute(f"DESCRIBE {suite.query}").fetchall()}
+        rows = RowConditions.of(suite, types)
+        if not rows.conditions:
+            return self.validate(suite, _batches(con, suite.query))
+        total, *failing = con.execute(rows.counts_sql()).fetchall()[0]
+        if not any(failing):
+            return self._passed(suite, total)
+        outcome = self.validate(suite, _batches(con, rows.failing_rows_sql()))
         outcome.rows = total
         keys = [expectation_key(e["type"], e["kwargs"]) for e in suite.expectations]
         _compare(outcome, dict(zip(keys, failing, strict=True)))
         _note_rows(outcome)
+        return outcome
+
+    def _passed(self, suite: Suite, total: int) -> Outcome:
+        """A suite whose every expectation DuckDB found no row failing: its result file, in the shape
+        of GX's, says so (GX is not started for it)."""
+        result_dir = self.validation_dir / self.run_name
+        result_dir.mkdir(parents=True, exist_ok=True)
+        outcome = Outcome(suite, rows=total, evaluated=len(suite.expectations), result_file=result_dir /
+                          f"{suite.name}.json")
+        outcome.unexpected = {expectation_key(e["type"], e["kwargs"]): 0 for e in suite.expectations}
+        _write_atomically(outcome.result_file, json.dumps({
+            "success": True, "suite_name": suite.name,
+            "statistics": {"evaluated_expectations": outcome.evaluated, "successful_expectations": outcome.evaluated,
+                           "unsuccessful_expectations": 0, "success_percent": 100.0},
+            "results": [{"success": True, "expectation_config": expectation,
+                         "result": {"element_count": total, "unexpected_count": 0, "unexpected_percent": 0.0,
+                                    "partial_unexpected_list": []}} for expectation in suite.expectations],
+            "meta": {"run_id": {"run_name": self.run_name}, "warehouse": {
+                "rows_validated": total, "rows_judged_by_gx": 0,
+                "how": "DuckDB evaluated every expectation as a row condition over all rows and found no row "
+                       "failing any of them, so Great Expectations had no row to judge (docs/validation.md)"}},
+        }, indent=2, default=str))
         return outcome
 
     def finish(self) -> None:

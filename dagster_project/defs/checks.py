@@ -75,7 +75,7 @@ def _check_result(outcome: Outcome) -> AssetCheckResult:
             "errors": MetadataValue.md("\n".join(f"- {_summary(f)}" for f in outcome.failed_errors) or "none"),
             "warnings": MetadataValue.md("\n".join(f"- {_summary(f)}" for f in outcome.failed_warnings) or "none"),
             "result_file": MetadataValue.path(str(outcome.result_file)),
-            "data_docs": MetadataValue.path(str(outcome.data_docs)),
+            **({"data_docs": MetadataValue.path(str(outcome.data_docs))} if outcome.data_docs else {}),
         },
     )
 
@@ -141,32 +141,30 @@ def _run_suites(context: AssetExecutionContext, paths, changed: set[str], failur
     """The suites of the changed marts: DuckDB finds the failing rows, GX judges them."""
     mart_ids = release_graph().mart_ids
     validator = Validator(paths.validation_dir, context.run.run_id)
-    for suite in SUITES:
-        if suite.asset not in changed or not _selected(context, suite.asset, f"gx_{suite.name}"):
-            continue
-        with no_retry_on_a_full_disk():
-            outcome = validator.run_suite(suite, paths.build_db)
-        for failure in outcome.failed_errors + outcome.failed_warnings:
-            context.log.warning(f"{suite.name}: {_summary(failure)}")
-        if outcome.failed_errors and suite.blocking:
-            failures.append(_failure(outcome, mart_ids[suite.asset]))
-        yield _check_result(outcome)
-        fault_point("checks")
+    suites = [suite for suite in SUITES
+              if suite.asset in changed and _selected(context, suite.asset, f"gx_{suite.name}")]
+    with no_retry_on_a_full_disk():
+        for outcome in validator.run_suites(suites, paths.build_db):
+            suite = outcome.suite
+            for failure in outcome.failed_errors + outcome.failed_warnings:
+                context.log.warning(f"{suite.name}: {_summary(failure)}")
+            if outcome.failed_errors and suite.blocking:
+                failures.append(_failure(outcome, mart_ids[suite.asset]))
+            yield _check_result(outcome)
+            fault_point("checks")
     with no_retry_on_a_full_disk():
         validator.finish()
 
 
 def _scan_for_bsn(context: AssetExecutionContext, paths, changed: list[str], failures: list[Failure]):
     mart_ids = release_graph().mart_ids
-    for model in changed:
-        if not _selected(context, model, BSN_CHECK):
-            continue
-        result = scan_database(paths.build_db, model, exempt_columns(model))
+    models = {model: exempt_columns(model) for model in changed if _selected(context, model, BSN_CHECK)}
+    for result in scan_database(paths.build_db, models):
         if not result.passed:
-            context.log.warning(f"{model}: values that pass the elfproef in {', '.join(result.findings)}")
-            failures.append(Failure(mart_ids[model], BSN_CHECK, "BSN scan: values that pass the elfproef in "
+            context.log.warning(f"{result.table}: values that pass the elfproef in {', '.join(result.findings)}")
+            failures.append(Failure(mart_ids[result.table], BSN_CHECK, "BSN scan: values that pass the elfproef in "
                                     + ", ".join(result.findings)))
-        yield _bsn_result(model, result)
+        yield _bsn_result(result.table, result)
 
 
 ASSETS = [validation_results]

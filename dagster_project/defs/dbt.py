@@ -40,13 +40,13 @@ from dagster_dbt import DagsterDbtTranslator, dbt_assets, get_asset_key_for_mode
 from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
 from ..dbt_invocation import DbtFailed, DbtSession
+from ..dbt_tests import CATALOG_FILE, Catalog, run_tests
 from ..faults import fault_point
 from ..fingerprint import Plan, built_and_tested, record_built
 from ..manifest import BUILT_TYPES, build_order, manifest, mart_names
 from ..publication.release import dbt_test_failures, write_failures
 from ..publication.targets import behind
 from ..settings import DBT_PROJECT_DIR, REFERENCE_DIR, WarehousePaths, reference_dir
-from ..validation import import_great_expectations_in_background
 from .resources import WarehouseResource, dbt_project, no_retry_on_a_full_disk
 
 FAILURES_FILE = "dbt_failures.json"
@@ -102,8 +102,6 @@ def warehouse_dbt_assets(context: AssetExecutionContext, warehouse: WarehouseRes
         marts = set(mart_names())
         yield from (_unchanged(context, node, plan) for node in build_order() if node in marts)
         return
-    # The checks need Great Expectations, whose import takes seconds: import it while dbt works.
-    import_great_expectations_in_background()
     # Before the rebuilt marts, which may be built from them (Dagster wants them in that order).
     marts = set(mart_names())
     for node in build_order():
@@ -144,9 +142,9 @@ def _point_seeds_at_reference() -> None:
 def _build_and_test(context: AssetExecutionContext, dbt: DbtSession, paths: WarehousePaths,
                     plan: Plan) -> Generator[Any, None, list[dict]]:
     """Seeds and models first: a failure there is a defect of the project and stops the run.
-    Then the data tests, after every model: unlike in one `dbt build`, a failed test does
-    not keep the models after it from being built; the publish step holds back what it
-    judged. The unit tests are not run here: they test the project, not the data (`make
+    Then the data tests, after every model, grouped per model (dbt_tests.py): unlike in one
+    `dbt build`, a failed test does not keep the models after it from being built; the
+    publish step holds back what it judged. The unit tests are not run here: they test the project, not the data (`make
     test` runs them). Returns the run results of both invocations."""
     _point_seeds_at_reference()
     build = yield from _reported(context, plan, dbt.stream(
@@ -154,10 +152,10 @@ def _build_and_test(context: AssetExecutionContext, dbt: DbtSession, paths: Ware
         on_result=lambda _: fault_point("dbt")))
     if not build.success:
         raise DbtFailed("dbt build failed: " + "; ".join(build.messages or [str(build.exception)]))
-    tests = yield from _reported(context, plan, dbt.stream(
-        "test", ["--exclude-resource-type", "unit_test", *plan.dbt_test_selection()]))
-    if tests.exception is not None:  # failed tests are no exception; dbt itself failing is
-        raise DbtFailed(f"dbt test failed: {tests.exception}")
+    catalog = Catalog(paths.warehouse_dir / CATALOG_FILE).tests(dbt)
+    selected = plan.tests()
+    yield from _reported(context, plan, run_tests(paths.build_db, (t for uid, t in catalog.items() if uid in selected),
+                                                  dbt.target / "test"))
     built, tested = _run_results(dbt.target / "build"), _run_results(dbt.target / "test")
     failures = dbt_test_failures({"results": tested}, manifest())
     for failure in failures:

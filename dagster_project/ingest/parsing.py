@@ -41,13 +41,17 @@ CREATE OR REPLACE TEMP MACRO nl_datum(s) AS
 -- BSN (burgerservicenummer): 9 digits, or 8 with the leading zero dropped (spaces and dots
 -- ignored), not all zeros, passing the elfproef 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 = 0 (mod 11).
 CREATE OR REPLACE TEMP MACRO bsn_digits(s) AS regexp_replace(s, '[\s.]', '', 'g');
-CREATE OR REPLACE TEMP MACRO is_bsn(s) AS coalesce(
-    CASE WHEN regexp_full_match(bsn_digits(s), '[0-9]{8,9}') AND NOT regexp_full_match(bsn_digits(s), '0+')
-         THEN list_sum(list_transform(range(9), lambda i:
-                  CAST(substr(lpad(bsn_digits(s), 9, '0'), i + 1, 1) AS INTEGER)
-                  * CASE WHEN i = 8 THEN -1 ELSE 9 - i END
-              )) % 11 = 0
-    END, false);
+-- The weighted digit sum as integer arithmetic (n is the number; an 8-digit one has d1 = 0), and the
+-- CASE computes it only for the values that are 8 or 9 digits: a CASE evaluates its THEN only for
+-- the rows that match, an AND evaluates both sides of every row.
+CREATE OR REPLACE TEMP MACRO bsn_weighted_sum(n) AS
+    9 * (n // 100000000 % 10) + 8 * (n // 10000000 % 10) + 7 * (n // 1000000 % 10) + 6 * (n // 100000 % 10)
+    + 5 * (n // 10000 % 10) + 4 * (n // 1000 % 10) + 3 * (n // 100 % 10) + 2 * (n // 10 % 10) - n % 10;
+CREATE OR REPLACE TEMP MACRO is_bsn(s) AS CASE
+    WHEN regexp_full_match(bsn_digits(s), '[0-9]{8,9}') AND NOT regexp_full_match(bsn_digits(s), '0+')
+    THEN bsn_weighted_sum(CAST(bsn_digits(s) AS BIGINT)) % 11 = 0
+    ELSE false
+END;
 -- A BSN shown without its first digits: '123456782' -> '*****6782'.
 CREATE OR REPLACE TEMP MACRO mask_bsn(s) AS repeat('*', length(bsn_digits(s)) - 4) || right(bsn_digits(s), 4);
 -- Any text with every BSN in it masked (a whole value, or a number inside a line of text).
