@@ -7,8 +7,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from dagster_project import validation
-from dagster_project.validation import Suite, Validator, expectation_key, read_batches
+from dagster_project.quality import validation
+from dagster_project.quality.validation import Suite, Validator, expectation_key, read_batches
 
 ROWS = """
     SELECT * FROM (VALUES

@@ -25,13 +25,13 @@ from dagster import (
 )
 from dagster_dbt import get_asset_key_for_model
 
-from ..faults import fault_point
-from ..fingerprint import Built, changed_marts, read_published
-from ..manifest import mart_names
-from ..privacy import BsnScan, exempt_columns, scan_database
+from ..operations.faults import fault_point
 from ..publication.release import Failure, release_graph, write_failures
+from ..quality.privacy import BsnScan, exempt_columns, scan_database
+from ..quality.validation import Outcome, Validator, load_suites
 from ..settings import EXPECTATIONS_DIR
-from ..validation import Outcome, Validator, load_suites
+from ..transform.fingerprint import Built, changed_marts, read_published
+from ..transform.manifest import mart_names
 from .dbt import mart_asset_keys, warehouse_dbt_assets
 from .resources import WarehouseResource, no_retry_on_a_full_disk
 

@@ -39,14 +39,14 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator, dbt_assets, get_asset_key_for_model
 from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
-from ..dbt_invocation import DbtFailed, DbtSession
-from ..faults import fault_point
-from ..fingerprint import Plan, built_and_tested, record_built
-from ..manifest import BUILT_TYPES, build_order, manifest, mart_names
+from ..operations.faults import fault_point
 from ..publication.release import dbt_test_failures, write_failures
 from ..publication.targets import behind
+from ..quality.validation import import_great_expectations_in_background
 from ..settings import DBT_PROJECT_DIR, REFERENCE_DIR, WarehousePaths, reference_dir
-from ..validation import import_great_expectations_in_background
+from ..transform.fingerprint import Plan, built_and_tested, record_built
+from ..transform.invocation import DbtFailed, DbtSession
+from ..transform.manifest import BUILT_TYPES, build_order, manifest, mart_names
 from .resources import WarehouseResource, dbt_project, no_retry_on_a_full_disk
 
 FAILURES_FILE = "dbt_failures.json"

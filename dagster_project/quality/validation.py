@@ -33,8 +33,8 @@ from pathlib import Path
 
 import duckdb
 
-from .settings import duckdb_config
-from .sql import quote_literal, quote_name
+from ..settings import duckdb_config
+from ..sql.quoting import quote_literal, quote_name
 
 # Failing rows reach GX in DataFrames of at most this many rows, so memory stays bounded.
 BATCH_ROWS = 1_000_000
