@@ -47,9 +47,9 @@ $(INSTALLED): pyproject.toml constraints.txt
 	touch $@
 
 $(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
-	$(BIN)/python -m dagster_project.dbt_codegen
+	$(BIN)/python -m dagster_project.generate.dbt_files
 	cd dbt && $(BIN)/dbt parse --profiles-dir . --quiet
-	$(BIN)/python -m dagster_project.dbt_tests
+	$(BIN)/python -m dagster_project.transform.data_tests
 	touch $@
 
 $(DUCKDB_14): $(INSTALLED)
@@ -85,7 +85,7 @@ browser-test-tools:
 		echo "NOTE: npm not found: the browser test of the report cannot check accessibility (apt-get install npm)"; fi
 
 run: setup
-	$(BIN)/python -m dagster_project.run
+	$(BIN)/python -m dagster_project.operations.run
 
 # The region sample (docs/regio.md): Zoetermeer and three illustrative gemeenten of Haaglanden in a
 # warehouse of their own, published per gemeente as well.
@@ -98,7 +98,7 @@ run-regio: setup
 	WAREHOUSE_PSEUDONIMISERING_SLEUTEL="$$(cat $(REGIO_DIR)/sleutel)" \
 	WAREHOUSE_LANDING_DIR=$(REGIO_DIR)/landing WAREHOUSE_DIR=$(REGIO_DIR) \
 	WAREHOUSE_PUBLISHED_DB=$(REGIO_DIR)/marts.duckdb WAREHOUSE_REFERENCE_DIR=$(REGIO_DIR)/reference \
-	WAREHOUSE_PER_GEMEENTE=true $(BIN)/python -m dagster_project.run
+	WAREHOUSE_PER_GEMEENTE=true $(BIN)/python -m dagster_project.operations.run
 
 report: setup
 	$(BIN)/python -m dagster_project.report
@@ -132,7 +132,7 @@ bench: setup postgres-server
 	$(BIN)/python -m benchmarks.ratios
 
 docs: setup
-	$(BIN)/python -m dagster_project.indicator_docs
+	$(BIN)/python -m dagster_project.generate.indicator_docs
 
 clean:
 	rm -rf $(VENV) warehouse warehouse-regio test-output dbt/target dbt/logs *.egg-info

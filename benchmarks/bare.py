@@ -24,16 +24,16 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project import dbt_functions
 from dagster_project.ingest.contracts import Contract
 from dagster_project.ingest.loading import ensure_tables, register_reference
 from dagster_project.ingest.parsing import parse_sql, problems_sql, register_macros
-from dagster_project.manifest import MARTS_SCHEMA, build_order, mart_names
 from dagster_project.publication.files import STORAGE_VERSION, create_with_keys
 from dagster_project.publication.keys import read_keys
+from dagster_project.quality.validation import RowConditions, load_suites
 from dagster_project.settings import EXPECTATIONS_DIR, duckdb_config
 from dagster_project.sources import CONTRACTS
-from dagster_project.validation import RowConditions, load_suites
+from dagster_project.transform import functions
+from dagster_project.transform.manifest import MARTS_SCHEMA, build_order, mart_names
 
 from .memory import Usage
 
@@ -98,7 +98,7 @@ def _load(con: duckdb.DuckDBPyConnection, deliveries: dict[Contract, list[Path]]
 
 
 def _dbt(con: duckdb.DuckDBPyConnection, manifest: dict, nightly_build: Path) -> None:
-    dbt_functions.register(con)  # what dbt's connection has (Student's t quantile)
+    functions.register(con)  # what dbt's connection has (Student's t quantile)
     nodes = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed")}
     con.execute(f"ATTACH '{nightly_build}' AS nightly (READ_ONLY)")
     for name in build_order():

@@ -9,7 +9,7 @@ import time
 from dagster import DagsterInstance
 
 from dagster_project.definitions import defs
-from dagster_project.run import run_config
+from dagster_project.operations.run import run_config
 from dagster_project.settings import WarehousePaths
 
 from .memory import PeakMemory

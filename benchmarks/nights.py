@@ -32,7 +32,7 @@ from pathlib import Path
 from dagster import DagsterInstance
 
 from dagster_project.definitions import defs
-from dagster_project.run import run_config
+from dagster_project.operations.run import run_config
 from dagster_project.settings import REPO_ROOT, SAMPLE_LANDING_DIR, WarehousePaths
 from dagster_project.sources.financien import GROOTBOEK
 

@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 from dagster_project.ingest.loading import load_source
-from dagster_project.manifest import mart_names
 from dagster_project.publication.files import publish
 from dagster_project.publication.keys import read_keys
 from dagster_project.publication.postgres import PostgresTarget, publish_postgres
 from dagster_project.sources.enquetes import OMNIBUS
+from dagster_project.transform.manifest import mart_names
 from tests.postgres_server import start_server
 
 from .enquetes_omnibus import omnibus_landing

@@ -29,7 +29,7 @@ import duckdb
 from dagster import DagsterInstance
 
 from dagster_project.definitions import defs
-from dagster_project.run import run_config
+from dagster_project.operations.run import run_config
 from dagster_project.settings import SAMPLE_LANDING_DIR, WarehousePaths
 from dagster_project.sources import CONTRACTS
 from dagster_project.sources.enquetes import OMNIBUS

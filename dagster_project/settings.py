@@ -126,7 +126,7 @@ class WarehousePaths:
 
     @property
     def lock_file(self) -> Path:
-        """Held by the run working on this warehouse (see lock.py)."""
+        """Held by the run working on this warehouse (see operations/lock.py)."""
         return self.warehouse_dir / ".nightly.lock"
 
     @property

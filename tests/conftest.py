@@ -86,7 +86,7 @@ def run_nightly(paths: WarehousePaths, postgres: PostgresTarget | None = None, i
     from dagster import DagsterInstance
 
     from dagster_project.definitions import defs
-    from dagster_project.run import run_config
+    from dagster_project.operations.run import run_config
 
     return defs.resolve_job_def("nightly").execute_in_process(
         run_config=run_config(paths, postgres=postgres), instance=instance or DagsterInstance.ephemeral(),

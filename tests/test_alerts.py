@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from dagster import DagsterEventType, DagsterInstance, SkipReason, build_run_status_sensor_context, job, op
 
-from dagster_project import alerts
-from dagster_project.alerts import AlertSettings, run_alert, send
 from dagster_project.defs.alerts import SENSORS
 from dagster_project.defs.resources import WarehouseResource
+from dagster_project.operations import alerts
+from dagster_project.operations.alerts import AlertSettings, run_alert, send
 from dagster_project.settings import REPO_ROOT
 
 from .alert_servers import SmtpServer, WebhookServer
@@ -130,7 +130,7 @@ def test_no_alert_configured_sends_nothing(paths, monkeypatch):
 
 
 def test_the_test_alert_reaches_the_channels_of_the_environment_file(tmp_path, monkeypatch, capsys):
-    """The installation's check: `python -m dagster_project.alerts test --env-file ...` with the example
+    """The installation's check: `python -m dagster_project.operations.alerts test --env-file ...` with the example
     environment file, filled in as the docs say, sends a test message by e-mail and webhook."""
     for name in ALERT_ENV:
         monkeypatch.delenv(name, raising=False)

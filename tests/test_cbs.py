@@ -424,8 +424,8 @@ def test_a_goal_page_compares_exactly_the_indicators_with_a_benchmark(sample_run
 def test_the_checks_catch_a_zero_in_place_of_a_secret_figure_and_two_current_versions(tmp_path):
     import pandas as pd
 
+    from dagster_project.quality.validation import load_suites, validate
     from dagster_project.settings import EXPECTATIONS_DIR
-    from dagster_project.validation import load_suites, validate
 
     suites = {suite.name: suite for suite in load_suites(EXPECTATIONS_DIR)}
     good = dict(load_id=1, source_row=2, waarde=None, waardeattribuut="confidential", markering=".",

@@ -1,4 +1,4 @@
-"""The SQL functions in Python that dbt registers (dagster_project/dbt_functions.py):
+"""The SQL functions in Python that dbt registers (dagster_project/transform/functions.py):
 Student's t quantile, exact for whole and fractional degrees of freedom."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from scipy.stats import t as student_t
 
-from dagster_project.dbt_functions import register
+from dagster_project.transform.functions import register
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ import json
 
 import duckdb
 
-from dagster_project.dbt_invocation import DbtSession
 from dagster_project.ingest.loading import ensure_tables
-from dagster_project.manifest import manifest
 from dagster_project.sources import CONTRACTS
+from dagster_project.transform.invocation import DbtSession
+from dagster_project.transform.manifest import manifest
 
 
 def test_every_unit_test_of_the_project_passes(tmp_path):

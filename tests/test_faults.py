@@ -3,8 +3,8 @@
 Each time the published marts, loads.duckdb and the Parquet release stay whole and readable,
 and the next run recovers by itself.
 
-The nightly runs as a subprocess (`python -m dagster_project.run`) with its paths in the
-environment; the test-only hook WAREHOUSE_TEST_KILL_AT (dagster_project/faults.py) kills it
+The nightly runs as a subprocess (`python -m dagster_project.operations.run`) with its paths in the
+environment; the test-only hook WAREHOUSE_TEST_KILL_AT (dagster_project/operations/faults.py) kills it
 at a named point. The deliveries are small: finance files of the sample."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.faults import KILL_AT
+from dagster_project.operations.faults import KILL_AT
 from dagster_project.settings import REPO_ROOT, SAMPLE_LANDING_DIR, WarehousePaths
 
 from .conftest import query
@@ -58,8 +58,8 @@ class Warehouse:
         if kill_at:
             env[KILL_AT] = kill_at
         # A session of its own: the kill takes the run's process group (the run and dbt), not pytest.
-        return subprocess.Popen([sys.executable, "-m", "dagster_project.run"], cwd=REPO_ROOT, env=env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        return subprocess.Popen([sys.executable, "-m", "dagster_project.operations.run"], cwd=REPO_ROOT, env=env,
+                                text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                                 preexec_fn=preexec_fn)
 
     def run(self, kill_at: str | None = None, preexec_fn=None) -> subprocess.CompletedProcess:

@@ -130,7 +130,7 @@ def test_the_published_file_holds_only_marts(published):
 
 
 def test_the_run_summary_names_files_checks_and_published_marts(sample_run):
-    from dagster_project.run import summarise
+    from dagster_project.operations.run import summarise
 
     paths, result = sample_run
     text, ok = summarise(result, paths)

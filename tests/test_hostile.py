@@ -315,7 +315,7 @@ def mart_differences(published, before) -> dict[str, int]:
 
 
 def test_hostile_files_in_every_source_never_change_the_published_marts(sample_run, tmp_path, monkeypatch):
-    from dagster_project.run import summarise
+    from dagster_project.operations.run import summarise
     from dagster_project.settings import WarehousePaths
 
     clean, _ = sample_run

@@ -257,6 +257,6 @@ def test_doel_gehaald_2021_reproduces_the_jaarstukken(published):
 
 
 def test_the_indicator_page_is_generated_from_the_catalogue():
-    from dagster_project.indicator_docs import PAGE, render
+    from dagster_project.generate.indicator_docs import PAGE, render
 
     assert PAGE.read_text(encoding="utf-8") == render(), "run `make docs` after changing the catalogue"

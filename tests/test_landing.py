@@ -9,7 +9,7 @@ from dagster import DagsterInstance
 from dagster_project.definitions import defs
 from dagster_project.ingest.landing import survey
 from dagster_project.ingest.loading import load_source
-from dagster_project.run import run_config, summarise
+from dagster_project.operations.run import run_config, summarise
 from dagster_project.sources import CONTRACTS
 from dagster_project.sources.financien import GROOTBOEK
 

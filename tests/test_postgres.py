@@ -293,7 +293,7 @@ def test_only_the_release_of_its_own_run_is_loaded(tmp_path, target):
 
 
 def test_the_run_summary_shows_the_postgres_schema_and_row_counts(sample_run, sample_postgres):
-    from dagster_project.run import summarise
+    from dagster_project.operations.run import summarise
 
     paths, result = sample_run
     text, ok = summarise(result, paths)

@@ -93,7 +93,7 @@ def test_a_bsn_as_survey_respondent_number_quarantines_the_file(paths, survey):
 
 
 def test_the_mart_scan_finds_a_bsn_in_any_text_column_and_masks_it():
-    from dagster_project.privacy import scan
+    from dagster_project.quality.privacy import scan
 
     with duckdb.connect() as con:
         con.execute("CREATE SCHEMA marts")
@@ -128,8 +128,8 @@ def test_a_bsn_in_a_mart_holds_the_mart_back(registraties_handmade):
 
 
 def test_no_published_mart_holds_a_value_that_passes_the_elfproef(published):
-    from dagster_project.manifest import mart_names
-    from dagster_project.privacy import exempt_columns, scan
+    from dagster_project.quality.privacy import exempt_columns, scan
+    from dagster_project.transform.manifest import mart_names
 
     with duckdb.connect(str(published), read_only=True) as con:
         tables = [t for (t,) in con.execute(

@@ -1,6 +1,6 @@
 """A night with nothing new changes nothing and publishes nothing; a small delivery
 rebuilds, checks and publishes only what it touches; an incremental build gives
-exactly the marts of a full rebuild (fingerprint.py, docs/operations.md)."""
+exactly the marts of a full rebuild (dagster_project/transform/fingerprint.py, docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import shutil
 
 import duckdb
 
-from dagster_project.fingerprint import Built, read_published
-from dagster_project.manifest import manifest, mart_names, models, upstream_sources
-from dagster_project.run import summarise
+from dagster_project.operations.run import summarise
+from dagster_project.quality.validation import load_suites
 from dagster_project.settings import EXPECTATIONS_DIR, WarehousePaths
-from dagster_project.validation import load_suites
+from dagster_project.transform.fingerprint import Built, read_published
+from dagster_project.transform.manifest import manifest, mart_names, models, upstream_sources
 
 from .conftest import ledger_line, query, run_nightly, write_csv
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.dbt_connection import write_run_settings
 from dagster_project.ingest.loading import load_source
 from dagster_project.settings import DBT_PROJECT_DIR, REPO_ROOT, SAMPLE_LANDING_DIR, WarehousePaths
 from dagster_project.sources.registraties import JEUGDHULP, WMO
+from dagster_project.transform.connection import write_run_settings
 
 from .conftest import quarantine, query, write_csv
 from .registraties_cases import HEADER, client_key, jeugdhulp_dir, traject

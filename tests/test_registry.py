@@ -9,13 +9,13 @@ import json
 import yaml
 from dagster import AssetKey, RunRequest, build_sensor_context, materialize
 
-from dagster_project import dbt_codegen
 from dagster_project.definitions import build_definitions
 from dagster_project.defs.automation import delivery_sensor
 from dagster_project.defs.resources import RESOURCES, WarehouseResource
 from dagster_project.defs.sources import source_asset
+from dagster_project.generate import dbt_files
 from dagster_project.ingest.contracts import Column, Contract
-from dagster_project.run import summarise
+from dagster_project.operations.run import summarise
 from dagster_project.settings import DBT_PROJECT_DIR
 from dagster_project.sources import CONTRACTS
 
@@ -72,7 +72,7 @@ def test_the_new_source_loads_and_shows_in_the_run_summary(paths):
 
 
 def test_the_new_source_is_declared_to_dbt():
-    sources = yaml.safe_load(dbt_codegen.render_sources((*CONTRACTS, PROEF)))["sources"]
+    sources = yaml.safe_load(dbt_files.render_sources((*CONTRACTS, PROEF)))["sources"]
     [proef] = [s for s in sources if s["name"] == "proefdomein"]
     [table] = proef["tables"]
     assert (table["name"], table["identifier"], table["meta"]["dagster"]["asset_key"]) == (
@@ -81,15 +81,15 @@ def test_the_new_source_is_declared_to_dbt():
 
 
 def test_the_committed_dbt_files_are_generated_from_the_registry_and_the_codebook():
-    for path, text in dbt_codegen.generated_files().items():
-        assert path.read_text() == text, f"{path} is out of date: run `python -m dagster_project.dbt_codegen`"
+    for path, text in dbt_files.generated_files().items():
+        assert path.read_text() == text, f"{path} is out of date: run `python -m dagster_project.generate.dbt_files`"
 
 
 def test_a_new_codebook_question_reaches_the_unpivot_sql(tmp_path):
     codebook = tmp_path / "enquete_vragen.csv"
-    original = (dbt_codegen.REFERENCE_DIR / "enquete_vragen.csv").read_text(encoding="utf-8")
+    original = (dbt_files.REFERENCE_DIR / "enquete_vragen.csv").read_text(encoding="utf-8")
     codebook.write_text(original + "ceo,zelf_gekozen,10,Ik kon zelf kiezen,eens_oneens,,\n", encoding="utf-8")
-    macro = dbt_codegen.render_codebook_macro(codebook)
+    macro = dbt_files.render_codebook_macro(codebook)
     assert "'betere_kwaliteit_van_leven', 'zelf_gekozen']" in macro
 
 

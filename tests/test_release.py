@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 
 from dagster_project.ingest.loading import connect, ensure_tables, load_source
+from dagster_project.operations.run import summarise
 from dagster_project.publication.release import Failure, ReleaseGraph, dbt_test_failures
-from dagster_project.run import summarise
 from dagster_project.settings import DBT_PROJECT_DIR, SAMPLE_LANDING_DIR, WarehousePaths
 from dagster_project.sources.indicatoren import WAARDEN
 

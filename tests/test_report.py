@@ -51,7 +51,7 @@ def pages(report: Path) -> dict[str, Element]:
 
 
 def test_the_nightly_run_builds_the_report_after_publishing(sample_run, report):
-    from dagster_project.run import summarise
+    from dagster_project.operations.run import summarise
 
     paths, result = sample_run
     order = [e.asset_key.to_user_string() for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"]

@@ -13,7 +13,7 @@ import duckdb
 from dagster import AssetCheckKey, AssetCheckResult, DagsterInstance, asset, asset_check, job, materialize, op
 
 from dagster_project.definitions import defs
-from dagster_project.run import run_config
+from dagster_project.operations.run import run_config
 from dagster_project.settings import REPO_ROOT
 
 DAY = 86400
@@ -70,7 +70,7 @@ def test_housekeeping_removes_what_is_older_than_the_retention(paths, monkeypatc
         con.execute(f"CREATE TABLE publicatie AS SELECT '{published_run}' AS run_id")
         con.execute("CREATE TABLE publicatie_mart AS SELECT 'fct_x' AS mart, NULL::VARCHAR AS run_id")
 
-    monkeypatch.setattr("dagster_project.retention.time.time", lambda: now)
+    monkeypatch.setattr("dagster_project.operations.retention.time.time", lambda: now)
     result = defs.resolve_job_def("housekeeping").execute_in_process(instance=instance, run_config=run_config(paths))
     assert result.success
     assert [p for p in old if p.exists()] == [] and not (validation / "run-old").exists()

@@ -7,8 +7,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from dagster_project import validation
-from dagster_project.validation import Suite, Validator, expectation_key, read_batches
+from dagster_project.quality import validation
+from dagster_project.quality.validation import Suite, Validator, expectation_key, read_batches
 
 ROWS = """
     SELECT * FROM (VALUES
@@ -76,7 +76,7 @@ def test_a_wrong_row_condition_fails_the_suite(build_db, tmp_path, monkeypatch):
                                             build_db)
     assert [f["why"] for f in outcome.failed_errors if "DuckDB counts" in (f["why"] or "")] == [
         "DuckDB counts 1 rows failing this expectation and Great Expectations 0: its row condition "
-        "(dagster_project/validation.py) does not match GX"]
+        "(dagster_project/quality/validation.py) does not match GX"]
 
 
 def test_an_expectation_without_a_row_condition_is_validated_on_all_rows(build_db, tmp_path):

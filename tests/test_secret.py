@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dagster_project.run import summarise
+from dagster_project.operations.run import summarise
 from dagster_project.settings import (
     DBT_PROJECT_DIR,
     MIN_SECRET_CHARS,

@@ -108,8 +108,8 @@ def test_the_production_steps_match_the_units_and_the_environment_file():
     assert installed[env_file] == "deploy/warehouse.env.example"
     assert installed[f"{env['DAGSTER_HOME']}/dagster.yaml"] == "deploy/dagster.yaml"
     assert ["cp", "deploy/systemd/warehouse-*.service", "/etc/systemd/system/"] in commands
-    assert ["sudo", "-u", useradd[-1], f"{INSTALL_DIR}/.venv/bin/python", "-m", "dagster_project.alerts", "test",
-            "--env-file", env_file] in commands
+    assert ["sudo", "-u", useradd[-1], f"{INSTALL_DIR}/.venv/bin/python", "-m", "dagster_project.operations.alerts",
+            "test", "--env-file", env_file] in commands
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")

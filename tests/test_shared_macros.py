@@ -1,4 +1,4 @@
-"""The rules the loader and the dbt models share (dagster_project/shared_macros.py)."""
+"""The rules the loader and the dbt models share (dagster_project/sql/shared_macros.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from dagster_project.settings import DBT_PROJECT_DIR, REPO_ROOT
-from dagster_project.shared_macros import create_shared_macros
+from dagster_project.sql.shared_macros import create_shared_macros
 
 
 @pytest.fixture

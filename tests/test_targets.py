@@ -13,9 +13,9 @@ import socket
 import psycopg
 import pytest
 
+from dagster_project.operations.run import summarise
 from dagster_project.publication import targets
 from dagster_project.publication.postgres import PostgresTarget
-from dagster_project.run import summarise
 
 from .conftest import run_nightly
 from .test_faults import LEDGER, Warehouse, deliver, leftovers

@@ -28,6 +28,7 @@ def _previous_release(root: Path) -> Path:
     archive = subprocess.run(["git", "-C", str(REPO_ROOT), "archive", PREVIOUS_RELEASE], capture_output=True,
                              check=True)
     subprocess.run(["tar", "-x", "-C", str(code)], input=archive.stdout, check=True)
+    # Its own module paths: 0.1.0 had dbt_codegen and run at the top of dagster_project/.
     subprocess.run([sys.executable, "-m", "dagster_project.dbt_codegen"], cwd=code, check=True)
     subprocess.run([str(BIN / "dbt"), "parse", "--profiles-dir", ".", "--quiet"], cwd=code / "dbt", check=True)
     return code

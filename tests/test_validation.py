@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from dagster_project.manifest import MANIFEST_PATH, mart_names
+from dagster_project.quality.validation import load_suites, validate
 from dagster_project.settings import EXPECTATIONS_DIR
-from dagster_project.validation import load_suites, validate
+from dagster_project.transform.manifest import MANIFEST_PATH, mart_names
 
 SUITES = {suite.name: suite for suite in load_suites(EXPECTATIONS_DIR)}
 
@@ -95,7 +95,7 @@ def test_a_goal_outside_its_years_is_an_error(tmp_path):
 def test_a_large_mart_is_validated_in_batches_and_failures_add_up(tmp_path):
     import duckdb
 
-    from dagster_project.validation import read_batches
+    from dagster_project.quality.validation import read_batches
 
     database = tmp_path / "build.duckdb"
     with duckdb.connect(str(database)) as con:
@@ -122,7 +122,7 @@ def test_a_large_mart_is_validated_in_batches_and_failures_add_up(tmp_path):
 def test_an_empty_mart_is_one_empty_batch(tmp_path):
     import duckdb
 
-    from dagster_project.validation import read_batches
+    from dagster_project.quality.validation import read_batches
 
     database = tmp_path / "build.duckdb"
     duckdb.connect(str(database)).close()
@@ -131,7 +131,7 @@ def test_an_empty_mart_is_one_empty_batch(tmp_path):
 
 
 def test_a_suite_with_a_column_wide_expectation_is_refused(tmp_path):
-    from dagster_project.validation import Suite
+    from dagster_project.quality.validation import Suite
 
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"name": "bad", "meta": {"asset": "fct_financien", "query": "select 1"},
@@ -143,7 +143,7 @@ def test_a_suite_with_a_column_wide_expectation_is_refused(tmp_path):
 
 @pytest.mark.parametrize("corrupt", ["great_expectations.yml", "uncommitted/config_variables.yml"])
 def test_a_gx_file_left_empty_by_a_killed_run_does_not_break_the_next(tmp_path, corrupt):
-    from dagster_project.validation import reset_gx_configuration
+    from dagster_project.quality.validation import reset_gx_configuration
 
     validate(SUITES["rpt_programma_totalen"], header(), tmp_path, "killed")
     assert (tmp_path / "gx" / corrupt).is_file()

@@ -1,4 +1,4 @@
-"""Run-status sensors of the daemon that send an alert (alerts.py) when a nightly run failed,
+"""Run-status sensors of the daemon that send an alert (operations/alerts.py) when a nightly run failed,
 held marts back or quarantined a file."""
 
 from dagster import (
@@ -9,7 +9,7 @@ from dagster import (
     run_status_sensor,
 )
 
-from ..alerts import AlertSettings, run_alert, send
+from ..operations.alerts import AlertSettings, run_alert, send
 from .automation import nightly_job
 from .resources import WarehouseResource
 

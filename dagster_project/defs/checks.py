@@ -1,9 +1,9 @@
 """Asset checks on the marts: the Great Expectations suites (expectations/*.json)
-and, on every mart, the BSN scan `geen_bsn` (dagster_project/privacy.py).
+and, on every mart, the BSN scan `geen_bsn` (dagster_project/quality/privacy.py).
 
 One step runs the checks after dbt and before the publish step, and reports
 each on the mart it judges. It checks the marts that differ from the published
-release (fingerprint.py): every mart rebuilt by this run, and a mart built by an
+release (transform/fingerprint.py): every mart rebuilt by this run, and a mart built by an
 earlier run that was not published. A mart that did not change since the
 published release passed its checks then; it is not checked again and reports
 no check result in this run. A check never stops the run: a failed blocking
@@ -25,13 +25,13 @@ from dagster import (
 )
 from dagster_dbt import get_asset_key_for_model
 
-from ..faults import fault_point
-from ..fingerprint import Built, changed_marts, read_published
-from ..manifest import mart_names
-from ..privacy import BsnScan, exempt_columns, scan_database
+from ..operations.faults import fault_point
 from ..publication.release import Failure, release_graph, write_failures
+from ..quality.privacy import BsnScan, exempt_columns, scan_database
+from ..quality.validation import Outcome, Validator, load_suites
 from ..settings import EXPECTATIONS_DIR
-from ..validation import Outcome, Validator, load_suites
+from ..transform.fingerprint import Built, changed_marts, read_published
+from ..transform.manifest import mart_names
 from .dbt import mart_asset_keys, warehouse_dbt_assets
 from .resources import WarehouseResource, no_retry_on_a_full_disk
 

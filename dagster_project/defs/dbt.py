@@ -1,6 +1,6 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate and marts, with dbt tests as checks.
 
-The step builds only what changed since it was last built (fingerprint.py):
+The step builds only what changed since it was last built (transform/fingerprint.py):
 - nothing, when no source loaded a new file and the project did not change since
   the published release: the run says so, and the checks and the publish step
   are skipped (the published release stays as it is), unless a target of the
@@ -39,14 +39,14 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator, dbt_assets, get_asset_key_for_model
 from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
-from ..dbt_invocation import DbtFailed, DbtSession
-from ..dbt_tests import CATALOG_FILE, Catalog, run_tests
-from ..faults import fault_point
-from ..fingerprint import Plan, built_and_tested, record_built
-from ..manifest import BUILT_TYPES, build_order, manifest, mart_names
+from ..operations.faults import fault_point
 from ..publication.release import dbt_test_failures, write_failures
 from ..publication.targets import behind
 from ..settings import DBT_PROJECT_DIR, REFERENCE_DIR, WarehousePaths, reference_dir
+from ..transform.data_tests import CATALOG_FILE, Catalog, run_tests
+from ..transform.fingerprint import Plan, built_and_tested, record_built
+from ..transform.invocation import DbtFailed, DbtSession
+from ..transform.manifest import BUILT_TYPES, build_order, manifest, mart_names
 from .resources import WarehouseResource, dbt_project, no_retry_on_a_full_disk
 
 FAILURES_FILE = "dbt_failures.json"
@@ -142,7 +142,7 @@ def _point_seeds_at_reference() -> None:
 def _build_and_test(context: AssetExecutionContext, dbt: DbtSession, paths: WarehousePaths,
                     plan: Plan) -> Generator[Any, None, list[dict]]:
     """Seeds and models first: a failure there is a defect of the project and stops the run.
-    Then the data tests, after every model, grouped per model (dbt_tests.py): unlike in one
+    Then the data tests, after every model, grouped per model (transform/data_tests.py): unlike in one
     `dbt build`, a failed test does not keep the models after it from being built; the
     publish step holds back what it judged. The unit tests are not run here: they test the project, not the data (`make
     test` runs them). Returns the run results of both invocations."""

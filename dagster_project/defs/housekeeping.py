@@ -1,9 +1,9 @@
 """The housekeeping job: the retention of run history, validation results, data docs and
-quarantine copies (retention.py), daily after the nightly."""
+quarantine copies (operations/retention.py), daily after the nightly."""
 
 from dagster import DefaultScheduleStatus, OpExecutionContext, ScheduleDefinition, job, op
 
-from ..retention import Retention, prune
+from ..operations.retention import Retention, prune
 from .resources import WarehouseResource
 
 

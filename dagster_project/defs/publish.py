@@ -3,7 +3,7 @@ its checks, and from the file to PostgreSQL when it is configured.
 
 The marts that a failed check judged, and the marts built from them, are held
 back at their last good release; the marts that did not change since the
-published release (fingerprint.py) are kept as they are published; the others
+published release (transform/fingerprint.py) are kept as they are published; the others
 publish fresh (publication/release.py). The release still switches as a whole,
 atomically. A run in which no mart changed publishes no new release, but brings
 every target that does not hold the file's release up to it
@@ -15,7 +15,6 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, Backoff, MaterializeResult, MetadataValue, RetryPolicy, asset
 
-from ..fingerprint import Built, changed_marts, read_published
 from ..publication.files import PARQUET_DIR, UNCHANGED, publish, publish_parquet
 from ..publication.keys import read_keys
 from ..publication.per_gemeente import gemeente_paths, publish_gemeente, release_gemeenten, remove_others
@@ -23,6 +22,7 @@ from ..publication.postgres import publish_postgres
 from ..publication.release import Failure, read_failures, release_graph
 from ..publication.targets import FILE, PARQUET, behind, file_release, gemeente_target, postgres_held
 from ..settings import per_gemeente
+from ..transform.fingerprint import Built, changed_marts, read_published
 from . import checks, dbt
 from .resources import WarehouseResource, no_retry_on_a_full_disk
 

@@ -9,7 +9,7 @@ from dagster_dbt import DbtProject
 from pydantic import Field, PrivateAttr
 
 from ..ingest.landing import NoSourceFolder, require_a_source_folder, survey
-from ..lock import NightlyLock
+from ..operations.lock import NightlyLock
 from ..publication.postgres import PostgresTarget
 from ..settings import DBT_PROJECT_DIR, MissingSecret, WarehousePaths, postgres_settings, require_secret
 from ..sources import CONTRACTS
@@ -104,5 +104,5 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 # Under `dagster dev`, re-parse so that edited models show without `make setup`.
 dbt_project.prepare_if_dev()
 
-# dbt runs inside the dbt step's process (dbt_invocation.py): it needs no resource.
+# dbt runs inside the dbt step's process (transform/invocation.py): it needs no resource.
 RESOURCES = {"warehouse": WarehouseResource()}

@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 from ..settings import WarehousePaths
-from ..sql import quote_names
+from ..sql.quoting import quote_names
 
 READ_ONLY = 0o444
 LOAD_LOG_COLUMNS = ("load_id", "run_id", "source", "file_name", "file_path", "content_sha256", "file_bytes",

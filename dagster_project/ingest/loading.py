@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ..faults import fault_point
+from ..operations.faults import fault_point
 from ..settings import WarehousePaths, duckdb_config, reference_dir, settle_seconds
-from ..sql import quote_name, quote_names
+from ..sql.quoting import quote_name, quote_names
 from . import archive
 from .contracts import Contract
 from .delivery import (

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import duckdb
 
-from ..shared_macros import create_shared_macros
-from ..sql import quote_literal as _literal
-from ..sql import quote_name
+from ..sql.quoting import quote_literal as _literal
+from ..sql.quoting import quote_name
+from ..sql.shared_macros import create_shared_macros
 from .contracts import MAX_VALUE_CHARS, NO_VALUE, Column, Contract
 from .scope import register_load_date, scope_rules
 
@@ -65,7 +65,7 @@ END;
 
 
 def register_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """The loader's macros, the rules it shares with dbt (shared_macros.py) and the day of the load."""
+    """The loader's macros, the rules it shares with dbt (sql/shared_macros.py) and the day of the load."""
     create_shared_macros(con, temporary=True)
     con.execute(MACROS)
     register_load_date(con)

@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from ..sql import quote_name
+from ..sql.quoting import quote_name
 from .delivery import CHUNK_BYTES, Snapshot, TextScan, scratch_file
 
 SEPARATOR = ";"

@@ -10,7 +10,7 @@ A mart whose checks failed in this run is held back (release.py, origins.py): th
 file takes it from the current published file, so analysts keep its last good
 release next to the fresh marts, and `publicatie_mart` says per mart which run
 its data comes from and why it was held back. A mart that did not change since
-the published release (its fingerprint is the same, see fingerprint.py) is
+the published release (its fingerprint is the same, see transform/fingerprint.py) is
 taken from the current published file as well, with status `unchanged`, and its
 Parquet file stays as it is. `publicatie.vingerafdrukken` holds per mart the
 fingerprint of the data the release has, so that the next run knows what is
@@ -41,10 +41,10 @@ from pathlib import Path
 import duckdb
 
 from .. import __version__
-from ..faults import fault_point
-from ..manifest import MARTS_SCHEMA
+from ..operations.faults import fault_point
 from ..settings import duckdb_config
-from ..sql import quote_literal, quote_name, quote_names
+from ..sql.quoting import quote_literal, quote_name, quote_names
+from ..transform.manifest import MARTS_SCHEMA
 from .keys import NO_KEYS, Keys
 from .origins import (
     FRESH,

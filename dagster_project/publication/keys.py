@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from pathlib import Path
 
-from ..manifest import MANIFEST_PATH
+from ..transform.manifest import MANIFEST_PATH
 
 PRIMARY_KEY_TEST = "primary_key"
 FOREIGN_KEY_TEST = "foreign_key"

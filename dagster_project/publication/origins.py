@@ -18,8 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..manifest import MARTS_SCHEMA
-from ..sql import quote_literal, quote_name
+from ..sql.quoting import quote_literal, quote_name
+from ..transform.manifest import MARTS_SCHEMA
 from .release import Relationship, ReleaseGraph
 
 PUBLICATION_TABLE = "publicatie"
@@ -39,7 +39,7 @@ class MartRelease:
     run_id: str | None               # the run its data comes from
     published_at: datetime | None    # when that run published it (with time zone)
     rows: int | None
-    fingerprint: str | None = None   # what its data is built from (fingerprint.py)
+    fingerprint: str | None = None   # what its data is built from (transform/fingerprint.py)
 
 
 def hold(graph: ReleaseGraph, reasons: dict[str, str], mart: str, reason: str) -> None:

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..faults import fault_point
-from ..sql import quote_literal
+from ..operations.faults import fault_point
+from ..sql.quoting import quote_literal
 from .files import PARQUET_DIR, _atomic_file, _copy_comments, create_with_keys
 from .keys import Keys
 from .microdata import GEMEENTE_COLUMN, microdata_tables

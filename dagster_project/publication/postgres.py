@@ -39,7 +39,7 @@ import psycopg
 import pyarrow.csv as pacsv
 from psycopg import sql
 
-from ..faults import fault_point
+from ..operations.faults import fault_point
 from ..settings import duckdb_config
 from .keys import Keys
 from .row_security import apply_row_security

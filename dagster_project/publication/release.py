@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
-from ..manifest import MARTS_SCHEMA, manifest
+from ..transform.manifest import MARTS_SCHEMA, manifest
 
 FAILED_TEST_STATUSES = ("fail", "error")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from ..faults import fault_point
+from ..operations.faults import fault_point
 from ..publication.files import staging_folder, swap_directory
 from ..publication.targets import REPORT_RELEASE_FILE
 from . import charts, downloads, formulas, marts, verantwoording, vergelijking

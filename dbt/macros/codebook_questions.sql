@@ -1,4 +1,4 @@
-{#- Generated from seeds/reference/enquete_vragen.csv by `python -m dagster_project.dbt_codegen`:
+{#- Generated from seeds/reference/enquete_vragen.csv by `python -m dagster_project.generate.dbt_files`:
     do not edit. The coded questions of a survey in questionnaire order, so that
     a new question is a codebook row and no SQL changes. -#}
 {% macro codebook_questions(onderzoek) -%}

@@ -5,7 +5,7 @@
     - percentage: the weighted share positive with the 95% Wilson interval on the
       effective n;
     - gemiddelde: the weighted mean with the 95% t interval on the effective n,
-      t(0.975; n_eff - 1) exact (student_t_quantile, dagster_project/dbt_functions.py).
+      t(0.975; n_eff - 1) exact (student_t_quantile, dagster_project/transform/functions.py).
     The effective n is Kish's (sum w)^2 / sum w^2. A cell is suppressed (every
     figure empty) when it rests on fewer than min_aantal_publicatie
     respondents, or when its effective n is below 2: a t interval needs at least

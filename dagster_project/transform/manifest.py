@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from .settings import DBT_PROJECT_DIR
+from ..settings import DBT_PROJECT_DIR
 
 MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 MARTS_SCHEMA = "marts"

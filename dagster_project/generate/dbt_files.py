@@ -1,7 +1,7 @@
 """Generate the dbt files that follow from the registry of sources and from the
 survey codebook, so that they cannot drift.
 
-    python -m dagster_project.dbt_codegen      (run by make before dbt parses)
+    python -m dagster_project.generate.dbt_files      (run by make before dbt parses)
 
 - dbt/models/staging/_sources.yml: one dbt source per domain, one table per
   contract, with its columns, descriptions and the Dagster asset that loads it;
@@ -20,13 +20,13 @@ from itertools import groupby
 
 import yaml
 
-from .ingest.contracts import Contract
-from .settings import DBT_PROJECT_DIR, REFERENCE_DIR
-from .sources import CONTRACTS
+from ..ingest.contracts import Contract
+from ..settings import DBT_PROJECT_DIR, REFERENCE_DIR
+from ..sources import CONTRACTS
 
 SOURCES_YML = DBT_PROJECT_DIR / "models" / "staging" / "_sources.yml"
 CODEBOOK_MACRO = DBT_PROJECT_DIR / "macros" / "codebook_questions.sql"
-HEADER = "# Generated from dagster_project/sources by `python -m dagster_project.dbt_codegen`: do not edit.\n"
+HEADER = "# Generated from dagster_project/sources by `python -m dagster_project.generate.dbt_files`: do not edit.\n"
 LINEAGE_COLUMNS = {
     "load_id": "The load that delivered this row (raw.load_log).",
     "file_name": "Name of the delivered file.",
@@ -69,7 +69,7 @@ def render_codebook_macro(codebook=REFERENCE_DIR / "enquete_vragen.csv") -> str:
         rows = sorted(csv.DictReader(handle), key=lambda r: (r["onderzoek"], int(r["volgorde"])))
     questions = {s: [r["vraag"] for r in g] for s, g in groupby(rows, key=lambda r: r["onderzoek"])}
     lines = ",\n".join(f"        '{survey}': {names!r}" for survey, names in questions.items())
-    return f"""{{#- Generated from seeds/reference/enquete_vragen.csv by `python -m dagster_project.dbt_codegen`:
+    return f"""{{#- Generated from seeds/reference/enquete_vragen.csv by `python -m dagster_project.generate.dbt_files`:
     do not edit. The coded questions of a survey in questionnaire order, so that
     a new question is a codebook row and no SQL changes. -#}}
 {{% macro codebook_questions(onderzoek) -%}}

@@ -2,7 +2,7 @@
 fails, holds marts back or quarantines a file. Settings from the environment (WAREHOUSE_ALERT_*);
 none set means no alert is sent. The daemon's run-status sensors send them (defs/alerts.py).
 
-    python -m dagster_project.alerts test [--env-file /etc/warehouse/warehouse.env]
+    python -m dagster_project.operations.alerts test [--env-file /etc/warehouse/warehouse.env]
 
 sends a test message on every configured channel (docs/operations.md, "Production").
 """
@@ -23,10 +23,10 @@ from pathlib import Path
 
 from dagster import DagsterEvent, DagsterEventType, DagsterInstance, DagsterRun
 
-from .report.verantwoording import PATH as VERANTWOORDING_PAGE
+from ..report.verantwoording import PATH as VERANTWOORDING_PAGE
+from ..settings import WarehousePaths, read_environment_file
+from ..sources import CONTRACTS
 from .run import failures, not_fresh_note
-from .settings import WarehousePaths, read_environment_file
-from .sources import CONTRACTS
 
 TIMEOUT_SECONDS = 30
 
@@ -174,7 +174,7 @@ def trial_alert(settings: AlertSettings) -> Alert:
     """A message that only proves the channels reach the people responsible."""
     return Alert("Datawarehouse: test alert", "\n".join([
         f"A test message of the warehouse's alerts, sent from {socket.gethostname()} with "
-        "`python -m dagster_project.alerts test`. Nothing needs to be done.",
+        "`python -m dagster_project.operations.alerts test`. Nothing needs to be done.",
         "",
         "Real alerts arrive when a nightly run fails, holds marts back or quarantines a file; a good night sends none.",
         f"The Dagster UI, as the alerts link to it: {settings.dagster_url}",
@@ -182,7 +182,7 @@ def trial_alert(settings: AlertSettings) -> Alert:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dagster_project.alerts",
+    parser = argparse.ArgumentParser(prog="python -m dagster_project.operations.alerts",
                                      description="Send a test alert on every configured channel.")
     parser.add_argument("command", choices=["test"])
     parser.add_argument("--env-file", type=Path,

@@ -32,8 +32,8 @@ from pathlib import Path
 
 import duckdb
 
-from .settings import duckdb_config
-from .sql import quote_literal, quote_name
+from ..settings import duckdb_config
+from ..sql.quoting import quote_literal, quote_name
 
 # Failing rows reach GX in DataFrames of at most this many rows, so memory stays bounded.
 BATCH_ROWS = 1_000_000
@@ -434,7 +434,7 @@ def _compare(outcome: Outcome, duckdb_counts: Mapping[str, int]) -> None:
                 "expectation": expectation["type"], "column": expectation["kwargs"].get("column"),
                 "unexpected_count": counted, "partial_unexpected_list": [],
                 "why": f"DuckDB counts {counted} rows failing this expectation and Great Expectations {judged}: "
-                       "its row condition (dagster_project/validation.py) does not match GX",
+                       "its row condition (dagster_project/quality/validation.py) does not match GX",
             })
 
 

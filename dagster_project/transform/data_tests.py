@@ -22,11 +22,11 @@ from pathlib import Path
 
 import duckdb
 
-from . import dbt_functions
-from .dbt_invocation import DbtFailed, DbtSession
+from ..settings import DBT_PROJECT_DIR, duckdb_config
+from ..sql.quoting import quote_literal
+from . import functions
 from .fingerprint import dbt_project_fingerprint
-from .settings import DBT_PROJECT_DIR, duckdb_config
-from .sql import quote_literal
+from .invocation import DbtFailed, DbtSession
 
 CATALOG_FILE = "dbt_tests.json"
 SETUP_CATALOG = DBT_PROJECT_DIR / "target" / CATALOG_FILE
@@ -122,7 +122,7 @@ def run_tests(build_db: Path, tests: Iterable[DataTest], target: Path) -> Genera
     query ends, writes them to `target`/run_results.json and returns them."""
     started, results = time.time(), []
     with duckdb.connect(str(build_db), read_only=True, config=duckdb_config()) as con:
-        dbt_functions.register(con)
+        functions.register(con)
         for _, group in groupby(sorted(tests, key=lambda t: (t.judged, t.unique_id)), key=lambda t: t.judged):
             for result in _run_group(con, list(group)):
                 results.append(result)
@@ -155,7 +155,7 @@ def _run_one(con: duckdb.DuckDBPyConnection, test: DataTest) -> dict:
 def _write_run_results(target: Path, results: list[dict], seconds: float) -> None:
     target.mkdir(parents=True, exist_ok=True)
     (target / "run_results.json").write_text(json.dumps({
-        "metadata": {"generated_by": "dagster_project.dbt_tests (the data tests grouped per model)"},
+        "metadata": {"generated_by": "dagster_project.transform.data_tests (the data tests grouped per model)"},
         "results": results, "elapsed_time": seconds, "args": {"which": "test"},
     }, indent=1, default=str))
 

@@ -31,9 +31,9 @@ from pathlib import Path
 
 import duckdb
 
+from ..publication.files import PUBLICATION_TABLE, PUBLISHED_FINGERPRINTS
+from ..settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, REPO_ROOT, duckdb_config, reference_dir
 from .manifest import BUILT_TYPES, manifest, mart_names, upstream_sources
-from .publication.files import PUBLICATION_TABLE, PUBLISHED_FINGERPRINTS
-from .settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, REPO_ROOT, duckdb_config, reference_dir
 
 PROJECT_PATHS = (
     DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros", DBT_PROJECT_DIR / "tests",

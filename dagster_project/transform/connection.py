@@ -7,7 +7,7 @@ partial parsing holds (a changed profile makes dbt re-parse the whole project).
 When dbt connects, this plugin points the connection at the run's build file
 and applies `settings.duckdb_config()`, like every other DuckDB connection of
 the warehouse; then it creates the rules the models share with the loader
-(`shared_macros.py`).
+(`sql/shared_macros.py`).
 
 The dbt asset writes the run's settings to `warehouse.json` in the dbt target
 folder of its invocation (`write_run_settings`): a run's config can put the
@@ -25,8 +25,8 @@ from typing import Any
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-from .settings import WarehousePaths, duckdb_config
-from .shared_macros import create_shared_macros
+from ..settings import WarehousePaths, duckdb_config
+from ..sql.shared_macros import create_shared_macros
 
 RUN_SETTINGS_FILE = "warehouse.json"
 

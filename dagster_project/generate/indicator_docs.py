@@ -1,13 +1,13 @@
 """Generate docs/indicators.md from the indicator catalogue, so that the page cannot drift.
 
-    python -m dagster_project.indicator_docs      (make docs)
+    python -m dagster_project.generate.indicator_docs      (make docs)
 
 A test fails when the committed page differs from what this writes.
 """
 
 import csv
 
-from .settings import REFERENCE_DIR, REPO_ROOT
+from ..settings import REFERENCE_DIR, REPO_ROOT
 
 PAGE = REPO_ROOT / "docs" / "indicators.md"
 

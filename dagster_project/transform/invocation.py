@@ -18,8 +18,8 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dbt_connection import write_run_settings
-from .settings import DBT_PROJECT_DIR
+from ..settings import DBT_PROJECT_DIR
+from .connection import write_run_settings
 
 PARTIAL_PARSE = "partial_parse.msgpack"
 # dbt's log file at info level (its default, debug, writes megabytes per run); on standard output only warnings.

@@ -1,6 +1,6 @@
 """Run the nightly job once, in this process, and print a summary.
 
-    python -m dagster_project.run
+    python -m dagster_project.operations.run
 
 Used by `make run`. The run is recorded in $DAGSTER_HOME, so it also shows in
 the Dagster UI (`make dev`). Exits non-zero unless the published release is
@@ -23,13 +23,13 @@ from dagster import (
     ExecuteInProcessResult,
 )
 
-from .defs.resources import is_disk_full
-from .ingest.landing import not_claimed
+from ..defs.resources import is_disk_full
+from ..ingest.landing import not_claimed
+from ..publication import targets
+from ..publication.postgres import PostgresTarget
+from ..settings import WarehousePaths, postgres_settings
+from ..sources import CONTRACTS
 from .lock import WarehouseBusy
-from .publication import targets
-from .publication.postgres import PostgresTarget
-from .settings import WarehousePaths, postgres_settings
-from .sources import CONTRACTS
 
 
 def run_config(paths: WarehousePaths | None = None, log_level: str = "WARNING",
@@ -233,8 +233,8 @@ def _postgres_of(result: ExecuteInProcessResult) -> PostgresTarget | None:
 
 
 def main() -> int:
-    from .definitions import defs
-    from .defs.resources import RESOURCES
+    from ..definitions import defs
+    from ..defs.resources import RESOURCES
 
     # Dagster warns for every check of a mart this run did not rebuild that it "emitted no
     # result": by design (docs/operations.md), so not worth a line each.

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import duckdb
 
-from .ingest.parsing import register_macros
-from .manifest import MARTS_SCHEMA, models
-from .settings import duckdb_config
-from .sql import quote_name
+from ..ingest.parsing import register_macros
+from ..settings import duckdb_config
+from ..sql.quoting import quote_name
+from ..transform.manifest import MARTS_SCHEMA, models
 
 
 @dataclass

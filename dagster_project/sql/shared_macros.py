@@ -1,7 +1,7 @@
 """SQL rules that both the loader and the dbt models apply, written once.
 
 Each rule is a DuckDB macro. The loader creates them on its connection
-(`ingest/parsing.py`, temporary); the dbt connection plugin (`dbt_connection.py`)
+(`ingest/parsing.py`, temporary); the dbt connection plugin (`transform/connection.py`)
 creates them in the build file, so the dbt models call them like any SQL
 function and a view that uses one reads in every connection.
 """

@@ -1,0 +1,2 @@
+"""Running the warehouse: the nightly run from the command line, the run lock, alerts,
+retention, and the test-only fault injection."""

@@ -1,0 +1,1 @@
+"""Checks on the built marts: the Great Expectations suites (validation) and the BSN scan (privacy)."""
