@@ -15,7 +15,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from dagster_project.ingest import loading
+from dagster_project.ingest import loading, reading
 from dagster_project.ingest.loading import load_source
 from dagster_project.sources.financien import GEMEENTETOTALEN, GROOTBOEK
 from dagster_project.sources.indicatoren import WAARDEN
@@ -233,6 +233,39 @@ def test_a_broken_line_after_a_line_break_inside_quotes_is_named_by_its_own_line
     load_source(GROOTBOEK, paths)
     assert [(row, reason) for row, _, _, reason in problems(paths)] == [
         (7, "the line has 9 fields instead of 11 (truncated or corrupt file)")]
+
+
+def many_blocks(paths, ledger_dir, monkeypatch, broken: set[int]) -> list[int]:
+    """A file of 600 records read in blocks of 2 KB: every 7th has a line break inside quotes (every 11th
+    two), the records in `broken` have 9 fields. The lines its records start on, counted here."""
+    monkeypatch.setattr(reading, "MAX_LINE_BYTES", 2048)
+    records, starts, line = [], [], 2
+    for n in range(600):
+        breaks = (n % 7 == 0) + (n % 11 == 0)
+        value = '"K' + "\r\nverder" * breaks + f' {n}"'
+        records.append(";".join(str(ledger_line(kostenplaats=value)[c]) for c in LEDGER_HEADER[:-2 if n in broken
+                                                                                                else None]))
+        starts.append(line)
+        line += 1 + breaks
+    (ledger_dir / "financien_2021.csv").write_bytes(("\r\n".join([";".join(LEDGER_HEADER), *records]) + "\r\n")
+                                                    .encode())
+    return starts
+
+
+def test_rows_read_in_many_blocks_keep_the_line_their_record_starts_on(paths, ledger_dir, monkeypatch):
+    starts = many_blocks(paths, ledger_dir, monkeypatch, broken=set())
+    [outcome] = load_source(GROOTBOEK, paths).files
+    assert outcome.status == "loaded"
+    assert [row for (row,) in query(paths.build_db, "SELECT source_row FROM raw.financien_grootboek "
+                                                    "ORDER BY source_row")] == starts
+
+
+def test_broken_lines_read_in_many_blocks_are_named_by_the_line_they_start_on(paths, ledger_dir, monkeypatch):
+    broken = {0, 1, 77, 78, 300, 301, 302, 598, 599}
+    starts = many_blocks(paths, ledger_dir, monkeypatch, broken)
+    load_source(GROOTBOEK, paths)
+    assert [(row, reason) for row, _, _, reason in problems(paths)] == [
+        (starts[n], "the line has 9 fields instead of 11 (truncated or corrupt file)") for n in sorted(broken)]
 
 
 @pytest.mark.parametrize("overrides, problem", [

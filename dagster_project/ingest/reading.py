@@ -440,8 +440,9 @@ def _read_csv_arrow(con, path: Path, header: list[str]) -> list[Problem]:
 def _open_quote(path: Path, fields: int) -> list[Problem] | None:
     """A quote opened in a value and not closed on its line: the cause of the broken lines after it,
     told with the line where it opened and the true count of lines it swallowed (to the line with
-    the next quote, or to the end of the file). A quote closed on a later line in the same value (a
-    record of `fields` fields) is a line break inside a value, not a cause. None when every line
+    the next quote, or to the end of the file). A quote closed on a later line is a line break
+    inside a value, not a cause, when the record it makes has `fields` fields or its first line was
+    not a whole line on its own (then the broken lines speak for themselves). None when every line
     closes its quotes."""
     opened, record = None, b""
     with path.open("rb") as handle:
@@ -452,7 +453,8 @@ def _open_quote(path: Path, fields: int) -> list[Problem] | None:
                 continue
             if opened is None:
                 opened, value, record = number, line.rsplit(b'"', 1)[-1].decode("utf-8", "replace"), line
-            elif _field_count(record) == fields:
+                whole_line = line.count(SEPARATOR.encode()) == fields - 1
+            elif not whole_line or _field_count(record) == fields:
                 opened = None
             else:
                 return [_open_quote_problem(opened, value, number - opened, f"to line {number}, where a quote "
