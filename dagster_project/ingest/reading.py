@@ -47,7 +47,7 @@ DIMENSION_HEAD_BYTES = 64 << 10
 
 @dataclass(frozen=True)
 class Problem:
-    """One reason to quarantine a file. `row` is the line number (header = 1)."""
+    """One reason to quarantine a file. `row` is the line number (header = 1) on which the record starts."""
 
     reason: str
     expected: str
