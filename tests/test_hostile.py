@@ -216,13 +216,15 @@ def test_several_line_breaks_inside_quotes_each_count_as_a_line(paths, ledger_di
 def test_a_line_break_inside_quotes_is_loaded_as_whitespace_with_the_line_its_row_starts_on(paths, ledger_dir):
     lines = [ledger_line(kostenplaats=f"K{n}") for n in range(4)]
     lines[0]["kostenplaats"] = '"\r\n Jeugdhulp\r\nZorg \r\n"'  # lines 2-5: line breaks around it are trimmed
-    lines[2]["doelstelling_naam"] = '"' + JEUGDHULP.replace(" passende", "\r\npassende") + '"'  # lines 7-8
-    (ledger_dir / "financien_2021.csv").write_bytes(write_csv_bytes(lines))
+    lines[2]["doelstelling_naam"] = '"' + JEUGDHULP.replace(" passende", "\r\npassende") + '"'  # lines 8-9
+    data = write_csv_bytes(lines)
+    blank = data.index(b"\r\n", data.index(b";K1;"))
+    (ledger_dir / "financien_2021.csv").write_bytes(data[:blank] + b"\r\n" + data[blank:])  # line 7 is blank
     [outcome] = load_source(GROOTBOEK, paths).files
     assert outcome.status == "loaded"
     assert query(paths.build_db, "SELECT source_row, kostenplaats FROM raw.financien_grootboek "
                                  "ORDER BY source_row") == [
-        (2, "Jeugdhulp\r\nZorg"), (6, "K1"), (7, "K2"), (9, "K3")]
+        (2, "Jeugdhulp\r\nZorg"), (6, "K1"), (8, "K2"), (10, "K3")]
 
 
 def test_a_broken_line_after_a_line_break_inside_quotes_is_named_by_its_own_line(paths, ledger_dir):
