@@ -15,12 +15,12 @@ import duckdb
 import openpyxl
 import pytest
 
-from dagster_project.ingest import loading
+from dagster_project.ingest import loading, reading
 from dagster_project.ingest.loading import load_source
 from dagster_project.sources.financien import GEMEENTETOTALEN, GROOTBOEK
 from dagster_project.sources.indicatoren import WAARDEN
 
-from .conftest import LEDGER_HEADER, ledger_line, quarantine, query, run_nightly, write_csv
+from .conftest import JEUGDHULP, LEDGER_HEADER, ledger_line, quarantine, query, run_nightly, write_csv
 
 INDICATOR_HEADER = ("gemeente_code", "indicator_code", "jaar", "waardetype", "waarde", "teller", "noemer",
                     "peildatum", "bron_document")
@@ -32,9 +32,9 @@ def ledger_csv(**overrides) -> bytes:
     return write_csv_bytes([ledger_line(**overrides)])
 
 
-def write_csv_bytes(lines: list[dict], header=LEDGER_HEADER) -> bytes:
+def write_csv_bytes(lines: list[dict], header=LEDGER_HEADER, line_end="\r\n") -> bytes:
     rows = [";".join(header)] + [";".join(str(line[c]) for c in header) for line in lines]
-    return ("\r\n".join(rows) + "\r\n").encode()
+    return (line_end.join(rows) + line_end).encode()
 
 
 def ledger_xlsx() -> bytes:
@@ -183,6 +183,91 @@ def test_a_line_longer_than_the_reader_takes_is_a_file_problem(paths, ledger_dir
     assert outcome.status == "quarantined"
     assert problems(paths) == [
         (None, None, None, "a line is longer than 4 MB: a damaged file, or a value missing its closing quote")]
+
+
+# --- line breaks inside quoted values ----------------------------------------------------------------------
+# A quoted value may hold a line break (Alt+Enter in an Excel cell): the record runs on over the next line, and
+# every row keeps the number of the line on which its record starts, as an editor shows the file.
+
+@pytest.mark.parametrize("line_end", ["\r\n", "\n"])
+def test_a_line_break_inside_quotes_leaves_later_problems_on_their_own_line(paths, ledger_dir, line_end):
+    lines = [ledger_line(kostenplaats=f"K{n}") for n in range(5)]
+    lines[1]["kostenplaats"] = f'"Jeugdhulp{line_end}Zorg in Natura"'  # lines 3 and 4
+    lines[3]["bedrag"] = "12,3x"  # line 6
+    (ledger_dir / "financien_2021.csv").write_bytes(write_csv_bytes(lines, line_end=line_end))
+    [outcome] = load_source(GROOTBOEK, paths).files
+    assert outcome.status == "quarantined"
+    assert problems(paths) == [(6, "bedrag", "12,3x", "not a valid amount")]
+
+
+def test_several_line_breaks_inside_quotes_each_count_as_a_line(paths, ledger_dir):
+    lines = [ledger_line(kostenplaats=f"K{n}") for n in range(8)]
+    lines[0]["kostenplaats"] = '"Jeugdhulp\r\nZorg\r\nin Natura"'  # lines 2-4
+    lines[2]["bedrag"] = "-1,00x"  # line 6
+    lines[3]["kostenplaats"] = '"Wmo\r\n\r\nHulp"'  # lines 7-9, one of them blank
+    lines[4]["doelstelling_naam"] = '"' + JEUGDHULP.replace(" passende", "\r\npassende") + '"'  # lines 10-11
+    lines[6]["soort"] = "uitgaven"  # line 13
+    (ledger_dir / "financien_2021.csv").write_bytes(write_csv_bytes(lines))
+    load_source(GROOTBOEK, paths)
+    assert [(row, column, value) for row, column, value, _ in problems(paths)] == [
+        (6, "bedrag", "-1,00x"), (13, "soort", "uitgaven")]
+
+
+def test_a_line_break_inside_quotes_is_loaded_as_whitespace_with_the_line_its_row_starts_on(paths, ledger_dir):
+    lines = [ledger_line(kostenplaats=f"K{n}") for n in range(4)]
+    lines[0]["kostenplaats"] = '"\r\n Jeugdhulp\r\nZorg \r\n"'  # lines 2-5: line breaks around it are trimmed
+    lines[2]["doelstelling_naam"] = '"' + JEUGDHULP.replace(" passende", "\r\npassende") + '"'  # lines 8-9
+    data = write_csv_bytes(lines)
+    blank = data.index(b"\r\n", data.index(b";K1;"))
+    (ledger_dir / "financien_2021.csv").write_bytes(data[:blank] + b"\r\n" + data[blank:])  # line 7 is blank
+    [outcome] = load_source(GROOTBOEK, paths).files
+    assert outcome.status == "loaded"
+    assert query(paths.build_db, "SELECT source_row, kostenplaats FROM raw.financien_grootboek "
+                                 "ORDER BY source_row") == [
+        (2, "Jeugdhulp\r\nZorg"), (6, "K1"), (8, "K2"), (10, "K3")]
+
+
+def test_a_broken_line_after_a_line_break_inside_quotes_is_named_by_its_own_line(paths, ledger_dir):
+    lines = [ledger_line(kostenplaats=f"K{n}") for n in range(6)]
+    lines[1]["kostenplaats"] = '"Jeugdhulp\r\nZorg"'  # lines 3-4: a value, not a quote left open
+    data = write_csv_bytes(lines).replace(b"K4;lasten;nee;", b"K4;")  # line 7 has 9 fields
+    (ledger_dir / "financien_2021.csv").write_bytes(data)
+    load_source(GROOTBOEK, paths)
+    assert [(row, reason) for row, _, _, reason in problems(paths)] == [
+        (7, "the line has 9 fields instead of 11 (truncated or corrupt file)")]
+
+
+def many_blocks(paths, ledger_dir, monkeypatch, broken: set[int]) -> list[int]:
+    """A file of 600 records read in blocks of 2 KB: every 7th has a line break inside quotes (every 11th
+    two), the records in `broken` have 9 fields. The lines its records start on, counted here."""
+    monkeypatch.setattr(reading, "MAX_LINE_BYTES", 2048)
+    records, starts, line = [], [], 2
+    for n in range(600):
+        breaks = (n % 7 == 0) + (n % 11 == 0)
+        value = '"K' + "\r\nverder" * breaks + f' {n}"'
+        records.append(";".join(str(ledger_line(kostenplaats=value)[c]) for c in LEDGER_HEADER[:-2 if n in broken
+                                                                                                else None]))
+        starts.append(line)
+        line += 1 + breaks
+    (ledger_dir / "financien_2021.csv").write_bytes(("\r\n".join([";".join(LEDGER_HEADER), *records]) + "\r\n")
+                                                    .encode())
+    return starts
+
+
+def test_rows_read_in_many_blocks_keep_the_line_their_record_starts_on(paths, ledger_dir, monkeypatch):
+    starts = many_blocks(paths, ledger_dir, monkeypatch, broken=set())
+    [outcome] = load_source(GROOTBOEK, paths).files
+    assert outcome.status == "loaded"
+    assert [row for (row,) in query(paths.build_db, "SELECT source_row FROM raw.financien_grootboek "
+                                                    "ORDER BY source_row")] == starts
+
+
+def test_broken_lines_read_in_many_blocks_are_named_by_the_line_they_start_on(paths, ledger_dir, monkeypatch):
+    broken = {0, 1, 77, 78, 300, 301, 302, 598, 599}
+    starts = many_blocks(paths, ledger_dir, monkeypatch, broken)
+    load_source(GROOTBOEK, paths)
+    assert [(row, reason) for row, _, _, reason in problems(paths)] == [
+        (starts[n], "the line has 9 fields instead of 11 (truncated or corrupt file)") for n in sorted(broken)]
 
 
 @pytest.mark.parametrize("overrides, problem", [

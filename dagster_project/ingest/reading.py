@@ -15,8 +15,9 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -46,7 +47,7 @@ DIMENSION_HEAD_BYTES = 64 << 10
 
 @dataclass(frozen=True)
 class Problem:
-    """One reason to quarantine a file. `row` is the line number (header = 1)."""
+    """One reason to quarantine a file. `row` is the line number (header = 1) on which the record starts."""
 
     reason: str
     expected: str
@@ -227,17 +228,23 @@ def decode(data: bytes) -> tuple[bytes, str] | Problem:
 
 # --- CSV ---------------------------------------------------------------------------------------------
 
-def _create_landed(con: duckdb.DuckDBPyConnection, header: list[str]) -> None:
-    columns = ", ".join(f"{quote_name(name)} VARCHAR" for name in header)
+def _create_landed(con: duckdb.DuckDBPyConnection, header: list[str], numbered: bool = False) -> None:
+    """The temp table `landed_text`; `numbered`: with the line each row starts on (`source_row`)."""
+    columns = ", ".join([f"{quote_name(name)} VARCHAR" for name in header] + ["source_row BIGINT"] * numbered)
     con.execute(f"CREATE OR REPLACE TEMP TABLE landed_text ({columns})")
 
 
-def _append_batch(con: duckdb.DuckDBPyConnection, batch: pa.Table | pa.RecordBatch) -> None:
+def _append_batch(con: duckdb.DuckDBPyConnection, batch: pa.Table | pa.RecordBatch,
+                  source_row: pa.Array | None = None) -> None:
     """Append a batch of text columns (in header order) to `landed_text`, trimmed of Unicode
     whitespace by Arrow (fast, where DuckDB's trim with a set of characters is not)."""
     import pyarrow.compute as pc
 
-    trimmed = pa.table([pc.utf8_trim_whitespace(pc.fill_null(c, "")) for c in batch.columns], names=batch.schema.names)
+    columns = [pc.utf8_trim_whitespace(pc.fill_null(c, "")) for c in batch.columns]
+    names = batch.schema.names
+    if source_row is not None:
+        columns, names = [*columns, source_row], [*names, "source_row"]
+    trimmed = pa.table(columns, names=names)
     con.register("landed_batch", trimmed)
     try:
         con.execute("INSERT INTO landed_text SELECT * FROM landed_batch")
@@ -246,11 +253,13 @@ def _append_batch(con: duckdb.DuckDBPyConnection, batch: pa.Table | pa.RecordBat
 
 
 def _finish(con: duckdb.DuckDBPyConnection, header: list[str], first_data_row: int, encoding: str,
-            control: bool = True) -> ReadResult:
-    """The view `landed`: rows in file order numbered from `first_data_row`, blank lines left out."""
+            control: bool = True, numbered: bool = False) -> ReadResult:
+    """The view `landed`: rows in file order numbered from `first_data_row` (or by their own
+    `source_row` when `numbered`), blank lines left out."""
     columns = ", ".join(quote_name(name) for name in header)
     any_value = " OR ".join(f"{quote_name(name)} <> ''" for name in header)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW landed AS SELECT rowid + {first_data_row} AS source_row, {columns} "
+    source_row = "source_row" if numbered else f"rowid + {first_data_row} AS source_row"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW landed AS SELECT {source_row}, {columns} "
                 f"FROM landed_text WHERE {any_value}")
     rows = con.execute("SELECT count(*) FROM landed").fetchall()[0][0]
     if rows == 0:
@@ -305,11 +314,12 @@ def _read_utf8_csv(con, snap: Snapshot, path: Path, scan: TextScan, encoding: st
     if lines > MAX_CSV_LINES:
         return ReadResult(encoding, [Problem(f"the file has {_count(lines)} lines, more than the limit of "
                                              f"{_count(MAX_CSV_LINES)}", f"at most {_count(MAX_CSV_LINES)} lines")])
-    if scan.odd_whitespace or not _read_csv_duckdb(con, path, header, lines):
+    numbered = scan.odd_whitespace or not _read_csv_duckdb(con, path, header, lines)
+    if numbered:
         problems = _read_csv_arrow(con, path, header)
         if problems:
-            return ReadResult(encoding, _open_quote(path) or problems)
-    return _finish(con, header, first_data_row=2, encoding=encoding, control=scan.control)
+            return ReadResult(encoding, _open_quote(path, len(header)) or problems)
+    return _finish(con, header, first_data_row=2, encoding=encoding, control=scan.control, numbered=numbered)
 
 
 def _read_csv_duckdb(con, path: Path, header: list[str], lines: int) -> bool:
@@ -332,16 +342,63 @@ def _read_csv_duckdb(con, path: Path, header: list[str], lines: int) -> bool:
     return con.execute("SELECT count(*) FROM landed_text").fetchall()[0][0] + 1 == lines
 
 
+class RecordLines:
+    """The line on which each record of a CSV starts (header = line 1), as an editor shows the file.
+    pyarrow numbers records, and a line break inside a quoted value ends a line but no record: every
+    record after one starts a line later. A batch's rows get their lines from the line feeds in their
+    values. A broken record is reported while pyarrow parses, ahead of the batches it yields: it gets
+    its line once the rows before it are counted."""
+
+    def __init__(self) -> None:
+        self.record = self.line = 2  # pyarrow's number and the line of the next record
+        self.broken: deque[tuple[int, int, bool]] = deque()  # (number, line feeds, keep its line), unplaced
+        self.lines: dict[int, int] = {}  # number -> line, of the broken records kept
+
+    def note_broken(self, number: int, text: str | None, keep: bool) -> None:
+        self.broken.append((number, (text or "").count("\n"), keep))
+
+    def batch(self, batch: pa.RecordBatch) -> pa.Array:
+        """The lines on which the batch's rows start (right for a batch without broken records: a
+        file with one is not loaded)."""
+        import numpy as np
+        import pyarrow.compute as pc
+
+        before = np.zeros(batch.num_rows + 1, dtype=np.int64)  # line feeds in the values of the rows before
+        for column in batch.columns:
+            before[1:] += pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy(zero_copy_only=False)
+        np.cumsum(before, out=before)
+        starts = self.line + np.arange(batch.num_rows) + before[:-1]
+        self.place(before)
+        return pa.array(starts, pa.int64())
+
+    def place(self, before: Sequence[int]) -> None:
+        """Give the broken records among or right after the rows of a batch their lines, and move on
+        past them; `before[i]`: the line feeds in the values of the batch's rows before row i."""
+        rows = len(before) - 1
+        placed = extra = 0
+        while self.broken and (valid := self.broken[0][0] - self.record - placed) <= rows:
+            number, own, keep = self.broken.popleft()
+            if keep:
+                self.lines[number] = self.line + valid + int(before[valid]) + extra
+            placed, extra = placed + 1, extra + 1 + own
+        self.record += rows + placed
+        self.line += rows + int(before[-1]) + extra
+
+
 def _read_csv_arrow(con, path: Path, header: list[str]) -> list[Problem]:
-    """pyarrow's streaming CSV reader: every line is a row (a blank one too), and a line with the
-    wrong number of fields is reported with its line number."""
+    """pyarrow's streaming CSV reader: every record is a row (a blank line too), numbered by the
+    line it starts on, and a record with the wrong number of fields is reported with that line."""
     structural: list[Problem] = []
     broken = 0
+    lines = RecordLines()
 
     def invalid_row(row: pa_csv.InvalidRow) -> str:
         nonlocal broken
         broken += 1
-        if len(structural) < MAX_LISTED_STRUCTURAL_PROBLEMS:
+        listed = len(structural) < MAX_LISTED_STRUCTURAL_PROBLEMS
+        if row.number is not None and row.number > 0:
+            lines.note_broken(row.number, row.text, keep=listed)
+        if listed:
             structural.append(Problem(
                 f"the line has {row.actual_columns} fields instead of {row.expected_columns}"
                 " (truncated or corrupt file)",
@@ -351,7 +408,7 @@ def _read_csv_arrow(con, path: Path, header: list[str]) -> list[Problem]:
             ))
         return "skip"
 
-    _create_landed(con, header)
+    _create_landed(con, header, numbered=True)
     names = [f"column{i}" for i in range(len(header))]
     try:
         batches = pa_csv.open_csv(
@@ -359,41 +416,60 @@ def _read_csv_arrow(con, path: Path, header: list[str]) -> list[Problem]:
             read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, use_threads=False,
                                             block_size=MAX_LINE_BYTES),
             parse_options=pa_csv.ParseOptions(delimiter=SEPARATOR, invalid_row_handler=invalid_row,
-                                              ignore_empty_lines=False),
+                                              ignore_empty_lines=False, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(column_types={name: pa.string() for name in names},
                                                   strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
         for batch in batches:
+            source_row = lines.batch(batch)
             if not structural:
-                _append_batch(con, batch)
+                _append_batch(con, batch, source_row)
     except pa.ArrowInvalid as error:
         if "straddling" in str(error):
             return [Problem(f"a line is longer than {MAX_LINE_BYTES // (1 << 20)} MB: a damaged file, or a value"
                             " missing its closing quote", "lines of ';'-separated fields")]
         return [Problem(f"the file cannot be parsed as CSV: {error}", "a ';'-separated file")]
+    lines.place([0])
+    structural = [replace(p, row=lines.lines.get(p.row, p.row)) for p in structural]
     if broken > len(structural):
         structural.append(Problem(f"... and {broken - len(structural)} more lines with the same kind of problem",
                                   structural[-1].expected))
     return structural
 
 
-def _open_quote(path: Path) -> list[Problem] | None:
+def _open_quote(path: Path, fields: int) -> list[Problem] | None:
     """A quote opened in a value and not closed on its line: the cause of the broken lines after it,
     told with the line where it opened and the true count of lines it swallowed (to the line with
-    the next quote, or to the end of the file). None when every line closes its quotes."""
-    opened = None
+    the next quote, or to the end of the file). A quote closed on a later line is a line break
+    inside a value, not a cause, when the record it makes has `fields` fields or its first line was
+    not a whole line on its own (then the broken lines speak for themselves). None when every line
+    closes its quotes."""
+    opened, record = None, b""
     with path.open("rb") as handle:
         for number, line in enumerate(handle, start=1):
+            if opened is not None and len(record) <= MAX_LINE_BYTES:
+                record += line
             if line.count(b'"') % 2 == 0:
                 continue
             if opened is None:
-                opened, value = number, line.rsplit(b'"', 1)[-1].decode("utf-8", "replace")
+                opened, value, record = number, line.rsplit(b'"', 1)[-1].decode("utf-8", "replace"), line
+                whole_line = line.count(SEPARATOR.encode()) == fields - 1
+            elif not whole_line or _field_count(record) == fields:
+                opened = None
             else:
                 return [_open_quote_problem(opened, value, number - opened, f"to line {number}, where a quote "
                                                                           "closes it")]
     if opened is None:
         return None
     return [_open_quote_problem(opened, value, number - opened, "to the end of the file")]
+
+
+def _field_count(record: bytes) -> int | None:
+    """The fields of one CSV record (None when the text holds more than one, or is too long to be one)."""
+    if len(record) > MAX_LINE_BYTES:
+        return None
+    records = list(csv.reader(io.StringIO(record.decode("utf-8", "replace"), newline=""), delimiter=SEPARATOR))
+    return len(records[0]) if len(records) == 1 else None
 
 
 def _open_quote_problem(line: int, value: str, swallowed: int, until: str) -> Problem:
