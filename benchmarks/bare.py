@@ -33,6 +33,7 @@ from dagster_project.quality.validation import RowConditions, load_suites
 from dagster_project.settings import EXPECTATIONS_DIR, duckdb_config
 from dagster_project.sources import CONTRACTS
 from dagster_project.transform import functions
+from dagster_project.transform.connection import set_pseudonym_secret
 from dagster_project.transform.manifest import MARTS_SCHEMA, build_order, mart_names
 
 from .memory import Usage
@@ -98,7 +99,8 @@ def _load(con: duckdb.DuckDBPyConnection, deliveries: dict[Contract, list[Path]]
 
 
 def _dbt(con: duckdb.DuckDBPyConnection, manifest: dict, nightly_build: Path) -> None:
-    functions.register(con)  # what dbt's connection has (Student's t quantile)
+    functions.register(con)  # what dbt's connection has: Student's t quantile, the pseudonyms' secret
+    set_pseudonym_secret(con)
     nodes = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed")}
     con.execute(f"ATTACH '{nightly_build}' AS nightly (READ_ONLY)")
     for name in build_order():

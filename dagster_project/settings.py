@@ -46,9 +46,15 @@ def settle_seconds() -> float:
 
 
 SECRET_VARIABLE = "WAREHOUSE_PSEUDONIMISERING_SLEUTEL"
-# The secret in the repository (dbt/macros/pseudonym.sql): only for the embedded sample, which has no real people.
+# The secret in the repository: only for the embedded sample, which has no real people.
 SAMPLE_SECRET = "alleen-voor-voorbeelddata"
 MIN_SECRET_CHARS = 32
+
+
+def pseudonym_secret() -> str:
+    """The secret in every pseudonym (dbt macro pseudonym): the setting, else the sample's (which
+    `require_secret` refuses for every landing directory but the embedded sample)."""
+    return os.environ.get(SECRET_VARIABLE) or SAMPLE_SECRET
 
 
 class MissingSecret(Exception):

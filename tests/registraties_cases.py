@@ -4,12 +4,12 @@ the budget per client."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
 
 from dagster_project.sources.registraties import JEUGDHULP, WMO
+from dagster_project.transform.connection import set_pseudonym_secret
 
 from .conftest import ledger_line, write_csv
 from .test_enquetes_omnibus import render_macro
@@ -50,8 +50,9 @@ def wmo_dir(paths) -> Path:
 
 def client_key(client_id: str, registratie: str = "jeugdhulp") -> str:
     """The keyed pseudonym the models give a client number (the test run's secret, tests/conftest.py)."""
-    sql = render_macro("pseudonym.sql", f"pseudonym(['g', \"'{registratie}'\", 'c'])", env_var=os.environ.get)
+    sql = render_macro("pseudonym.sql", f"pseudonym(['g', \"'{registratie}'\", 'c'])")
     with duckdb.connect() as con:
+        set_pseudonym_secret(con)
         return con.execute(f"SELECT {sql} FROM (SELECT 'GM0637' AS g, ? AS c)", [client_id]).fetchone()[0]
 
 

@@ -137,3 +137,46 @@ def test_no_published_mart_holds_a_value_that_passes_the_elfproef(published):
         scans = [scan(con, table, exempt_columns(table), schema="main") for table in tables]
     assert len(scans) == len(mart_names()) + 1 and sum(len(s.columns) for s in scans) > 100  # and publicatie_mart
     assert [s.table for s in scans if not s.passed] == []
+
+
+def elfproef(value: str) -> bool:
+    """The BSN rule in Python, independently of the macro: 8 or 9 digits (spaces and dots ignored),
+    not all zeros, 9*d1 + 8*d2 + ... + 2*d8 - d9 a multiple of 11."""
+    digits = "".join(c for c in value if not c.isspace() and c != ".")
+    if not (digits.isascii() and digits.isdigit() and len(digits) in (8, 9)) or set(digits) == {"0"}:
+        return False
+    digits = digits.zfill(9)
+    return (sum(int(d) * (9 - i) for i, d in enumerate(digits[:8])) - int(digits[8])) % 11 == 0
+
+
+def test_the_elfproef_macro_agrees_with_the_rule_on_every_kind_of_value():
+    import random
+
+    from dagster_project.ingest.parsing import register_macros
+
+    draw = random.Random(637)
+    values = ([str(draw.randrange(10**9)) for _ in range(20_000)]
+              + [str(draw.randrange(10**8)).zfill(8) for _ in range(5_000)]
+              + [BSN, "12345678", "000000000", "00000000", " 1234.56.782", "1234 5678 2", "1.2.3", "12345678a",
+                 "１２３４５６７８２", "", "\t123456782\n", "1234567820", "-12345678", "+123456782"])
+    with duckdb.connect() as con:
+        register_macros(con)
+        judged = con.execute("SELECT v, is_bsn(v) FROM unnest(?) t(v)", [values]).fetchall()
+        assert con.execute("SELECT is_bsn(NULL)").fetchall() == [(False,)]
+    assert [v for v, found in judged if found != elfproef(v)] == []
+    assert 2_000 < sum(found for _, found in judged) < 2_600  # about one in eleven passes
+
+
+def test_the_pseudonymisation_secret_is_in_no_file_the_run_wrote(sample_run):
+    """The secret reaches dbt as a DuckDB variable: no compiled model, view definition, dbt artifact or
+    log of the run holds it, while the pseudonyms are keyed with it (tests/test_enquetes_omnibus.py)."""
+    import os
+
+    paths, result = sample_run
+    assert result.success
+    secret = os.environ["WAREHOUSE_PSEUDONIMISERING_SLEUTEL"].encode()
+    files = [p for p in paths.warehouse_dir.rglob("*") if p.is_file()]
+    assert len(files) > 100 and any(p.suffix == ".sql" for p in files)
+    assert [p for p in files if secret in p.read_bytes()] == []
+    views = dict(query(paths.build_db, "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal"))
+    assert "getvariable('pseudonimisering_sleutel')" in views["stg_registraties__jeugdhulp"]

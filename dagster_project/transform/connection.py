@@ -25,10 +25,18 @@ from typing import Any
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-from ..settings import WarehousePaths, duckdb_config
+from ..settings import WarehousePaths, duckdb_config, pseudonym_secret
 from ..sql.shared_macros import create_shared_macros
 
 RUN_SETTINGS_FILE = "warehouse.json"
+# The DuckDB variable the dbt macro `pseudonym` reads the secret from.
+SECRET_SQL_VARIABLE = "pseudonimisering_sleutel"
+
+
+def set_pseudonym_secret(con) -> None:
+    """The secret of the pseudonyms as a variable of this connection or cursor: bound as a parameter,
+    so that it is in no SQL text (no compiled model, view definition or dbt artifact holds it)."""
+    con.execute(f"SET VARIABLE {SECRET_SQL_VARIABLE} = ?", [pseudonym_secret()])
 
 
 def write_run_settings(target_path: Path, build_db: Path) -> None:
@@ -63,3 +71,8 @@ class Plugin(BasePlugin):
 
     def configure_connection(self, conn) -> None:
         create_shared_macros(conn, temporary=False)
+        set_pseudonym_secret(conn)
+
+    def configure_cursor(self, cursor) -> None:
+        # A DuckDB variable belongs to one cursor: dbt runs every model on a cursor of its own.
+        set_pseudonym_secret(cursor)

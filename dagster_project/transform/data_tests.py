@@ -25,6 +25,7 @@ import duckdb
 from ..settings import DBT_PROJECT_DIR, duckdb_config
 from ..sql.quoting import quote_literal
 from . import functions
+from .connection import set_pseudonym_secret
 from .fingerprint import dbt_project_fingerprint
 from .invocation import DbtFailed, DbtSession
 
@@ -123,6 +124,7 @@ def run_tests(build_db: Path, tests: Iterable[DataTest], target: Path) -> Genera
     started, results = time.time(), []
     with duckdb.connect(str(build_db), read_only=True, config=duckdb_config()) as con:
         functions.register(con)
+        set_pseudonym_secret(con)  # the staging views compute pseudonyms
         for _, group in groupby(sorted(tests, key=lambda t: (t.judged, t.unique_id)), key=lambda t: t.judged):
             for result in _run_group(con, list(group)):
                 results.append(result)
