@@ -136,9 +136,26 @@ def register_reference(con: duckdb.DuckDBPyConnection, folder: Path | None = Non
 def prepare(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     """The tables, macros and reference tables that loading a file of `contract` needs."""
     ensure_tables(con, contract)
+    _prepare_reading(con)
+
+
+def _prepare_reading(con: duckdb.DuckDBPyConnection) -> None:
     register_macros(con)
     con.execute(SHOWN_VALUE_MACROS)
     register_reference(con)
+
+
+class _Ready:
+    """The macros and reference tables of reading and quarantining, made the first time a file is to
+    be read or something quarantined: a night on which a source has nothing new needs none of them."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con, self.done = con, False
+
+    def __call__(self) -> None:
+        if not self.done:
+            _prepare_reading(self.con)
+            self.done = True
 
 
 def _settled(entry: Entry, now: float) -> bool:
@@ -160,10 +177,11 @@ def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = 
     folder = paths.landing_dir / contract.folder
     report = SourceReport(contract.source, folder)
     with connect(paths.build_db) as con:
-        prepare(con, contract)
+        ensure_tables(con, contract)
+        ready = _Ready(con)
         landing = survey(paths.landing_dir, contracts or _registry())
         report.landing_unknown = landing.unknown
-        _record_unknown(con, landing, run_id)
+        _record_unknown(con, landing, run_id, ready)
         if not folder.exists():
             report.note = f"folder {folder} does not exist: nothing delivered"
             return report
@@ -171,6 +189,7 @@ def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = 
             entries = landing_entries(folder)
         except OSError as error:
             report.source_problem = f"folder {folder} cannot be read: {error}"
+            ready()
             _set_problems(con, [Problem(report.source_problem, "a readable folder")])
             load_id = _quarantine(con, contract.source, None, None, run_id, None, None, 1)
             archive.keep(con, paths, contract.raw_table, load_id, None)
@@ -178,7 +197,7 @@ def load_source(contract: Contract, paths: WarehousePaths, run_id: str | None = 
         remove_leftovers(paths.incoming_dir)
         started = time.time()
         for entry in entries:
-            report.files.append(_load_entry(con, contract, entry, paths, run_id, started))
+            report.files.append(_load_entry(con, contract, entry, paths, run_id, started, ready))
     return report
 
 
@@ -200,22 +219,23 @@ def _seen(con: duckdb.DuckDBPyConnection, source: str, digest: str, file_name: s
 LANDING = "landing"
 
 
-def _record_unknown(con, landing: Landing, run_id: str | None) -> None:
+def _record_unknown(con, landing: Landing, run_id: str | None, ready: _Ready) -> None:
     """Each entry of the landing directory that no source claims, recorded once in quarantine
     (identified by its name, like a link or a folder inside a source folder), never read."""
     for name in landing.unknown:
         identity = hashlib.sha256(f"unknown\0{name}".encode()).hexdigest()
         if _seen(con, LANDING, identity):
             continue
+        ready()
         _set_problems(con, [Problem("no source claims this entry of the landing directory: nothing in it is read",
                                     f"one of the source folders: {', '.join(landing.expected)}", value=name)])
         _quarantine(con, LANDING, landing.directory / name.rstrip("/"), None, run_id, identity, None, 1)
 
 
 def _load_entry(con, contract: Contract, entry: Entry, paths: WarehousePaths, run_id: str | None,
-                started: float) -> FileOutcome:
+                started: float, ready: _Ready) -> FileOutcome:
     if entry.kind != "file":
-        return _reject_entry(con, contract, entry, paths, run_id)
+        return _reject_entry(con, contract, entry, paths, run_id, ready)
     if not _settled(entry, started):
         changed = max(started - entry.modified, 0)
         return FileOutcome(entry.name, "skipped", note=f"still being written (changed {changed:.0f} s ago), "
@@ -226,6 +246,7 @@ def _load_entry(con, contract: Contract, entry: Entry, paths: WarehousePaths, ru
         # name is another delivery: two tables may well have the same periods.
         if _seen(con, contract.source, digest, entry.name if contract.file_name_pattern else None):
             return FileOutcome(entry.name, "unchanged")
+        ready()
         with snapshot(entry.path, paths.incoming_dir, digest) as snap:
             outcome = _load_file(con, contract, entry.path, snap, paths, run_id)
             kept = snap.path if outcome.status == "loaded" else quarantine_copy(paths, outcome.load_id, entry.name)
@@ -248,12 +269,14 @@ def _entry_problem(contract: Contract, entry: Entry) -> Problem:
     return Problem("not a regular file (a named pipe, socket or device)", "a regular file")
 
 
-def _reject_entry(con, contract: Contract, entry: Entry, paths: WarehousePaths, run_id: str | None) -> FileOutcome:
+def _reject_entry(con, contract: Contract, entry: Entry, paths: WarehousePaths, run_id: str | None,
+                  ready: _Ready) -> FileOutcome:
     """A link, folder or special file: recorded once in quarantine (identified by kind, name and
     target), never read, never copied."""
     identity = hashlib.sha256(f"{entry.kind}\0{entry.name}\0{entry.target or ''}".encode()).hexdigest()
     if _seen(con, contract.source, identity):
         return FileOutcome(entry.name, "unchanged")
+    ready()
     problem = _entry_problem(contract, entry)
     _set_problems(con, [problem])
     load_id = _quarantine(con, contract.source, entry.path, None, run_id, identity, None, 1)

@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
-from itertools import groupby
+from itertools import count, groupby
 from pathlib import Path
 
 import duckdb
@@ -63,24 +63,33 @@ class DataTest:
                 f"{self.fail_calc} {self.warn_if} as should_warn, {self.fail_calc} {self.error_if} as should_error\n"
                 f"from (\n{self.sql}\n{limit}\n) dbt_internal_test")
 
-    def result(self, failures, should_warn: bool, should_error: bool, seconds: float) -> dict:
+    def result(self, failures, should_warn: bool, should_error: bool, query: Query) -> dict:
         """The run result dbt gives (dbt/task/test.py: build_test_run_result)."""
-        count = f"{failures} result{'' if failures == 1 else 's'}"
+        got = f"{failures} result{'' if failures == 1 else 's'}"
         if self.severity == "error" and should_error:
-            status, message, failed = "fail", f"Got {count}, configured to fail if {self.error_if}", failures
+            status, message, failed = "fail", f"Got {got}, configured to fail if {self.error_if}", failures
         elif should_warn:
-            status, message, failed = "warn", f"Got {count}, configured to warn if {self.warn_if}", failures
+            status, message, failed = "warn", f"Got {got}, configured to warn if {self.warn_if}", failures
         else:
             status, message, failed = "pass", None, 0
-        return _result(self.unique_id, status, message, failed, seconds)
+        return query.result(self.unique_id, status, message, failed)
 
-    def error(self, error: Exception, seconds: float) -> dict:
-        return _result(self.unique_id, "error", str(error).strip(), None, seconds)
+    def error(self, error: Exception, query: Query) -> dict:
+        return query.result(self.unique_id, "error", str(error).strip(), None)
 
 
-def _result(unique_id: str, status: str, message: str | None, failures, seconds: float) -> dict:
-    return {"unique_id": unique_id, "status": status, "message": message, "failures": failures,
-            "execution_time": seconds, "timing": [], "thread_id": "grouped", "adapter_response": {}}
+@dataclass(frozen=True)
+class Query:
+    """One query of a run and the number of tests it judged."""
+
+    number: int
+    tests: int
+    seconds: float
+
+    def result(self, unique_id: str, status: str, message: str | None, failures) -> dict:
+        return {"unique_id": unique_id, "status": status, "message": message, "failures": failures,
+                "execution_time": self.seconds / self.tests, "timing": [], "thread_id": "grouped",
+                "adapter_response": {"query": self.number, "tests_in_query": self.tests}}
 
 
 class Catalog:
@@ -121,37 +130,37 @@ def compile_tests(dbt: DbtSession) -> dict[str, DataTest]:
 def run_tests(build_db: Path, tests: Iterable[DataTest], target: Path) -> Generator[dict, None, list[dict]]:
     """Run the tests, those of one judged node as one query; yields each test's run result as its
     query ends, writes them to `target`/run_results.json and returns them."""
-    started, results = time.time(), []
+    started, results, queries = time.time(), [], count(1)
     with duckdb.connect(str(build_db), read_only=True, config=duckdb_config()) as con:
         functions.register(con)
         set_pseudonym_secret(con)  # the staging views compute pseudonyms
         for _, group in groupby(sorted(tests, key=lambda t: (t.judged, t.unique_id)), key=lambda t: t.judged):
-            for result in _run_group(con, list(group)):
+            for result in _run_group(con, list(group), queries):
                 results.append(result)
                 yield result
     _write_run_results(target, results, time.time() - started)
     return results
 
 
-def _run_group(con: duckdb.DuckDBPyConnection, tests: list[DataTest]) -> list[dict]:
+def _run_group(con: duckdb.DuckDBPyConnection, tests: list[DataTest], queries: Iterator[int]) -> list[dict]:
     """One query for the group; when it fails, one query per test."""
-    start = time.time()
+    number, start = next(queries), time.time()
     try:
         rows = con.execute("\nunion all\n".join(t.judged_sql() for t in tests)).fetchall()
     except duckdb.Error:
-        return [_run_one(con, test) for test in tests]
-    seconds = (time.time() - start) / len(tests)
+        return [_run_one(con, test, next(queries)) for test in tests]
+    query = Query(number, len(tests), time.time() - start)
     by_id: Mapping[str, tuple] = {row[0]: row[1:] for row in rows}
-    return [test.result(*by_id[test.unique_id], seconds) for test in tests]
+    return [test.result(*by_id[test.unique_id], query) for test in tests]
 
 
-def _run_one(con: duckdb.DuckDBPyConnection, test: DataTest) -> dict:
+def _run_one(con: duckdb.DuckDBPyConnection, test: DataTest, number: int) -> dict:
     start = time.time()
     try:
         [(_, failures, should_warn, should_error)] = con.execute(test.judged_sql()).fetchall()
     except duckdb.Error as error:
-        return test.error(error, time.time() - start)
-    return test.result(failures, should_warn, should_error, time.time() - start)
+        return test.error(error, Query(number, 1, time.time() - start))
+    return test.result(failures, should_warn, should_error, Query(number, 1, time.time() - start))
 
 
 def _write_run_results(target: Path, results: list[dict], seconds: float) -> None:

@@ -15,17 +15,20 @@ import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 from duckdb.sqltypes import DOUBLE
-from scipy.stats import t as student_t
 
 
 def student_t_quantile(probability: pa.Array, df: pa.Array) -> pa.Array:
     """`student_t_quantile(p, df)`: the p quantile of Student's t with df degrees of
-    freedom, df fractional or whole (scipy.stats.t.ppf). NULL when either is NULL or
-    outside the distribution's domain (df <= 0, p not strictly between 0 and 1)."""
+    freedom, df fractional or whole (scipy's stdtrit, which scipy.stats.t.ppf computes with).
+    NULL when either is NULL or outside the distribution's domain (df <= 0, p not strictly
+    between 0 and 1). scipy is imported at the first call, not when dbt connects: most
+    runs build no model that calls it."""
+    from scipy.special import stdtrit
+
     p = probability.to_numpy(zero_copy_only=False)
     degrees = df.to_numpy(zero_copy_only=False)
     with np.errstate(invalid="ignore", over="ignore"):
-        quantiles = student_t.ppf(p, degrees)
+        quantiles = stdtrit(degrees, p)
     return pa.array(np.where(np.isfinite(quantiles), quantiles, np.nan), type=pa.float64(), from_pandas=True)
 
 
