@@ -6,9 +6,11 @@ Expectations, no load log, no hashing, no atomic file swaps):
   (dagster_project/ingest/parsing.py) and an insert into the raw table;
 - dbt: the reference tables copied from the nightly's build file, then the SQL that
   dbt compiled for every model in the nightly as `CREATE TABLE AS`, in dependency
-  order (every model a table), and every dbt data test as a count query;
+  order (every model a table), and every dbt data test (as dbt compiled it for the
+  nightly, transform/data_tests.py) as a count query of its own;
 - checks: every suite's row conditions as one count query (the query the
-  validation runs before GX, which finds the same failures);
+  validation runs before GX, which finds the same failures), and the BSN scan of
+  every mart (quality/privacy.py);
 - publish: one `ATTACH ... (STORAGE_VERSION 'v1.4.0')`, every mart created with its
   primary and foreign keys (as the publish does) and filled, and a Parquet file per
   mart.
@@ -29,11 +31,13 @@ from dagster_project.ingest.loading import ensure_tables, register_reference
 from dagster_project.ingest.parsing import parse_sql, problems_sql, register_macros
 from dagster_project.publication.files import STORAGE_VERSION, create_with_keys
 from dagster_project.publication.keys import read_keys
+from dagster_project.quality.privacy import exempt_columns, scan
 from dagster_project.quality.validation import RowConditions, load_suites
 from dagster_project.settings import EXPECTATIONS_DIR, duckdb_config
 from dagster_project.sources import CONTRACTS
 from dagster_project.transform import functions
 from dagster_project.transform.connection import set_pseudonym_secret
+from dagster_project.transform.data_tests import CATALOG_FILE, Catalog
 from dagster_project.transform.manifest import MARTS_SCHEMA, build_order, mart_names
 
 from .memory import Usage
@@ -110,15 +114,17 @@ def _dbt(con: duckdb.DuckDBPyConnection, manifest: dict, nightly_build: Path) ->
             else node["compiled_code"]
         con.execute(f"CREATE OR REPLACE TABLE {node['relation_name']} AS {select}")
     con.execute("DETACH nightly")
-    for node in manifest["nodes"].values():
-        if node["resource_type"] == "test" and node.get("compiled_code"):
-            con.execute(f"SELECT count(*) FROM ({node['compiled_code']})").fetchone()
+    for test in Catalog(nightly_build.parent / CATALOG_FILE).tests(None).values():
+        con.execute(f"SELECT count(*) FROM ({test.sql})").fetchall()
 
 
 def _checks(con: duckdb.DuckDBPyConnection) -> None:
     for suite in load_suites(EXPECTATIONS_DIR):
         types = {row[0]: row[1] for row in con.execute(f"DESCRIBE {suite.query}").fetchall()}
         con.execute(RowConditions.of(suite, types).counts_sql()).fetchall()
+    register_macros(con)
+    for mart in mart_names():
+        scan(con, mart, exempt_columns(mart), macros=False)
 
 
 def _publish(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:

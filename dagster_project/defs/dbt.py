@@ -20,10 +20,12 @@ import os
 import shutil
 from collections.abc import Generator, Iterator, Mapping
 from datetime import UTC, datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from dagster import (
+    AssetCheckKey,
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
@@ -37,10 +39,9 @@ from dagster import (
     RetryPolicy,
 )
 from dagster_dbt import DagsterDbtTranslator, dbt_assets, get_asset_key_for_model
-from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
 from ..operations.faults import fault_point
-from ..publication.release import dbt_test_failures, write_failures
+from ..publication.release import FAILED_TEST_STATUSES, dbt_test_failures, write_failures
 from ..publication.targets import behind
 from ..settings import DBT_PROJECT_DIR, REFERENCE_DIR, WarehousePaths, reference_dir
 from ..transform.data_tests import CATALOG_FILE, Catalog, run_tests
@@ -50,6 +51,8 @@ from ..transform.manifest import BUILT_TYPES, build_order, manifest, mart_names
 from .resources import WarehouseResource, dbt_project, no_retry_on_a_full_disk
 
 FAILURES_FILE = "dbt_failures.json"
+# The check on a dbt model or seed that its dbt data tests pass.
+DBT_TESTS_CHECK = "dbt_tests"
 
 PUBLISHED_ASSET = AssetKey("published_marts")
 # dbt's artifacts (manifest, run results, log) of this many runs stay in <warehouse>/dbt_runs/
@@ -66,13 +69,21 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         return dbt_resource_props["config"].get("schema") or "dbt"
 
     def get_asset_check_spec(self, asset_spec, manifest, unique_id, project) -> AssetCheckSpec | None:
-        """dbt tests are checks that never stop the run: the publish step holds back the marts
-        built from what a failed test judged (publication/release.py) and publishes the others."""
+        """The dbt data tests of a model or seed are one check on it, `dbt_tests`, whose result lists
+        every test (a check per test costs Dagster a planned event and a result per test in every
+        run, for 306 tests). It never stops the run: the publish step holds back the marts built
+        from what a failed test judged (publication/release.py) and publishes the others."""
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
         if spec is None:
             return None
-        return AssetCheckSpec(spec.name, asset=spec.asset_key, description=spec.description,
-                              additional_deps=spec.additional_deps, metadata=spec.metadata, blocking=False)
+        judged = manifest["nodes"][unique_id]["attached_node"]
+        tests = sorted((n for n in manifest["nodes"].values()
+                        if n["resource_type"] == "test" and n.get("attached_node") == judged), key=lambda n: n["name"])
+        compared = {self.get_asset_spec(manifest, parent, project).key
+                    for test in tests for parent in manifest["parent_map"].get(test["unique_id"], [])}
+        return AssetCheckSpec(DBT_TESTS_CHECK, asset=spec.asset_key, additional_deps=compared - {spec.asset_key},
+                              blocking=False, description=f"The {len(tests)} dbt data tests of this node: "
+                              + ", ".join(test["name"] for test in tests))
 
 
 TRANSLATOR = WarehouseDbtTranslator()
@@ -154,8 +165,9 @@ def _build_and_test(context: AssetExecutionContext, dbt: DbtSession, paths: Ware
         raise DbtFailed("dbt build failed: " + "; ".join(build.messages or [str(build.exception)]))
     catalog = Catalog(paths.warehouse_dir / CATALOG_FILE).tests(dbt)
     selected = plan.tests()
-    yield from _reported(context, plan, run_tests(paths.build_db, (t for uid, t in catalog.items() if uid in selected),
-                                                  dbt.target / "test"))
+    results = run_tests(paths.build_db, (t for uid, t in catalog.items() if uid in selected), dbt.target / "test")
+    for judged, tested in groupby(results, key=lambda result: catalog[result["unique_id"]].judged):
+        yield from _check_result(context, judged, list(tested))
     built, tested = _run_results(dbt.target / "build"), _run_results(dbt.target / "test")
     failures = dbt_test_failures({"results": tested}, manifest())
     for failure in failures:
@@ -176,8 +188,8 @@ def _metadata(result: Mapping) -> dict:
 
 
 def _reported(context: AssetExecutionContext, plan: Plan, results: Generator) -> Generator:
-    """Report every node of a dbt invocation as dbt finishes it (a materialization of a model or
-    seed it built, a check result of a data test); returns the invocation."""
+    """Report every model or seed of a dbt invocation as dbt finishes building it (a
+    materialization); returns the invocation."""
     while True:
         try:
             result = next(results)
@@ -186,8 +198,6 @@ def _reported(context: AssetExecutionContext, plan: Plan, results: Generator) ->
         node = manifest()["nodes"].get(result["unique_id"], {})
         if node.get("resource_type") in BUILT_TYPES and result["status"] == "success":
             yield _output(context, plan, node["name"], result)
-        elif node.get("resource_type") == "test":
-            yield from _check_result(context, result)
 
 
 def _output(context: AssetExecutionContext, plan: Plan, name: str, result: Mapping) -> Output:
@@ -197,15 +207,23 @@ def _output(context: AssetExecutionContext, plan: Plan, name: str, result: Mappi
                   metadata={**_metadata(result), "fingerprint": plan.now.nodes[name]})
 
 
-def _check_result(context: AssetExecutionContext, result: Mapping) -> Iterator[AssetCheckResult]:
-    """The check result of a data test, on the node it judges (severity WARN when dbt's is warn)."""
-    key = get_asset_check_key_for_test(manifest(), TRANSLATOR, result["unique_id"], project=dbt_project)
-    if key is None or key not in context.selected_asset_check_keys:
+def _check_result(context: AssetExecutionContext, judged: str, results: list[dict]) -> Iterator[AssetCheckResult]:
+    """The `dbt_tests` check of the node the tests judged: passed when every test passed, a warning
+    when some only warned; its metadata gives every test's status and failing rows."""
+    key = AssetCheckKey(TRANSLATOR.get_asset_spec(manifest(), judged, dbt_project).key, DBT_TESTS_CHECK)
+    if key not in context.selected_asset_check_keys:
         return
-    failed_rows = {} if result.get("failures") is None else {"dagster_dbt/failed_row_count": result["failures"]}
-    yield AssetCheckResult(asset_key=key.asset_key, check_name=key.name, passed=result["status"] == "pass",
-                           severity=AssetCheckSeverity.WARN if result["status"] == "warn" else AssetCheckSeverity.ERROR,
-                           metadata={**_metadata(result), **failed_rows})
+    name = {result["unique_id"]: result["unique_id"].split(".")[2] for result in results}
+    failed = [r for r in results if r["status"] in FAILED_TEST_STATUSES]
+    warned = [r for r in results if r["status"] == "warn"]
+    yield AssetCheckResult(
+        asset_key=key.asset_key, check_name=DBT_TESTS_CHECK, passed=not failed and not warned,
+        severity=AssetCheckSeverity.ERROR if failed else AssetCheckSeverity.WARN,
+        description="; ".join(f"{name[r['unique_id']]}: {r['message']}" for r in failed + warned) or None,
+        metadata={"tests": len(results), "failed": len(failed), "warned": len(warned),
+                  "results": MetadataValue.json({name[r["unique_id"]]: {"status": r["status"],
+                                                                        "failures": r["failures"]} for r in results}),
+                  "Execution Duration": round(sum(r["execution_time"] for r in results), 3)})
 
 
 def _unchanged(context: AssetExecutionContext, mart: str, plan: Plan) -> Output:

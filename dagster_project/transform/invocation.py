@@ -2,7 +2,8 @@
 
 dbt's programmatic invocation (`dbtRunner`) parses the project once per run,
 with partial parsing from the parse of `make setup`, and the parsed manifest
-serves both invocations of the run (the build and the data tests). Each
+serves the invocations of the run (the build, and the compiling of the data tests
+when the dbt project changed since `make setup` compiled them: transform/data_tests.py). Each
 invocation writes its artifacts (run_results.json, compiled SQL, dbt.log) to a
 folder of its own, and dbt's connection to the build file is closed when it
 ends, so that the later steps of the run can open the file.
@@ -24,9 +25,8 @@ from .connection import write_run_settings
 PARTIAL_PARSE = "partial_parse.msgpack"
 # dbt's log file at info level (its default, debug, writes megabytes per run); on standard output only warnings.
 LOG_ARGS = ("--log-level-file", "info", "--log-level", "warn", "--no-send-anonymous-usage-stats")
-# The events of a model or seed that dbt finished (built, or failed to build), and of a test.
+# The events of a model or seed that dbt finished (built, or failed to build).
 NODE_RESULTS = frozenset({"LogModelResult", "LogSeedResult"})
-TEST_RESULTS = frozenset({"LogTestResult"})
 
 
 class DbtFailed(RuntimeError):
@@ -73,19 +73,18 @@ class DbtSession:
 
     def invoke(self, command: str, args: Sequence[str], on_result: Callable[[dict], None] | None = None) -> Invocation:
         """`dbt <command> args` with the parsed manifest, its artifacts in `target`/<command>;
-        `on_result` gets every model, seed or test dbt finished, as a run result
-        (unique_id, status, execution_time, failures), in dbt's thread."""
+        `on_result` gets every model or seed dbt finished, as a run result
+        (unique_id, status, execution_time), in dbt's thread."""
         from dbt.cli.main import dbtRunner
 
         if self._manifest is None:
             self.parse()
 
         def callback(event) -> None:
-            if on_result is not None and event.info.name in NODE_RESULTS | TEST_RESULTS:
+            if on_result is not None and event.info.name in NODE_RESULTS:
                 data = event.data
                 on_result({"unique_id": data.node_info.unique_id, "status": data.node_info.node_status,
-                           "execution_time": data.execution_time,
-                           "failures": data.num_failures if event.info.name in TEST_RESULTS else None})
+                           "execution_time": data.execution_time})
 
         runner = dbtRunner(manifest=self._manifest, callbacks=[callback])
         result = _closed_after(lambda: runner.invoke([command, *self._args(command), *args]))
