@@ -108,3 +108,17 @@ def test_a_run_compiles_the_tests_once_when_the_project_changed_and_as_make_setu
     assert compiled == made_by_setup
     assert json.loads(kept.read_text())["project"] == Catalog(kept).project
     assert Catalog(kept).tests(None) == compiled  # the next run reads it, with no dbt
+
+
+def test_a_kept_catalog_without_a_test_the_run_needs_is_compiled_anew(broken_build, monkeypatch):
+    """A catalog of the same project that lacks a test (written by hand, or half) is not trusted."""
+    from dagster_project.transform import data_tests
+
+    monkeypatch.setattr(data_tests, "SETUP_CATALOG", broken_build / "no-setup.json")
+    kept = Catalog(broken_build / "partial" / "dbt_tests.json")
+    dbt = DbtSession(broken_build / "partial-target", broken_build / "build.duckdb")
+    complete = kept.tests(dbt)
+    needed = sorted(complete)[0]
+    kept.write({uid: test for uid, test in complete.items() if uid != needed})
+    assert needed not in kept.tests(None)  # without the test: read as it is
+    assert kept.tests(dbt, needed={needed}) == complete  # needed: compiled anew

@@ -163,8 +163,8 @@ def _build_and_test(context: AssetExecutionContext, dbt: DbtSession, paths: Ware
         on_result=lambda _: fault_point("dbt")))
     if not build.success:
         raise DbtFailed("dbt build failed: " + "; ".join(build.messages or [str(build.exception)]))
-    catalog = Catalog(paths.warehouse_dir / CATALOG_FILE).tests(dbt)
     selected = plan.tests()
+    catalog = Catalog(paths.warehouse_dir / CATALOG_FILE).tests(dbt, needed=selected)
     results = run_tests(paths.build_db, (t for uid, t in catalog.items() if uid in selected), dbt.target / "test")
     for judged, tested in groupby(results, key=lambda result: catalog[result["unique_id"]].judged):
         yield from _check_result(context, judged, list(tested))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Collection, Generator, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from itertools import count, groupby
 from pathlib import Path
@@ -101,12 +101,16 @@ class Catalog:
         self.path = path
         self.project = dbt_project_fingerprint()
 
-    def tests(self, dbt: DbtSession) -> dict[str, DataTest]:
-        """Every data test by unique id."""
+    def tests(self, dbt: DbtSession, needed: Collection[str] = ()) -> dict[str, DataTest]:
+        """Every data test by unique id; compiled anew unless a kept catalog is of this project and
+        holds every test `needed`."""
         for path in (self.path, SETUP_CATALOG):
-            if path.exists() and (kept := json.loads(path.read_text())).get("project") == self.project:
+            if path.exists() and (kept := json.loads(path.read_text())).get("project") == self.project \
+                    and set(needed) <= set(kept["tests"]):
                 return {uid: DataTest(**test) for uid, test in kept["tests"].items()}
         tests = compile_tests(dbt)
+        if missing := sorted(set(needed) - set(tests)):
+            raise DbtFailed(f"dbt compiled no SQL for the data tests {', '.join(missing)}")
         self.write(tests)
         return tests
 

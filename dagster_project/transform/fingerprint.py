@@ -98,8 +98,9 @@ def project_fingerprint() -> str:
 
 
 def dbt_project_fingerprint() -> str:
-    """The dbt project alone, and the pins of dbt: what the SQL dbt compiles follows from."""
-    return _sha256(_file_hashes(DBT_PATHS))
+    """The dbt project alone, the properties of its seeds (the yml in the reference data, wherever it
+    is) and the pins of dbt: what the SQL dbt compiles follows from."""
+    return _sha256(_file_hashes((*DBT_PATHS, *reference_dir().glob("*.yml"))))
 
 
 def load_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
