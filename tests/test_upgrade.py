@@ -44,7 +44,10 @@ def test_a_warehouse_of_the_previous_release_upgrades_without_losing_a_load(path
     env = {**os.environ, "WAREHOUSE_LANDING_DIR": str(paths.landing_dir), "WAREHOUSE_DIR": str(paths.warehouse_dir),
            "WAREHOUSE_PUBLISHED_DB": str(paths.published_db), "DAGSTER_HOME": str(tmp_path / "dagster")}
     (tmp_path / "dagster").mkdir()
-    old = subprocess.run([sys.executable, "-m", "dagster_project.run"], cwd=_previous_release(tmp_path), env=env,
+    code = _previous_release(tmp_path)
+    # Its dbt runs in a process of its own, which would import the installed (this) dagster_project for the
+    # profile's plugins: the previous release's own package comes first.
+    old = subprocess.run([sys.executable, "-m", "dagster_project.run"], cwd=code, env={**env, "PYTHONPATH": str(code)},
                          capture_output=True, text=True)
     assert "Published: " in old.stdout, old.stdout + old.stderr
     loads_before = query(paths.build_db, "FROM raw.load_log ORDER BY load_id")
