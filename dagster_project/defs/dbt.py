@@ -18,6 +18,7 @@ from where it is current.
 import json
 import os
 import shutil
+import warnings
 from collections.abc import Generator, Iterator, Mapping
 from datetime import UTC, datetime
 from itertools import groupby
@@ -33,6 +34,7 @@ from dagster import (
     AssetKey,
     AssetObservation,
     Backoff,
+    BetaWarning,
     DataVersion,
     MetadataValue,
     Output,
@@ -55,6 +57,8 @@ FAILURES_FILE = "dbt_failures.json"
 DBT_TESTS_CHECK = "dbt_tests"
 
 PUBLISHED_ASSET = AssetKey("published_marts")
+# Every model's output carries its fingerprint as data version, by design: not a warning per model per run.
+warnings.filterwarnings("ignore", message="Parameter `data_version`", category=BetaWarning)
 # dbt's artifacts (manifest, run results, log) of this many runs stay in <warehouse>/dbt_runs/
 # (a few MB each: they share the warehouse's disk).
 KEEP_DBT_RUNS = 3
