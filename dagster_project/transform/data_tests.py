@@ -2,7 +2,8 @@
 
 dbt runs each data test as a node of its own: a compile, a query, a result and its
 events, one test at a time per thread. Here dbt compiles the data tests once per
-version of the project (with the run's parsed manifest; the SQL is kept in
+version of the dbt project (at `make setup`, into dbt/target/dbt_tests.json; after a
+change of the project, the first run, with its parsed manifest, into
 <warehouse>/dbt_tests.json), and the tests that judge one model run as one DuckDB
 query: each test's SQL wrapped as dbt's test materialization wraps it (fail_calc,
 warn_if, error_if, limit), judged by dbt's rules into dbt's statuses and messages.
