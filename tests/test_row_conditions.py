@@ -4,11 +4,16 @@ unexpected: GX on all rows and GX on the rows DuckDB found give the same unexpec
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import duckdb
 import pytest
 
 from dagster_project.quality import validation
 from dagster_project.quality.validation import Suite, Validator, expectation_key, read_batches
+from dagster_project.settings import REPO_ROOT
 
 ROWS = """
     SELECT * FROM (VALUES
@@ -66,6 +71,31 @@ def test_a_passing_suite_gives_gx_no_rows(build_db, tmp_path):
     outcome = Validator(tmp_path).run_suite(suite([("expect_column_values_to_not_be_null", {"column": "id"})]),
                                             build_db)
     assert outcome.passed and (outcome.rows, outcome.rows_judged) == (6, 0)
+    # Its result file has the shape of GX's and says that GX judged no row; no data docs page.
+    result = json.loads(outcome.result_file.read_text())
+    assert result["success"] is True and result["statistics"]["evaluated_expectations"] == 1
+    assert [r["result"]["unexpected_count"] for r in result["results"]] == [0]
+    assert result["meta"]["warehouse"]["rows_judged_by_gx"] == 0 and outcome.data_docs is None
+
+
+def test_a_run_whose_suites_all_pass_never_imports_great_expectations(build_db, tmp_path):
+    """GX's import and context take seconds: a run without a failing row does without them."""
+    script = f"""
+import sys
+from pathlib import Path
+from tests.test_row_conditions import suite
+from dagster_project.quality.validation import Validator
+validator = Validator(Path({str(tmp_path / "results")!r}))
+passing = suite([("expect_column_values_to_not_be_null", {{"column": "id"}})])
+assert [o.passed for o in validator.run_suites([passing, passing], Path({str(build_db)!r}))] == [True, True]
+validator.finish()
+print("great_expectations" in sys.modules)
+failing = suite([("expect_column_values_to_not_be_null", {{"column": "f"}})])
+assert [o.passed for o in validator.run_suites([failing], Path({str(build_db)!r}))] == [False]
+print("great_expectations" in sys.modules)
+"""
+    ran = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert ran.stdout.split() == ["False", "True"], ran.stderr
 
 
 def test_a_wrong_row_condition_fails_the_suite(build_db, tmp_path, monkeypatch):
