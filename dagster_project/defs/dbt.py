@@ -157,10 +157,11 @@ def _point_seeds_at_reference() -> None:
 def _build_and_test(context: AssetExecutionContext, dbt: DbtSession, paths: WarehousePaths,
                     plan: Plan) -> Generator[Any, None, list[dict]]:
     """Seeds and models first: a failure there is a defect of the project and stops the run.
-    Then the data tests, after every model, grouped per model (transform/data_tests.py): unlike in one
-    `dbt build`, a failed test does not keep the models after it from being built; the
-    publish step holds back what it judged. The unit tests are not run here: they test the project, not the data (`make
-    test` runs them). Returns the run results of both invocations."""
+    Then the data tests, after every model, grouped per model (transform/data_tests.py):
+    unlike in one `dbt build`, a failed test does not keep the models after it from being
+    built; the publish step holds back what it judged. The unit tests are not run here:
+    they test the project, not the data (`make test` runs them). Returns the run results
+    of the build and of the data tests."""
     _point_seeds_at_reference()
     build = yield from _reported(context, plan, dbt.stream(
         "build", ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test", *plan.dbt_args()],
@@ -170,8 +171,8 @@ def _build_and_test(context: AssetExecutionContext, dbt: DbtSession, paths: Ware
     selected = plan.tests()
     catalog = Catalog(paths.warehouse_dir / CATALOG_FILE).tests(dbt, needed=selected)
     results = run_tests(paths.build_db, (t for uid, t in catalog.items() if uid in selected), dbt.target / "test")
-    for judged, tested in groupby(results, key=lambda result: catalog[result["unique_id"]].judged):
-        yield from _check_result(context, judged, list(tested))
+    for judged, group in groupby(results, key=lambda result: catalog[result["unique_id"]].judged):
+        yield from _check_result(context, judged, list(group))
     built, tested = _run_results(dbt.target / "build"), _run_results(dbt.target / "test")
     failures = dbt_test_failures({"results": tested}, manifest())
     for failure in failures:
